@@ -1,0 +1,88 @@
+package dev.ix.samples;
+
+/**
+ * The command line every sample server takes.
+ *
+ * <pre>
+ *   --transport ix|epoll|io_uring|nio   default ix (falls back to epoll/NIO when ix is unavailable)
+ *   --host ADDRESS                      default 0.0.0.0 (all interfaces)
+ *   --port N                            default: the sample's own port; 0 picks a free one
+ *   --threads N                         event loops, default 1
+ * </pre>
+ *
+ * <p>Both {@code --name value} and {@code --name=value} are accepted; a later flag overrides an earlier one.
+ *
+ * @param transport a name from {@link Transports#NAMES}
+ * @param host      address to bind
+ * @param port      port to bind, 0..65535
+ * @param threads   number of event loops, 1..1024
+ * @param help      {@code --help} or {@code -h} was given
+ */
+public record SampleOptions(String transport, String host, int port, int threads, boolean help) {
+
+    /** Usage text for the options above, without the program line. */
+    public static final String USAGE = """
+              --transport ix|epoll|io_uring|nio   transport (default ix; falls back to epoll/NIO if ix is unavailable)
+              --host ADDRESS                      address to bind (default 0.0.0.0)
+              --port N                            port to bind (default %d; 0 picks a free port)
+              --threads N                         event loop threads (default 1)
+              -h, --help                          this text
+            """;
+
+    /**
+     * Parses {@code args}.
+     *
+     * @throws IllegalArgumentException naming the flag, the value and what was expected
+     */
+    public static SampleOptions parse(String[] args, int defaultPort) {
+        String transport = "ix";
+        String host = "0.0.0.0";
+        int port = defaultPort;
+        int threads = 1;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                help = true;
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String flag = eq < 0 ? arg : arg.substring(0, eq);
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(flag + ": missing value");
+            }
+            switch (flag) {
+                case "--transport" -> {
+                    if (!Transports.NAMES.contains(value)) {
+                        throw new IllegalArgumentException(
+                                "--transport: " + value + " (expected: one of " + String.join(", ", Transports.NAMES) + ")");
+                    }
+                    transport = value;
+                }
+                case "--host" -> host = value;
+                case "--port" -> port = intIn(flag, value, 0, 65535);
+                case "--threads" -> threads = intIn(flag, value, 1, 1024);
+                default -> throw new IllegalArgumentException("unknown option: " + flag);
+            }
+        }
+        return new SampleOptions(transport, host, port, threads, help);
+    }
+
+    private static int intIn(String flag, String value, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(flag + ": " + value + " (expected: " + min + ".." + max + ")");
+        }
+        return n;
+    }
+}

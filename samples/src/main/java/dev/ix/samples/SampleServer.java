@@ -1,0 +1,105 @@
+package dev.ix.samples;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * What every sample server shares: parse {@link SampleOptions}, pick the transport, bind, print where it
+ * listens, serve until the JVM is stopped (Ctrl-C), then shut the event loops down.
+ *
+ * <p>Exit status: 0 after {@code --help}, 2 for a bad command line, 1 when the transport cannot run or the
+ * address cannot be bound.
+ */
+final class SampleServer {
+
+    private SampleServer() {
+    }
+
+    /**
+     * Runs a server; returns only when its listening channel closes.
+     *
+     * @param program     name used in messages and thread names
+     * @param defaultPort port used without {@code --port}
+     * @param args        the command line
+     * @param initializer sets up each accepted connection's pipeline
+     * @param howToReach  given the host and port a local user reaches, lines that tell how to try it
+     */
+    static void run(String program, int defaultPort, String[] args, ChannelInitializer<Channel> initializer,
+                    BiFunction<String, Integer, String> howToReach) throws InterruptedException {
+        SampleOptions options;
+        try {
+            options = SampleOptions.parse(args, defaultPort);
+        } catch (IllegalArgumentException e) {
+            System.err.println(program + ": " + e.getMessage());
+            System.err.print(usage(program, defaultPort));
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(usage(program, defaultPort));
+            return;
+        }
+
+        Transports.Transport transport;
+        try {
+            transport = Transports.select(options.transport());
+        } catch (IllegalStateException e) {
+            System.err.println(program + ": " + e.getMessage() + " (choose another with --transport)");
+            System.exit(1);
+            return;
+        }
+
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(),
+                new DefaultThreadFactory(transport.name() + "-loop"), transport.ioHandlerFactory());
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS),
+                program + "-shutdown"));
+        try {
+            Channel server;
+            try {
+                server = new ServerBootstrap()
+                        .group(group)
+                        .channel(transport.serverChannelClass())
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(initializer)
+                        .bind(options.host(), options.port())
+                        .sync()
+                        .channel();
+            } catch (Exception e) {
+                System.err.println(program + ": failed to bind on [" + options.host() + ":" + options.port() + "]: "
+                        + e.getMessage() + " (choose another port with --port)");
+                System.exit(1);
+                return;
+            }
+            int port = server.localAddress() instanceof InetSocketAddress address ? address.getPort() : options.port();
+            System.out.printf("%s on %s (%d event loop%s) listening on %s:%d%n%s%nPress Ctrl-C to stop.%n",
+                    program, transport.name(), options.threads(), options.threads() == 1 ? "" : "s",
+                    options.host(), port, howToReach.apply(reachableHost(options.host()), port));
+            server.closeFuture().sync();
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The host a local user reaches a server bound to {@code host} on: loopback for a wildcard bind. */
+    private static String reachableHost(String host) {
+        return switch (host) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> host;
+        };
+    }
+
+    private static String usage(String program, int defaultPort) {
+        return "usage: " + program + " [options]\n" + SampleOptions.USAGE.formatted(defaultPort);
+    }
+}

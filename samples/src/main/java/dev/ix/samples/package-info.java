@@ -1,0 +1,14 @@
+/**
+ * Runnable programs on the ix transport, each also runnable on Netty's epoll, io_uring and NIO transports
+ * ({@code --transport}) for side-by-side comparison.
+ *
+ * <ul>
+ *   <li>{@link dev.ix.samples.HelloServer}: HTTP/1.1 {@code GET /plaintext} and {@code GET /json};
+ *       {@code ./ix demo} starts it.</li>
+ *   <li>{@link dev.ix.samples.EchoServer}: raw TCP echo.</li>
+ * </ul>
+ *
+ * <p>{@link dev.ix.samples.Transports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
+ * common options, binds and runs until the JVM is stopped.
+ */
+package dev.ix.samples;
