@@ -1,0 +1,146 @@
+package dev.ix.transport.uring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+import static dev.ix.transport.uring.Uring.SQE_ADDR;
+import static dev.ix.transport.uring.Uring.SQE_ADDR3;
+import static dev.ix.transport.uring.Uring.SQE_BUF_GROUP;
+import static dev.ix.transport.uring.Uring.SQE_FD;
+import static dev.ix.transport.uring.Uring.SQE_FILE_INDEX;
+import static dev.ix.transport.uring.Uring.SQE_FLAGS;
+import static dev.ix.transport.uring.Uring.SQE_IOPRIO;
+import static dev.ix.transport.uring.Uring.SQE_LEN;
+import static dev.ix.transport.uring.Uring.SQE_OFF;
+import static dev.ix.transport.uring.Uring.SQE_OPCODE;
+import static dev.ix.transport.uring.Uring.SQE_OP_FLAGS;
+import static dev.ix.transport.uring.Uring.SQE_PERSONALITY;
+import static dev.ix.transport.uring.Uring.SQE_SIZE;
+import static dev.ix.transport.uring.Uring.SQE_USER_DATA;
+
+/**
+ * The submission side of a ring: SQEs are written straight into the mmapped array and become visible to the kernel
+ * when {@link #submit} publishes the tail and calls {@code io_uring_enter} once for all of them.
+ *
+ * <p>Single-threaded: only the ring's owner thread may call any method. The tail is kept locally and published
+ * with release semantics ({@code tail} store) only inside {@link Ring#enter}, so writing an SQE costs plain stores.
+ * The SQ index array (when the kernel has one) is filled once with the identity mapping, as liburing does.
+ */
+public final class SubmissionQueue {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final Ring ring;
+    private final MemorySegment ringMemory;
+    private final MemorySegment sqes;
+    private final long headOffset;
+    private final long tailOffset;
+    private final long flagsOffset;
+    private final long droppedOffset;
+    private final int mask;
+    private final int entries;
+
+    private int tail;
+    private int publishedTail;
+    private int cachedHead;
+    private long submitCalls;
+
+    SubmissionQueue(Ring ring, MemorySegment ringMemory, MemorySegment sqes, MemorySegment params) {
+        this.ring = ring;
+        this.ringMemory = ringMemory;
+        this.sqes = sqes;
+        long off = Uring.PARAMS_SQ_OFF;
+        headOffset = params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_HEAD);
+        tailOffset = params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_TAIL);
+        flagsOffset = params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_FLAGS);
+        droppedOffset = params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_DROPPED);
+        mask = ringMemory.get(ValueLayout.JAVA_INT, params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_RING_MASK));
+        entries = ringMemory.get(ValueLayout.JAVA_INT,
+                params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_RING_ENTRIES));
+        long arrayOffset = Integer.toUnsignedLong(params.get(ValueLayout.JAVA_INT, off + Uring.SQ_OFF_ARRAY));
+        for (int i = 0; i < entries; i++) {
+            ringMemory.set(ValueLayout.JAVA_INT, arrayOffset + 4L * i, i);
+        }
+        tail = (int) INT.getAcquire(ringMemory, tailOffset);
+        publishedTail = tail;
+        cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+    }
+
+    /**
+     * Writes one SQE. When the queue is full, first submits what is queued (one {@code io_uring_enter} without
+     * waiting), so a caller never sees "full".
+     *
+     * @return the {@code user_data} written
+     * @throws NativeIoException when the early submission fails
+     */
+    public long enqueue(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
+                        long userData, short bufGroup) throws NativeIoException {
+        if (tail - cachedHead == entries) {
+            cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+            if (tail - cachedHead == entries) {
+                ring.submitNow();
+                cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+                if (tail - cachedHead == entries) {
+                    throw new NativeIoException("io_uring_enter(submit " + entries + " SQEs)", Errno.EBUSY);
+                }
+            }
+        }
+        long sqe = (long) (tail & mask) * SQE_SIZE;
+        MemorySegment s = sqes;
+        s.set(ValueLayout.JAVA_BYTE, sqe + SQE_OPCODE, opcode);
+        s.set(ValueLayout.JAVA_BYTE, sqe + SQE_FLAGS, flags);
+        s.set(ValueLayout.JAVA_SHORT, sqe + SQE_IOPRIO, ioprio);
+        s.set(ValueLayout.JAVA_INT, sqe + SQE_FD, fd);
+        s.set(ValueLayout.JAVA_LONG, sqe + SQE_OFF, off);
+        s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR, addr);
+        s.set(ValueLayout.JAVA_INT, sqe + SQE_LEN, len);
+        s.set(ValueLayout.JAVA_INT, sqe + SQE_OP_FLAGS, opFlags);
+        s.set(ValueLayout.JAVA_LONG, sqe + SQE_USER_DATA, userData);
+        s.set(ValueLayout.JAVA_SHORT, sqe + SQE_BUF_GROUP, bufGroup);
+        s.set(ValueLayout.JAVA_SHORT, sqe + SQE_PERSONALITY, (short) 0);
+        s.set(ValueLayout.JAVA_INT, sqe + SQE_FILE_INDEX, 0);
+        s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR3, 0L);
+        s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR3 + 8, 0L);
+        tail++;
+        return userData;
+    }
+
+    /** @return SQEs written but not yet handed to the kernel */
+    public int pending() {
+        return tail - publishedTail;
+    }
+
+    /** @return the number of SQ entries */
+    public int capacity() {
+        return entries;
+    }
+
+    /** Publishes the local tail to the kernel; returns how many SQEs it made visible. Owner thread only. */
+    int publish() {
+        int n = tail - publishedTail;
+        if (n != 0) {
+            INT.setRelease(ringMemory, tailOffset, tail);
+            publishedTail = tail;
+        }
+        return n;
+    }
+
+    void countSubmit() {
+        submitCalls++;
+    }
+
+    /** @return SQ ring flags ({@link Uring#IORING_SQ_CQ_OVERFLOW}, ...) */
+    public int flags() {
+        return (int) INT.getAcquire(ringMemory, flagsOffset);
+    }
+
+    /** @return SQEs the kernel dropped as invalid */
+    public int dropped() {
+        return (int) INT.getAcquire(ringMemory, droppedOffset);
+    }
+
+    /** @return how often {@code io_uring_enter} had to be called early because the SQ was full */
+    public long earlySubmits() {
+        return submitCalls;
+    }
+}
