@@ -1,0 +1,11 @@
+package dev.ix.transport;
+
+import io.netty.channel.IoHandle;
+
+/**
+ * An {@link IoHandle} that can be registered with an {@link IxIoHandler}. Its
+ * {@link #handle(io.netty.channel.IoRegistration, io.netty.channel.IoEvent)} receives an {@link IxIoEvent} for each
+ * completion of an operation it submitted, on the loop thread. The event object is reused: copy what you need.
+ */
+public interface IxIoHandle extends IoHandle {
+}

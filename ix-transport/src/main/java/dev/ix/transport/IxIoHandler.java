@@ -1,0 +1,490 @@
+package dev.ix.transport;
+
+import dev.ix.transport.mbuf.MbufPool;
+import dev.ix.transport.uring.BufferRing;
+import dev.ix.transport.uring.CompletionQueue;
+import dev.ix.transport.uring.LibC;
+import dev.ix.transport.uring.NativeIoException;
+import dev.ix.transport.uring.Ring;
+import dev.ix.transport.uring.SubmissionQueue;
+import dev.ix.transport.uring.Uring;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An IX dataplane as a Netty {@link IoHandler}: one io_uring, one receive {@link MbufPool} and one loop thread that
+ * runs each request to completion.
+ *
+ * <p>Use it through {@link #newFactory()} with {@link io.netty.channel.MultiThreadIoEventLoopGroup} and the
+ * {@link IxServerSocketChannel} / {@link IxSocketChannel} channel classes:
+ * <pre>{@code
+ * EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, IxIoHandler.newFactory());
+ * new ServerBootstrap().group(group).channel(IxServerSocketChannel.class)...
+ * }</pre>
+ *
+ * <p>One turn ({@link #run}): return released mbufs to the kernel, one {@code io_uring_enter} that submits every SQE
+ * queued since the last turn and collects completions (blocking only when nothing is pending and the loop has no
+ * task), then dispatch at most {@link IxIoHandlerConfig#batchLimit()} completions, each straight into its channel's
+ * pipeline. Responses written by handlers become SQEs that the next turn's single system call submits.
+ *
+ * <p>Threading: as Netty's SPI requires, everything but {@link #wakeup()} and {@link #isCompatible} runs on the loop
+ * thread.
+ */
+public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxIoHandler.class);
+    private static final VarHandle WAKEUP_PENDING;
+    private static final int WAKEUP_ID = -1;
+    private static final int CANCEL_ID = -2;
+    private static final short BUFFER_GROUP = 0;
+    private static final int SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
+            | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
+
+    static {
+        try {
+            WAKEUP_PENDING = MethodHandles.lookup().findVarHandle(IxIoHandler.class, "wakeupPending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ThreadAwareExecutor executor;
+    private final IxIoHandlerConfig config;
+    private final Ring ring;
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    private final MbufPool pool;
+    private final int eventFd;
+    private final Arena arena;
+    private final MemorySegment eventFdReadBuffer;
+    private final MemorySegment eventFdWriteValue;
+    private final IxIoEvent event = new IxIoEvent();
+    private BufferRing bufferRing;
+
+    private IxIoRegistration[] registrations = new IxIoRegistration[64];
+    private int[] freeIds = new int[64];
+    private int freeCount;
+    private int nextId;
+    private int liveRegistrations;
+
+    private final List<Runnable> bufferWaiters = new ArrayList<>();
+    private final ArrayList<AbstractIxChannel> batchEnd = new ArrayList<>();
+    private final Scratch scratch = new Scratch(256 * 1024);
+    private boolean eventFdReadArmed;
+    private boolean destroyed;
+    @SuppressWarnings("unused")
+    private volatile int wakeupPending;
+
+    private long turns;
+    private long completions;
+
+    private IxIoHandler(ThreadAwareExecutor executor, IxIoHandlerConfig config) {
+        IxTransport.ensureAvailability();
+        this.executor = executor;
+        this.config = config;
+        Ring r = null;
+        int efd = -1;
+        MbufPool p = null;
+        try {
+            r = Ring.open(config.ringEntries(), config.cqEntries(), SETUP_FLAGS);
+            efd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            if (efd < 0) {
+                throw new NativeIoException("eventfd", -efd);
+            }
+            p = MbufPool.create(config.mbufSize(), config.mbufCount(), ByteBufAllocator.DEFAULT);
+        } catch (NativeIoException | RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
+            if (efd >= 0) {
+                LibC.close(efd);
+            }
+            throw new IllegalStateException("cannot create an ix event loop: " + e.getMessage(), e);
+        }
+        ring = r;
+        sq = r.submissionQueue();
+        cq = r.completionQueue();
+        eventFd = efd;
+        pool = p;
+        arena = Arena.ofShared();
+        eventFdReadBuffer = arena.allocate(8, 8);
+        eventFdWriteValue = arena.allocate(8, 8);
+        eventFdWriteValue.set(ValueLayout.JAVA_LONG, 0, 1L);
+    }
+
+    /** @return a factory of handlers with the {@linkplain IxIoHandlerConfig#defaults() default settings} */
+    public static IoHandlerFactory newFactory() {
+        return newFactory(IxIoHandlerConfig.defaults());
+    }
+
+    /** @return a factory of handlers with {@code config} */
+    public static IoHandlerFactory newFactory(IxIoHandlerConfig config) {
+        IxTransport.ensureAvailability();
+        return executor -> new IxIoHandler(executor, config);
+    }
+
+    @Override
+    public void initialize() {
+        try {
+            ring.enable();
+            bufferRing = BufferRing.register(ring, BUFFER_GROUP, pool.slotCount());
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot start the ix event loop: " + e.getMessage(), e);
+        }
+        pool.attach(Thread.currentThread(), this::recycle);
+        int size = pool.slotSize();
+        for (int i = 0; i < pool.slotCount(); i++) {
+            bufferRing.add(i, pool.slotAddress(i), size);
+        }
+        bufferRing.publish();
+        if (logger.isDebugEnabled()) {
+            logger.debug("ix loop {} started: {}, mbufs {} x {} B on {}", Thread.currentThread().getName(), config,
+                    pool.slotCount(), size, pool.pageKind());
+        }
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        if (destroyed) {
+            return 0;
+        }
+        turns++;
+        returnBuffers();
+        if (!eventFdReadArmed) {
+            armEventFdRead();
+        }
+        try {
+            int ready = cq.ready();
+            if (ready == 0 && context.canBlock()) {
+                long timeout = context.deadlineNanos() == -1 ? -1 : context.delayNanos(System.nanoTime());
+                ring.submitAndGet(true, timeout <= 0 ? 1 : timeout);
+            } else if (sq.pending() > 0 || ready < config.batchLimit()) {
+                ring.submitAndGet(false, 0);
+            }
+        } catch (NativeIoException e) {
+            logger.warn("io_uring_enter failed; the loop goes on", e);
+        }
+        scratch.reset();
+        int n = cq.reap(this, config.batchLimit());
+        completions += n;
+        endBatch();
+        return n;
+    }
+
+    /** Fires the read-complete of every channel that read in this batch: the point where handlers flush. */
+    private void endBatch() {
+        ArrayList<AbstractIxChannel> channels = batchEnd;
+        for (int i = 0; i < channels.size(); i++) {
+            AbstractIxChannel ch = channels.get(i);
+            try {
+                ch.batchEnd();
+            } catch (Throwable t) {
+                logger.warn("unexpected exception at the end of a batch on {}", ch, t);
+            }
+        }
+        channels.clear();
+    }
+
+    void atBatchEnd(AbstractIxChannel channel) {
+        batchEnd.add(channel);
+    }
+
+    /**
+     * Reserves {@code size} bytes of memory that an SQE may point at until it is submitted.
+     *
+     * @return the offset in {@link #scratchMemory()}
+     */
+    long scratch(long size) {
+        long off = scratch.allocate(size);
+        if (off < 0) {
+            // Full: submit what references it now, then start over.
+            try {
+                ring.submitAndGet(false, 0);
+            } catch (NativeIoException e) {
+                throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
+            }
+            scratch.reset();
+            off = scratch.allocate(size);
+            if (off < 0) {
+                throw new IllegalArgumentException("size: " + size + " (expected: <= " + scratch.capacity() + ")");
+            }
+        }
+        return off;
+    }
+
+    MemorySegment scratchMemory() {
+        return scratch.memory();
+    }
+
+    long scratchAddress(long offset) {
+        return scratch.address(offset);
+    }
+
+    /** Hands released mbufs back to the kernel and resumes receives paused by {@code ENOBUFS}. */
+    private void returnBuffers() {
+        pool.drainForeignReleases();
+        if (bufferRing.publish() > 0 && !bufferWaiters.isEmpty()) {
+            Runnable[] waiters = bufferWaiters.toArray(new Runnable[0]);
+            bufferWaiters.clear();
+            for (Runnable w : waiters) {
+                w.run();
+            }
+        }
+    }
+
+    private void recycle(int slotId) {
+        bufferRing.add(slotId, pool.slotAddress(slotId), pool.slotSize());
+    }
+
+    private void armEventFdRead() {
+        try {
+            sq.enqueue(Uring.IORING_OP_READ, (byte) 0, (short) 0, eventFd, 0, eventFdReadBuffer.address(), 8, 0,
+                    userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0), (short) 0);
+            eventFdReadArmed = true;
+        } catch (NativeIoException e) {
+            logger.warn("cannot arm the wake-up eventfd read; the loop retries next turn", e);
+        }
+    }
+
+    @Override
+    public void complete(long userData, int res, int flags) {
+        int id = (int) userData;
+        if (id >= 0 && id < nextId) {
+            IxIoRegistration reg = registrations[id];
+            if (reg != null) {
+                if ((flags & Uring.IORING_CQE_F_MORE) == 0) {
+                    reg.inFlight--;
+                }
+                event.set((byte) (userData >>> 32), res, flags, (short) (userData >>> 48));
+                try {
+                    reg.handle.handle(reg, event);
+                } catch (Throwable t) {
+                    logger.warn("unexpected exception from {} handling {}", reg.handle, event, t);
+                }
+                if (reg.inFlight == 0 && reg.isCancelled()) {
+                    release(reg);
+                }
+                return;
+            }
+        }
+        if (id == WAKEUP_ID) {
+            eventFdReadArmed = false;
+            WAKEUP_PENDING.setVolatile(this, 0);
+            return;
+        }
+        if (id != CANCEL_ID) {
+            logger.debug("completion for unknown registration id {} (res={}, flags=0x{})", id, res,
+                    Integer.toHexString(flags));
+        }
+        if ((flags & Uring.IORING_CQE_F_BUFFER) != 0) {
+            recycle(flags >>> Uring.IORING_CQE_BUFFER_SHIFT);
+        }
+    }
+
+    static long userData(int id, byte opcode, short data) {
+        return Integer.toUnsignedLong(id) | (Byte.toUnsignedLong(opcode) << 32) | ((long) data << 48);
+    }
+
+    long enqueue(IxIoRegistration reg, byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len,
+                 int opFlags, short data, short bufGroup) {
+        long userData = userData(reg.id, opcode, data);
+        try {
+            return sq.enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup);
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
+        }
+    }
+
+    void enqueueCancel(long targetUserData) {
+        try {
+            sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
+                    Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),
+                    (short) 0);
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot submit a cancellation: " + e.getMessage(), e);
+        }
+    }
+
+    /** The buffer group recv SQEs select from. */
+    short bufferGroup() {
+        return BUFFER_GROUP;
+    }
+
+    /** Wraps the {@code length} bytes the kernel put into mbuf {@code slotId}; the caller owns the returned buffer. */
+    ByteBuf receivedBuffer(int slotId, int length) {
+        return pool.received(slotId, length);
+    }
+
+    /** Returns an mbuf the kernel selected but that carries no data (EOF, error, closed channel). */
+    void returnUnusedBuffer(int slotId) {
+        recycle(slotId);
+    }
+
+    /**
+     * Runs {@code resume} on the loop once mbufs return to the kernel: how a receive stopped by {@code ENOBUFS}
+     * continues without losing a byte (the data waits in the socket buffer meanwhile).
+     */
+    void whenBuffersReturn(Runnable resume) {
+        pool.recordEnobufs();
+        bufferWaiters.add(resume);
+    }
+
+    MbufPool pool() {
+        return pool;
+    }
+
+    boolean inLoop() {
+        return executor.isExecutorThread(Thread.currentThread());
+    }
+
+    void executeOnLoop(Runnable task) {
+        executor.execute(task);
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) {
+        IxIoHandle h = (IxIoHandle) handle;
+        int id;
+        if (freeCount > 0) {
+            id = freeIds[--freeCount];
+        } else {
+            id = nextId++;
+            if (id >= registrations.length) {
+                registrations = Arrays.copyOf(registrations, registrations.length * 2);
+            }
+        }
+        IxIoRegistration reg = new IxIoRegistration(this, h, id);
+        registrations[id] = reg;
+        liveRegistrations++;
+        h.registered();
+        return reg;
+    }
+
+    void releaseIfIdle(IxIoRegistration reg) {
+        if (reg.inFlight == 0) {
+            release(reg);
+        }
+    }
+
+    private void release(IxIoRegistration reg) {
+        if (reg.removed) {
+            return;
+        }
+        reg.removed = true;
+        registrations[reg.id] = null;
+        if (freeCount == freeIds.length) {
+            freeIds = Arrays.copyOf(freeIds, freeIds.length * 2);
+        }
+        freeIds[freeCount++] = reg.id;
+        liveRegistrations--;
+        try {
+            reg.handle.unregistered();
+        } catch (Throwable t) {
+            logger.warn("unexpected exception from {}.unregistered()", reg.handle, t);
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (!executor.isExecutorThread(Thread.currentThread()) && WAKEUP_PENDING.compareAndSet(this, 0, 1)) {
+            long r = LibC.write(eventFd, eventFdWriteValue, 8);
+            if (r < 0) {
+                WAKEUP_PENDING.setVolatile(this, 0);
+                logger.warn("eventfd write failed with errno {}; the loop wakes up at its next deadline", -r);
+            }
+        }
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return IxIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        for (IxIoRegistration reg : registrations.clone()) {
+            if (reg != null && !reg.isCancelled()) {
+                try {
+                    reg.handle.close();
+                } catch (Exception e) {
+                    logger.debug("failed to close {} on shutdown", reg.handle, e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (destroyed) {
+            return;
+        }
+        prepareToDestroy();
+        // Wait for every operation in flight to come back so their mbufs return and no completion is lost.
+        for (int attempt = 0; attempt < 200 && (liveRegistrations > 0 || eventFdReadArmed); attempt++) {
+            if (eventFdReadArmed && liveRegistrations == 0 && attempt > 0) {
+                enqueueCancel(userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0));
+            }
+            try {
+                ring.submitAndGet(true, 10_000_000L);
+            } catch (NativeIoException e) {
+                logger.warn("io_uring_enter failed during shutdown", e);
+                break;
+            }
+            while (cq.reap(this, Integer.MAX_VALUE) > 0) {
+                // reap until empty
+            }
+            pool.drainForeignReleases();
+        }
+        destroyed = true;
+        if (logger.isDebugEnabled()) {
+            logger.debug("ix loop {} stopped: {} turns, {} completions, {} io_uring_enter calls, {} mbuf ENOBUFS",
+                    Thread.currentThread().getName(), turns, completions, ring.enterCalls(), pool.enobufs());
+        }
+        if (liveRegistrations > 0) {
+            logger.warn("{} channel(s) still had operations in flight when the loop stopped; closing the ring"
+                    + " cancels them", liveRegistrations);
+        }
+        if (bufferRing != null) {
+            bufferRing.close();
+        }
+        int leaked = pool.close();
+        if (leaked > 0) {
+            logger.warn("{} receive mbuf(s) were not released by the application when the loop stopped", leaked);
+        }
+        ring.close();
+        LibC.close(eventFd);
+        scratch.close();
+        arena.close();
+    }
+
+    /** @return loop turns so far (loop thread; approximate from others) */
+    long turns() {
+        return turns;
+    }
+
+    /** @return completions handled so far */
+    long completions() {
+        return completions;
+    }
+
+    /** @return {@code io_uring_enter} calls so far */
+    long enterCalls() {
+        return ring.enterCalls();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.ix.transport;
+
+import dev.ix.transport.uring.Errno;
+import dev.ix.transport.uring.LibC;
+import dev.ix.transport.uring.Uring;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ServerSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A TCP listener on an ix loop. While {@code autoRead} is on a multishot {@code accept} stays armed and each accepted
+ * connection becomes an {@link IxSocketChannel} fired through the pipeline; with {@code autoRead} off each
+ * {@link #read()} accepts one connection, the rest wait in the kernel's backlog.
+ *
+ * <p>Accept failures such as {@code EMFILE} are fired as exceptions and the listener keeps serving.
+ */
+public final class IxServerSocketChannel extends AbstractIxChannel implements ServerSocketChannel {
+    private static final int ACCEPT_FLAGS = LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC;
+
+    private final IxServerSocketChannelConfig config;
+    private long acceptUserData;
+    private boolean acceptMultishot;
+    private boolean readThisBatch;
+
+    /** A listener; bind it with {@code ServerBootstrap}. */
+    public IxServerSocketChannel() {
+        super(null, IxSocket.newStream(), false);
+        config = new IxServerSocketChannelConfig(this, socket);
+    }
+
+    @Override
+    public IxServerSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return null;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new ServerUnsafe();
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        super.doBind(localAddress);
+        socket.listen(config.getBacklog());
+        active = true;
+    }
+
+    @Override
+    protected void doBeginRead() {
+        if (!active || acceptUserData != 0) {
+            return;
+        }
+        acceptMultishot = config.isAutoRead();
+        acceptUserData = reg.submit(Uring.IORING_OP_ACCEPT, (byte) 0,
+                acceptMultishot ? Uring.IORING_ACCEPT_MULTISHOT : 0, socket.fd(), 0, 0, 0, ACCEPT_FLAGS, (short) 0,
+                (short) 0);
+    }
+
+    @Override
+    void autoReadCleared() {
+        if (acceptUserData != 0 && acceptMultishot) {
+            reg.cancelOp(acceptUserData);
+        }
+    }
+
+    @Override
+    void complete(byte opcode, int res, int flags, short data) {
+        if (opcode != Uring.IORING_OP_ACCEPT) {
+            logUnexpected("unexpected completion opcode " + opcode, null);
+            return;
+        }
+        boolean more = (flags & Uring.IORING_CQE_F_MORE) != 0;
+        if (!more) {
+            acceptUserData = 0;
+        }
+        if (res >= 0) {
+            if (!isOpen()) {
+                LibC.close(res);
+                return;
+            }
+            IxSocketChannel child;
+            try {
+                child = IxSocketChannel.accepted(this, res);
+            } catch (Throwable t) {
+                LibC.close(res);
+                pipeline().fireExceptionCaught(t);
+                return;
+            }
+            if (!readThisBatch) {
+                readThisBatch = true;
+                readCompleteLater();
+            }
+            pipeline().fireChannelRead(child);
+        } else if (res != -Errno.ECANCELED && isOpen()) {
+            pipeline().fireExceptionCaught(errnoException("accept", res));
+        }
+        if (!more && isOpen() && config.isAutoRead()) {
+            doBeginRead();
+        }
+    }
+
+    @Override
+    void batchEnd() {
+        if (readThisBatch) {
+            readThisBatch = false;
+            pipeline().fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    void cancelOperations() {
+        if (acceptUserData != 0 && reg != null) {
+            reg.cancelOp(acceptUserData);
+        }
+    }
+
+    @Override
+    boolean closeMustWait() {
+        return false;
+    }
+
+    @Override
+    protected void doDisconnect() {
+        throw new UnsupportedOperationException("a server channel cannot disconnect");
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        throw new UnsupportedOperationException("a server channel cannot write");
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        throw new UnsupportedOperationException("a server channel cannot write");
+    }
+
+    private final class ServerUnsafe extends IxUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException("a server channel cannot connect"));
+        }
+    }
+}

@@ -1,0 +1,692 @@
+package dev.ix.transport;
+
+import dev.ix.transport.uring.Errno;
+import dev.ix.transport.uring.SockAddr;
+import dev.ix.transport.uring.Uring;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP connection on an ix loop.
+ *
+ * <p>Receive: a multishot {@code recv} with buffer select stays armed while {@code autoRead} is on; each completion
+ * is one mbuf handed to the pipeline as a read-only {@link ByteBuf} that the handler owns and must release (Netty's
+ * usual rule). With {@code autoRead} off, each {@link #read()} arms one single-shot {@code recv}. When the pool is
+ * empty ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel.
+ *
+ * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
+ * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
+ * Buffers without a native address are copied to direct memory when written ({@link #filterOutboundMessage}).
+ */
+public final class IxSocketChannel extends AbstractIxChannel implements SocketChannel {
+    private static final int IOV_MAX = 1024;
+    private static final int IOVEC_SIZE = 16;
+    private static final int MSGHDR_SIZE = 56;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int FILE_CHUNK = 64 * 1024;
+
+    private final IxSocketChannelConfig config;
+
+    private long recvUserData;
+    private boolean recvMultishot;
+    private boolean readThisBatch;
+    private boolean waitingForBuffers;
+    private boolean inputEof;
+
+    private long writeUserData;
+    private ByteBuf fileChunk;
+    private long connectUserData;
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeout;
+    private InetSocketAddress requestedRemote;
+
+    /** A client channel; connect it with {@code Bootstrap}. */
+    public IxSocketChannel() {
+        this(null, IxSocket.newStream(), false);
+    }
+
+    IxSocketChannel(Channel parent, IxSocket socket, boolean active) {
+        super(parent, socket, active);
+        config = new IxSocketChannelConfig(this, socket);
+    }
+
+    @Override
+    public ServerSocketChannel parent() {
+        return (ServerSocketChannel) super.parent();
+    }
+
+    @Override
+    public IxSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) super.remoteAddress();
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new SocketUnsafe();
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    @Override
+    protected void doBeginRead() {
+        if (!active || inputEof || socket.isInputShutdown() || waitingForBuffers || recvUserData != 0) {
+            return;
+        }
+        armRecv(config.isAutoRead());
+    }
+
+    private void armRecv(boolean multishot) {
+        short ioprio = multishot ? Uring.IORING_RECV_MULTISHOT : 0;
+        recvMultishot = multishot;
+        recvUserData = reg.submit(Uring.IORING_OP_RECV, Uring.IOSQE_BUFFER_SELECT, ioprio, socket.fd(), 0, 0, 0, 0,
+                (short) 0, reg.handler.bufferGroup());
+    }
+
+    @Override
+    void autoReadCleared() {
+        if (recvUserData != 0 && recvMultishot) {
+            reg.cancelOp(recvUserData);
+        }
+    }
+
+    private void recvComplete(int res, int flags) {
+        boolean more = (flags & Uring.IORING_CQE_F_MORE) != 0;
+        if (!more) {
+            recvUserData = 0;
+        }
+        boolean hasBuffer = (flags & Uring.IORING_CQE_F_BUFFER) != 0;
+        int bid = flags >>> Uring.IORING_CQE_BUFFER_SHIFT;
+        if (res > 0) {
+            ByteBuf buf = reg.handler.receivedBuffer(bid, res);
+            if (!isOpen() || inputEof) {
+                buf.release();
+                return;
+            }
+            if (!readThisBatch) {
+                readThisBatch = true;
+                readCompleteLater();
+            }
+            pipeline().fireChannelRead(buf);
+            if (!more && recvUserData == 0 && isOpen() && config.isAutoRead()) {
+                doBeginRead();
+            }
+            return;
+        }
+        if (hasBuffer) {
+            reg.handler.returnUnusedBuffer(bid);
+        }
+        if (res == 0) {
+            inputEof = true;
+            fireReadCompleteNow();
+            shutdownInput(true);
+        } else if (res == -Errno.ENOBUFS) {
+            if (!waitingForBuffers && isOpen()) {
+                waitingForBuffers = true;
+                reg.handler.whenBuffersReturn(this::buffersReturned);
+            }
+        } else if (res != -Errno.ECANCELED) {
+            fireReadCompleteNow();
+            ((SocketUnsafe) unsafe()).failAndClose(errnoException("recv", res));
+        } else if (isOpen() && config.isAutoRead() && !inputEof) {
+            // A multishot recv cancelled by autoRead toggling back on before its cancellation landed.
+            doBeginRead();
+        }
+    }
+
+    private void buffersReturned() {
+        waitingForBuffers = false;
+        if (isOpen() && config.isAutoRead()) {
+            doBeginRead();
+        }
+    }
+
+    private void fireReadCompleteNow() {
+        if (readThisBatch) {
+            readThisBatch = false;
+            pipeline().fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    void batchEnd() {
+        fireReadCompleteNow();
+    }
+
+    private void shutdownInput(boolean allDataRead) {
+        if (!socket.isInputShutdown()) {
+            if (config.isAllowHalfClosure()) {
+                try {
+                    socket.shutdown(true, false);
+                } catch (IOException e) {
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                    unsafe().close(voidPromise());
+                    return;
+                }
+                pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            } else {
+                unsafe().close(voidPromise());
+                return;
+            }
+        }
+        if (allDataRead) {
+            pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+        }
+    }
+
+    // ---------------------------------------------------------------- send
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            if (buf.hasMemoryAddress()) {
+                return buf;
+            }
+            return copyToDirect(buf);
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
+                + " (expected: ByteBuf or FileRegion)");
+    }
+
+    private ByteBuf copyToDirect(ByteBuf buf) {
+        int readable = buf.readableBytes();
+        ByteBufAllocator alloc = alloc();
+        ByteBuf direct = alloc.isDirectBufferPooled() ? alloc.directBuffer(readable)
+                : io.netty.buffer.ByteBufUtil.threadLocalDirectBuffer();
+        if (direct == null) {
+            direct = alloc.directBuffer(readable);
+        }
+        if (!direct.hasMemoryAddress()) {
+            direct.release();
+            direct = io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.directBuffer(readable);
+        }
+        direct.writeBytes(buf, buf.readerIndex(), readable);
+        ReferenceCountUtil.safeRelease(buf);
+        return direct;
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (writeUserData != 0) {
+            return; // the completion continues the flush
+        }
+        while (true) {
+            Object msg = in.current();
+            if (msg == null) {
+                return;
+            }
+            if (msg instanceof FileRegion region) {
+                if (writeFileRegion(in, region)) {
+                    return;
+                }
+                continue;
+            }
+            if (writeBuffers(in)) {
+                return;
+            }
+        }
+    }
+
+    /** @return true when a send was submitted, false when there was nothing to send (empty buffers removed) */
+    private boolean writeBuffers(ChannelOutboundBuffer in) {
+        IxIoHandler h = reg.handler;
+        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count.
+        int size = Math.max(1, Math.min(in.size(), IOV_MAX));
+        long off = h.scratch((long) size * IOVEC_SIZE + MSGHDR_SIZE);
+        MemorySegment mem = h.scratchMemory();
+        long iovOff = off + MSGHDR_SIZE;
+        GatherProcessor g = gather;
+        g.reset(mem, iovOff, size);
+        try {
+            in.forEachFlushedMessage(g);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        int count = g.count;
+        long total = g.total;
+        if (total == 0) {
+            in.removeBytes(0);
+            return false;
+        }
+        int len = (int) Math.min(total, Integer.MAX_VALUE);
+        if (count == 1) {
+            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress, len,
+                    MSG_NOSIGNAL, (short) 0, (short) 0);
+        } else {
+            mem.asSlice(off, MSGHDR_SIZE).fill((byte) 0);
+            mem.set(ValueLayout.JAVA_LONG, off + 16, h.scratchAddress(iovOff)); // msg_iov
+            mem.set(ValueLayout.JAVA_LONG, off + 24, count);                    // msg_iovlen
+            writeUserData = reg.submit(Uring.IORING_OP_SENDMSG, (byte) 0, (short) 0, socket.fd(), 0,
+                    h.scratchAddress(off), 1, MSG_NOSIGNAL, (short) 0, (short) 0);
+        }
+        return true;
+    }
+
+    private final GatherProcessor gather = new GatherProcessor();
+
+    /** Writes the flushed buffers' addresses into an iovec array; reused, so gathering allocates nothing. */
+    private static final class GatherProcessor implements ChannelOutboundBuffer.MessageProcessor {
+        MemorySegment mem;
+        long iovOff;
+        int max;
+        int count;
+        long total;
+        long firstAddress;
+
+        void reset(MemorySegment mem, long iovOff, int max) {
+            this.mem = mem;
+            this.iovOff = iovOff;
+            this.max = max;
+            count = 0;
+            total = 0;
+            firstAddress = 0;
+        }
+
+        @Override
+        public boolean processMessage(Object msg) {
+            if (!(msg instanceof ByteBuf buf)) {
+                return false;
+            }
+            int readable = buf.readableBytes();
+            if (readable == 0) {
+                return count < max;
+            }
+            if (total + readable > Integer.MAX_VALUE) {
+                return false;
+            }
+            long addr = buf.memoryAddress() + buf.readerIndex();
+            if (count == 0) {
+                firstAddress = addr;
+            }
+            long e = iovOff + (long) count * IOVEC_SIZE;
+            mem.set(ValueLayout.JAVA_LONG, e, addr);
+            mem.set(ValueLayout.JAVA_LONG, e + 8, readable);
+            count++;
+            total += readable;
+            return count < max;
+        }
+    }
+
+    /** Sends the next chunk of a file region through a direct buffer. @return true when a send was submitted */
+    private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
+        if (region.transferred() >= region.count()) {
+            in.remove();
+            return false;
+        }
+        if (fileChunk == null || !fileChunk.isReadable()) {
+            if (fileChunk == null) {
+                fileChunk = alloc().directBuffer(FILE_CHUNK);
+                if (!fileChunk.hasMemoryAddress()) {
+                    fileChunk.release();
+                    fileChunk = io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.directBuffer(FILE_CHUNK);
+                }
+            }
+            fileChunk.clear();
+            long before = region.transferred();
+            long n = region.transferTo(new ChunkChannel(fileChunk), before);
+            if (n <= 0 && region.transferred() < region.count()) {
+                throw new IOException("FileRegion.transferTo produced no bytes at position " + before + " of "
+                        + region.count() + " (file truncated?)");
+            }
+        }
+        writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0,
+                fileChunk.memoryAddress() + fileChunk.readerIndex(), fileChunk.readableBytes(), MSG_NOSIGNAL,
+                (short) 1, (short) 0);
+        return true;
+    }
+
+    /** A WritableByteChannel over the free space of a ByteBuf: what FileRegion.transferTo writes into. */
+    private record ChunkChannel(ByteBuf target) implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(src.remaining(), target.writableBytes());
+            ByteBuffer slice = src.slice();
+            slice.limit(n);
+            target.writeBytes(slice);
+            src.position(src.position() + n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private void sendComplete(int res, short data) {
+        writeUserData = 0;
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (res < 0) {
+            if (res == -Errno.ECANCELED) {
+                return;
+            }
+            IOException cause = errnoException(data == 1 ? "send(file region)" : "send", res);
+            if (in != null) {
+                ((SocketUnsafe) unsafe()).writeFailed(cause);
+            }
+            return;
+        }
+        if (data == 1) {
+            fileChunk.skipBytes(res);
+            if (in != null && in.current() instanceof FileRegion region) {
+                if (!fileChunk.isReadable()) {
+                    in.progress(res);
+                    if (region.transferred() >= region.count()) {
+                        in.remove();
+                    }
+                } else {
+                    in.progress(res);
+                }
+            }
+        } else if (in != null) {
+            in.removeBytes(res);
+        }
+        if (in != null && !in.isEmpty() && isOpen()) {
+            ((SocketUnsafe) unsafe()).continueFlush();
+        }
+    }
+
+    // ---------------------------------------------------------------- connect
+
+    /** Binds if asked, then queues the connect; {@link #connectComplete} finishes it. */
+    private void doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (localAddress != null) {
+            doBind(localAddress);
+        }
+        InetSocketAddress target = checkAddress(remoteAddress);
+        requestedRemote = target;
+        IxIoHandler h = reg.handler;
+        long off = h.scratch(SockAddr.MAX_SIZE);
+        int len = SockAddr.encode(h.scratchMemory().asSlice(off, SockAddr.MAX_SIZE), target, socket.isIpv6());
+        connectUserData = reg.submit(Uring.IORING_OP_CONNECT, (byte) 0, (short) 0, socket.fd(), len,
+                h.scratchAddress(off), 0, 0, (short) 0, (short) 0);
+    }
+
+    private void connectComplete(int res) {
+        connectUserData = 0;
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+            connectTimeout = null;
+        }
+        if (promise == null) {
+            return; // timed out or closed meanwhile
+        }
+        if (res < 0) {
+            ConnectException e = new ConnectException(connectMessage(res));
+            e.initCause(errnoException("connect(" + requestedRemote + ")", res));
+            promise.tryFailure(e);
+            ((SocketUnsafe) unsafe()).closeIfClosedAfterConnect();
+            return;
+        }
+        boolean wasActive = active;
+        active = true;
+        local = socket.localAddress();
+        remote = socket.remoteAddress();
+        if (remote == null) {
+            remote = requestedRemote;
+        }
+        boolean promiseSet = promise.trySuccess();
+        if (!wasActive) {
+            pipeline().fireChannelActive();
+        }
+        if (!promiseSet) {
+            unsafe().close(voidPromise());
+        }
+    }
+
+    private String connectMessage(int res) {
+        String reason = switch (-res) {
+            case Errno.ECONNREFUSED -> "connection refused";
+            case Errno.ETIMEDOUT -> "connection timed out";
+            case Errno.EHOSTUNREACH -> "no route to host";
+            case Errno.ENETUNREACH -> "network unreachable";
+            default -> Errno.name(-res);
+        };
+        return reason + ": " + requestedRemote;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    void cancelOperations() {
+        IxIoRegistration r = reg;
+        if (r == null) {
+            return;
+        }
+        if (recvUserData != 0) {
+            r.cancelOp(recvUserData);
+        }
+        if (connectUserData != 0) {
+            r.cancelOp(connectUserData);
+        }
+        if (writeUserData != 0) {
+            r.cancelOp(writeUserData);
+        }
+    }
+
+    @Override
+    boolean closeMustWait() {
+        return writeUserData != 0;
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        ChannelPromise promise = connectPromise;
+        if (promise != null) {
+            promise.tryFailure(new java.nio.channels.ClosedChannelException());
+            connectPromise = null;
+        }
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+            connectTimeout = null;
+        }
+        super.doClose();
+    }
+
+    @Override
+    protected void doDeregister() {
+        super.doDeregister();
+        if (fileChunk != null) {
+            fileChunk.release();
+            fileChunk = null;
+        }
+    }
+
+    @Override
+    void complete(byte opcode, int res, int flags, short data) {
+        switch (opcode) {
+            case Uring.IORING_OP_RECV -> recvComplete(res, flags);
+            case Uring.IORING_OP_SEND, Uring.IORING_OP_SENDMSG -> sendComplete(res, data);
+            case Uring.IORING_OP_CONNECT -> connectComplete(res);
+            default -> logUnexpected("unexpected completion opcode " + opcode, null);
+        }
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        socket.shutdown(false, true);
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return socket.isInputShutdown() || inputEof;
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        try {
+            socket.shutdown(true, false);
+            promise.setSuccess();
+        } catch (Throwable t) {
+            promise.setFailure(t);
+        }
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return socket.isOutputShutdown();
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return isInputShutdown() && isOutputShutdown();
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        output.addListener(f -> {
+            ChannelFuture input = shutdownInput();
+            input.addListener(f2 -> {
+                Throwable cause = f.cause() != null ? f.cause() : f2.cause();
+                if (cause != null) {
+                    promise.tryFailure(cause);
+                } else {
+                    promise.trySuccess();
+                }
+            });
+        });
+        return promise;
+    }
+
+    private final class SocketUnsafe extends IxUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+                return;
+            }
+            if (connectPromise != null) {
+                promise.setFailure(new ConnectionPendingException());
+                return;
+            }
+            if (active) {
+                promise.setFailure(new AlreadyConnectedException());
+                return;
+            }
+            try {
+                doConnect(remoteAddress, localAddress);
+            } catch (Throwable t) {
+                promise.tryFailure(annotateConnectException(t, remoteAddress));
+                closeIfClosed();
+                return;
+            }
+            connectPromise = promise;
+            int timeoutMillis = config.getConnectTimeoutMillis();
+            if (timeoutMillis > 0) {
+                connectTimeout = eventLoop().schedule(() -> {
+                    ChannelPromise p = connectPromise;
+                    if (p != null && !p.isDone()
+                            && p.tryFailure(new ConnectTimeoutException("connection timed out after "
+                            + timeoutMillis + " ms: " + remoteAddress))) {
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                }, timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+            promise.addListener(f -> {
+                if (f.isCancelled()) {
+                    if (connectTimeout != null) {
+                        connectTimeout.cancel(false);
+                    }
+                    connectPromise = null;
+                    close(voidPromise());
+                }
+            });
+        }
+
+        void closeIfClosedAfterConnect() {
+            close(voidPromise());
+        }
+
+        void continueFlush() {
+            flush0();
+        }
+
+        void writeFailed(IOException cause) {
+            handleWriteError(cause);
+        }
+    }
+
+    static IxSocketChannel accepted(IxServerSocketChannel parent, int fd) {
+        return new IxSocketChannel(parent, IxSocket.accepted(fd, parent.socket.isIpv6()), true);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ix.transport;
+
+import io.netty.util.internal.SystemPropertyUtil;
+
+/**
+ * The system properties of the transport: each a {@code *_PROP_NAME} / {@code *_DEFAULT} pair, read once when an
+ * {@link IxIoHandlerConfig} is created with its defaults.
+ */
+public final class IxTransportProperties {
+    /** Completions a loop turn handles at most (IX's batch bound): {@value}. */
+    public static final String BATCH_LIMIT_PROP_NAME = "dev.ix.transport.batchLimit";
+    /** Default of {@link #BATCH_LIMIT_PROP_NAME}: {@value}. */
+    public static final int BATCH_LIMIT_DEFAULT = 64;
+
+    /** Submission queue entries per loop: {@value}. */
+    public static final String RING_ENTRIES_PROP_NAME = "dev.ix.transport.ringEntries";
+    /** Default of {@link #RING_ENTRIES_PROP_NAME}: {@value}. */
+    public static final int RING_ENTRIES_DEFAULT = 1024;
+
+    /** Completion queue entries per loop (larger than the SQ: multishot operations post many CQEs): {@value}. */
+    public static final String CQ_ENTRIES_PROP_NAME = "dev.ix.transport.cqEntries";
+    /** Default of {@link #CQ_ENTRIES_PROP_NAME}: {@value}. */
+    public static final int CQ_ENTRIES_DEFAULT = 8192;
+
+    /** Size in bytes of one receive mbuf, a power of two: {@value}. */
+    public static final String MBUF_SIZE_PROP_NAME = "dev.ix.transport.mbufSize";
+    /** Default of {@link #MBUF_SIZE_PROP_NAME}: {@value} bytes. */
+    public static final int MBUF_SIZE_DEFAULT = 2048;
+
+    /** Receive mbufs per loop, a power of two up to 32768: {@value}. */
+    public static final String MBUF_COUNT_PROP_NAME = "dev.ix.transport.mbufCount";
+    /** Default of {@link #MBUF_COUNT_PROP_NAME}: {@value} (8 MiB per loop with the default size). */
+    public static final int MBUF_COUNT_DEFAULT = 4096;
+
+    private IxTransportProperties() {
+    }
+
+    static int batchLimit() {
+        return SystemPropertyUtil.getInt(BATCH_LIMIT_PROP_NAME, BATCH_LIMIT_DEFAULT);
+    }
+
+    static int ringEntries() {
+        return SystemPropertyUtil.getInt(RING_ENTRIES_PROP_NAME, RING_ENTRIES_DEFAULT);
+    }
+
+    static int cqEntries() {
+        return SystemPropertyUtil.getInt(CQ_ENTRIES_PROP_NAME, CQ_ENTRIES_DEFAULT);
+    }
+
+    static int mbufSize() {
+        return SystemPropertyUtil.getInt(MBUF_SIZE_PROP_NAME, MBUF_SIZE_DEFAULT);
+    }
+
+    static int mbufCount() {
+        return SystemPropertyUtil.getInt(MBUF_COUNT_PROP_NAME, MBUF_COUNT_DEFAULT);
+    }
+}
