@@ -1,5 +1,7 @@
 package dev.ix.transport;
 
+import dev.ix.transport.uring.NativeIoException;
+import dev.ix.transport.uring.Uring;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelMetadata;
@@ -147,6 +149,10 @@ abstract class AbstractIxChannel extends AbstractChannel {
         @Override
         public final void handle(IoRegistration registration, IoEvent ioEvent) {
             IxIoEvent e = (IxIoEvent) ioEvent;
+            if (registration != reg) {
+                staleCompletion((IxIoRegistration) registration, e);
+                return;
+            }
             complete(e.opcode(), e.res(), e.flags(), e.data());
             if (delayedClose != null && !closeMustWait()) {
                 DelayedClose d = delayedClose;
@@ -188,11 +194,25 @@ abstract class AbstractIxChannel extends AbstractChannel {
         }
     }
 
+    /**
+     * A completion of an operation submitted before the channel was deregistered from that loop: it must not run
+     * the pipeline (which now belongs to another loop, or to none), but a selected mbuf must go back to its pool.
+     */
+    private void staleCompletion(IxIoRegistration old, IxIoEvent e) {
+        if ((e.flags() & Uring.IORING_CQE_F_BUFFER) != 0) {
+            old.handler.returnUnusedBuffer(e.flags() >>> Uring.IORING_CQE_BUFFER_SHIFT);
+            if (e.res() > 0) {
+                logger.warn("{}: {} byte(s) received by a read cancelled on deregistration were dropped; deregister"
+                        + " a channel only while autoRead is off and no read is pending", this, e.res());
+            }
+        }
+    }
+
     private record DelayedClose(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
     }
 
     static IOException errnoException(String call, int negativeErrno) {
-        return new dev.ix.transport.uring.NativeIoException(call, -negativeErrno);
+        return new NativeIoException(call, -negativeErrno);
     }
 
     static void logUnexpected(String what, Throwable t) {

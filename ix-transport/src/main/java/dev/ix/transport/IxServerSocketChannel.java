@@ -9,6 +9,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP listener on an ix loop. While {@code autoRead} is on a multishot {@code accept} stays armed and each accepted
@@ -19,6 +20,8 @@ import java.net.SocketAddress;
  */
 public final class IxServerSocketChannel extends AbstractIxChannel implements ServerSocketChannel {
     private static final int ACCEPT_FLAGS = LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC;
+    /** How long accepting pauses after the process ran out of file descriptors or memory. */
+    static final long ACCEPT_BACKOFF_MILLIS = 100;
 
     private final IxServerSocketChannelConfig config;
     private long acceptUserData;
@@ -106,8 +109,21 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
             pipeline().fireChannelRead(child);
         } else if (res != -Errno.ECANCELED && isOpen()) {
             pipeline().fireExceptionCaught(errnoException("accept", res));
+            if (!more && (res == -Errno.EMFILE || res == -Errno.ENFILE || res == -Errno.ENOMEM
+                    || res == -Errno.ENOBUFS)) {
+                // Out of descriptors or memory: retrying at once would spin; pending connections wait in the
+                // backlog until the process has room again.
+                eventLoop().schedule(this::resumeAccept, ACCEPT_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
         }
         if (!more && isOpen() && config.isAutoRead()) {
+            doBeginRead();
+        }
+    }
+
+    private void resumeAccept() {
+        if (isOpen() && config.isAutoRead()) {
             doBeginRead();
         }
     }

@@ -5,6 +5,8 @@ import dev.ix.transport.uring.SockAddr;
 import dev.ix.transport.uring.Uring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -27,8 +29,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +64,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private boolean inputEof;
 
     private long writeUserData;
+    /** Buffers of an in-flight send that Netty released early (output shutdown); freed when the send completes. */
+    private List<Object> pinned;
     private ByteBuf fileChunk;
     private long connectUserData;
     private ChannelPromise connectPromise;
@@ -229,13 +236,13 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         int readable = buf.readableBytes();
         ByteBufAllocator alloc = alloc();
         ByteBuf direct = alloc.isDirectBufferPooled() ? alloc.directBuffer(readable)
-                : io.netty.buffer.ByteBufUtil.threadLocalDirectBuffer();
+                : ByteBufUtil.threadLocalDirectBuffer();
         if (direct == null) {
             direct = alloc.directBuffer(readable);
         }
         if (!direct.hasMemoryAddress()) {
             direct.release();
-            direct = io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.directBuffer(readable);
+            direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(readable);
         }
         direct.writeBytes(buf, buf.readerIndex(), readable);
         ReferenceCountUtil.safeRelease(buf);
@@ -355,7 +362,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
                 fileChunk = alloc().directBuffer(FILE_CHUNK);
                 if (!fileChunk.hasMemoryAddress()) {
                     fileChunk.release();
-                    fileChunk = io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.directBuffer(FILE_CHUNK);
+                    fileChunk = UnpooledByteBufAllocator.DEFAULT.directBuffer(FILE_CHUNK);
                 }
             }
             fileChunk.clear();
@@ -396,6 +403,12 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     private void sendComplete(int res, short data) {
         writeUserData = 0;
+        if (pinned != null) {
+            for (Object m : pinned) {
+                ReferenceCountUtil.safeRelease(m);
+            }
+            pinned = null;
+        }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (res < 0) {
             if (res == -Errno.ECANCELED) {
@@ -516,7 +529,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     protected void doClose() throws Exception {
         ChannelPromise promise = connectPromise;
         if (promise != null) {
-            promise.tryFailure(new java.nio.channels.ClosedChannelException());
+            promise.tryFailure(new ClosedChannelException());
             connectPromise = null;
         }
         if (connectTimeout != null) {
@@ -547,6 +560,19 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     protected void doShutdownOutput() throws Exception {
+        if (writeUserData != 0) {
+            // Netty fails and releases the flushed buffers right after this returns, but the kernel may still be
+            // reading the ones in flight: keep them alive until the send completes.
+            ChannelOutboundBuffer in = unsafe().outboundBuffer();
+            if (in != null) {
+                List<Object> keep = new ArrayList<>();
+                in.forEachFlushedMessage(m -> {
+                    keep.add(ReferenceCountUtil.retain(m));
+                    return true;
+                });
+                pinned = keep;
+            }
+        }
         socket.shutdown(false, true);
     }
 
