@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.mbuf.MbufPool;
 import dev.ix.transport.uring.BufferRing;
 import dev.ix.transport.uring.Errno;
 import dev.ix.transport.uring.LibC;
@@ -7,6 +8,8 @@ import dev.ix.transport.uring.NativeIoException;
 import dev.ix.transport.uring.Probe;
 import dev.ix.transport.uring.Ring;
 import dev.ix.transport.uring.Uring;
+
+import io.netty.buffer.ByteBufAllocator;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -81,6 +84,7 @@ public final class IxTransport {
         for (String[] f : FEATURES) {
             sb.append(String.format(Locale.ROOT, "  %-30s %s%n", f[0], f[1]));
         }
+        sb.append(String.format(Locale.ROOT, "  %-30s %s%n", "receive mbuf memory", mbufPages()));
         sb.append(String.format(Locale.ROOT, "  %-30s %s%n", "kernel.io_uring_disabled",
                 orUnknown(readFirstLine("/proc/sys/kernel/io_uring_disabled"))));
         sb.append(String.format(Locale.ROOT, "  %-30s %s%n", "seccomp", seccomp()));
@@ -170,6 +174,20 @@ public final class IxTransport {
                     + " e.g. ulimit -l unlimited, or LimitMEMLOCK=infinity for a systemd service.";
             default -> base + "See `IxTransport.report()` for details.";
         };
+    }
+
+    /** Maps a default-sized arena once to say which pages the loops' mbuf pools get. */
+    private static String mbufPages() {
+        try {
+            MbufPool pool = MbufPool.create(IxTransportProperties.MBUF_SIZE_DEFAULT,
+                    IxTransportProperties.MBUF_COUNT_DEFAULT, ByteBufAllocator.DEFAULT);
+            String kind = pool.pageKind();
+            pool.close();
+            return kind + (kind.startsWith("4 KiB") ? " (huge pages: reserve some with sysctl vm.nr_hugepages=N,"
+                    + " or enable THP: echo madvise > /sys/kernel/mm/transparent_hugepage/enabled)" : "");
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static String kernelRelease() {
