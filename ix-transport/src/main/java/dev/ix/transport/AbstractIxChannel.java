@@ -1,5 +1,7 @@
 package dev.ix.transport;
 
+import dev.ix.transport.uring.Errno;
+import dev.ix.transport.uring.LibC;
 import dev.ix.transport.uring.NativeIoException;
 import dev.ix.transport.uring.Uring;
 import io.netty.channel.AbstractChannel;
@@ -120,7 +122,18 @@ abstract class AbstractIxChannel extends AbstractChannel {
     protected void doClose() throws Exception {
         active = false;
         cancelOperations();
-        socket.close();
+        IxIoRegistration r = reg;
+        if (r != null && r.isValid() && r.handler.inLoop()) {
+            // Not close(2) now: an SQE queued earlier in this turn still names the fd by number, and the number
+            // could be reused by an accept before that SQE is submitted. The ring closes it in order instead.
+            int fd = socket.closeLater();
+            if (fd >= 0 && r.submit(Uring.IORING_OP_CLOSE, (byte) 0, (short) 0, fd, 0, 0, 0, 0, (short) 0,
+                    (short) 0) == 0) {
+                LibC.close(fd);
+            }
+        } else {
+            socket.close();
+        }
     }
 
     /** Queues cancellation of every operation this channel has in flight (their completions still arrive). */
@@ -153,7 +166,13 @@ abstract class AbstractIxChannel extends AbstractChannel {
                 staleCompletion((IxIoRegistration) registration, e);
                 return;
             }
-            complete(e.opcode(), e.res(), e.flags(), e.data());
+            if (e.opcode() == Uring.IORING_OP_CLOSE) {
+                if (e.res() < 0) {
+                    logger.debug("{}: close failed with {}", AbstractIxChannel.this, Errno.name(-e.res()));
+                }
+            } else {
+                complete(e.opcode(), e.res(), e.flags(), e.data());
+            }
             if (delayedClose != null && !closeMustWait()) {
                 DelayedClose d = delayedClose;
                 delayedClose = null;
@@ -184,6 +203,11 @@ abstract class AbstractIxChannel extends AbstractChannel {
                 return;
             }
             super.close(promise, cause, closeCause);
+        }
+
+        /** @return true while a close waits for an in-flight write: no new write may start */
+        final boolean closePending() {
+            return delayedClose != null;
         }
 
         void failAndClose(Throwable cause) {

@@ -50,7 +50,12 @@ import java.util.List;
 public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxIoHandler.class);
     private static final VarHandle WAKEUP_PENDING;
+    private static final VarHandle WAKEUP_WRITERS;
     private static final int WAKEUP_ID = -1;
+    /** {@link #wakeupPending} values: no write outstanding, one outstanding, eventfd closed for good. */
+    private static final int WAKEUP_IDLE = 0;
+    private static final int WAKEUP_WRITTEN = 1;
+    private static final int WAKEUP_CLOSED = 2;
     private static final int CANCEL_ID = -2;
     private static final short BUFFER_GROUP = 0;
     private static final int SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
@@ -59,6 +64,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     static {
         try {
             WAKEUP_PENDING = MethodHandles.lookup().findVarHandle(IxIoHandler.class, "wakeupPending", int.class);
+            WAKEUP_WRITERS = MethodHandles.lookup().findVarHandle(IxIoHandler.class, "wakeupWriters", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -90,6 +96,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private boolean destroyed;
     @SuppressWarnings("unused")
     private volatile int wakeupPending;
+    /** Threads inside the eventfd write; destroy waits for them before closing the fd. */
+    @SuppressWarnings("unused")
+    private volatile int wakeupWriters;
 
     private long turns;
     private long completions;
@@ -180,7 +189,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         } catch (NativeIoException e) {
             logger.warn("io_uring_enter failed; the loop goes on", e);
         }
-        scratch.reset();
+        if (sq.allConsumed()) {
+            scratch.reset();
+        }
         int n = cq.reap(this, config.batchLimit());
         completions += n;
         endBatch();
@@ -219,6 +230,10 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             } catch (NativeIoException e) {
                 throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
             }
+            if (!sq.allConsumed()) {
+                throw new IllegalStateException("the kernel did not take " + sq.pending() + " queued SQE(s) (CQ"
+                        + " overflow backpressure); retry later");
+            }
             scratch.reset();
             off = scratch.allocate(size);
             if (off < 0) {
@@ -243,7 +258,11 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             Runnable[] waiters = bufferWaiters.toArray(new Runnable[0]);
             bufferWaiters.clear();
             for (Runnable w : waiters) {
-                w.run();
+                try {
+                    w.run();
+                } catch (Throwable t) {
+                    logger.warn("failed to resume a receive after mbufs returned", t);
+                }
             }
         }
     }
@@ -285,7 +304,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         }
         if (id == WAKEUP_ID) {
             eventFdReadArmed = false;
-            WAKEUP_PENDING.setVolatile(this, 0);
+            WAKEUP_PENDING.compareAndSet(this, WAKEUP_WRITTEN, WAKEUP_IDLE);
             return;
         }
         if (id != CANCEL_ID) {
@@ -402,11 +421,19 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
 
     @Override
     public void wakeup() {
-        if (!executor.isExecutorThread(Thread.currentThread()) && WAKEUP_PENDING.compareAndSet(this, 0, 1)) {
-            long r = LibC.write(eventFd, eventFdWriteValue, 8);
-            if (r < 0) {
-                WAKEUP_PENDING.setVolatile(this, 0);
-                logger.warn("eventfd write failed with errno {}; the loop wakes up at its next deadline", -r);
+        if (!executor.isExecutorThread(Thread.currentThread())
+                && WAKEUP_PENDING.compareAndSet(this, WAKEUP_IDLE, WAKEUP_WRITTEN)) {
+            WAKEUP_WRITERS.getAndAdd(this, 1);
+            try {
+                if ((int) WAKEUP_PENDING.getVolatile(this) != WAKEUP_CLOSED) {
+                    long r = LibC.write(eventFd, eventFdWriteValue, 8);
+                    if (r < 0) {
+                        WAKEUP_PENDING.compareAndSet(this, WAKEUP_WRITTEN, WAKEUP_IDLE);
+                        logger.warn("eventfd write failed with errno {}; the loop wakes up at its next deadline", -r);
+                    }
+                }
+            } finally {
+                WAKEUP_WRITERS.getAndAdd(this, -1);
             }
         }
     }
@@ -450,6 +477,13 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
                 // reap until empty
             }
             pool.drainForeignReleases();
+            // Netty defers a closed channel's deregistration to a task the stopping loop no longer runs: the loop
+            // is going away, so a registration with nothing in flight is done.
+            for (IxIoRegistration reg : registrations.clone()) {
+                if (reg != null && reg.inFlight == 0) {
+                    release(reg);
+                }
+            }
         }
         destroyed = true;
         if (logger.isDebugEnabled()) {
@@ -468,6 +502,11 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             logger.warn("{} receive mbuf(s) were not released by the application when the loop stopped", leaked);
         }
         ring.close();
+        // From now on wakeup() must not write: the fd number may soon belong to another file.
+        WAKEUP_PENDING.setVolatile(this, WAKEUP_CLOSED);
+        while ((int) WAKEUP_WRITERS.getVolatile(this) != 0) {
+            Thread.onSpinWait();
+        }
         LibC.close(eventFd);
         scratch.close();
         arena.close();

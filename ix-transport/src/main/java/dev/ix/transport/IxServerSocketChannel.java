@@ -26,6 +26,8 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
     private final IxServerSocketChannelConfig config;
     private long acceptUserData;
     private boolean acceptMultishot;
+    private boolean acceptCancelled;
+    private boolean readPending;
     private boolean readThisBatch;
 
     /** A listener; bind it with {@code ServerBootstrap}. */
@@ -63,9 +65,15 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
 
     @Override
     protected void doBeginRead() {
-        if (!active || acceptUserData != 0) {
+        if (!active) {
             return;
         }
+        if (acceptUserData != 0) {
+            readPending |= !acceptMultishot || acceptCancelled;
+            return;
+        }
+        readPending = false;
+        acceptCancelled = false;
         acceptMultishot = config.isAutoRead();
         acceptUserData = reg.submit(Uring.IORING_OP_ACCEPT, (byte) 0,
                 acceptMultishot ? Uring.IORING_ACCEPT_MULTISHOT : 0, socket.fd(), 0, 0, 0, ACCEPT_FLAGS, (short) 0,
@@ -74,7 +82,15 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
 
     @Override
     void autoReadCleared() {
-        if (acceptUserData != 0 && acceptMultishot) {
+        if (reg == null) {
+            return;
+        }
+        if (!eventLoop().inEventLoop()) {
+            eventLoop().execute(this::autoReadCleared);
+            return;
+        }
+        if (acceptUserData != 0 && acceptMultishot && !acceptCancelled && !config.isAutoRead()) {
+            acceptCancelled = true;
             reg.cancelOp(acceptUserData);
         }
     }
@@ -117,13 +133,13 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
                 return;
             }
         }
-        if (!more && isOpen() && config.isAutoRead()) {
-            doBeginRead();
+        if (!more) {
+            resumeAccept();
         }
     }
 
     private void resumeAccept() {
-        if (isOpen() && config.isAutoRead()) {
+        if (isOpen() && (config.isAutoRead() || readPending)) {
             doBeginRead();
         }
     }

@@ -202,6 +202,20 @@ final class IxSocket {
         inputShutdown = true;
     }
 
+    /**
+     * Marks the socket closed and hands its fd to the caller, who closes it through the ring
+     * ({@code IORING_OP_CLOSE}) so that it is closed only after every SQE queued before it in the same submission.
+     *
+     * @return the fd, or -1 when already closed
+     */
+    int closeLater() {
+        if (closed) {
+            return -1;
+        }
+        closed = true;
+        return fd;
+    }
+
     void close() throws IOException {
         if (closed) {
             return;

@@ -59,6 +59,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     private long recvUserData;
     private boolean recvMultishot;
+    private boolean recvCancelled;
+    /** A read() that arrived while a receive was still armed (or paused): honoured when that one ends. */
+    private boolean readPending;
     private boolean readThisBatch;
     private boolean waitingForBuffers;
     private boolean inputEof;
@@ -111,22 +114,46 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     protected void doBeginRead() {
-        if (!active || inputEof || socket.isInputShutdown() || waitingForBuffers || recvUserData != 0) {
+        if (!active || inputEof || socket.isInputShutdown()) {
             return;
         }
+        if (recvUserData != 0 || waitingForBuffers) {
+            if (!recvMultishot || recvCancelled || waitingForBuffers) {
+                readPending = true;
+            }
+            return;
+        }
+        readPending = false;
         armRecv(config.isAutoRead());
     }
 
     private void armRecv(boolean multishot) {
         short ioprio = multishot ? Uring.IORING_RECV_MULTISHOT : 0;
         recvMultishot = multishot;
+        recvCancelled = false;
         recvUserData = reg.submit(Uring.IORING_OP_RECV, Uring.IOSQE_BUFFER_SELECT, ioprio, socket.fd(), 0, 0, 0, 0,
                 (short) 0, reg.handler.bufferGroup());
     }
 
+    /** The armed receive has ended: arm the next one if autoRead is on or a read() is waiting. */
+    private void receiveEnded() {
+        if (isOpen() && !inputEof && (config.isAutoRead() || readPending)) {
+            doBeginRead();
+        }
+    }
+
     @Override
     void autoReadCleared() {
-        if (recvUserData != 0 && recvMultishot) {
+        if (reg == null) {
+            return;
+        }
+        if (!eventLoop().inEventLoop()) {
+            // The SQ belongs to the loop thread; setAutoRead(false) may come from any thread (proxies do this).
+            eventLoop().execute(this::autoReadCleared);
+            return;
+        }
+        if (recvUserData != 0 && recvMultishot && !recvCancelled && !config.isAutoRead()) {
+            recvCancelled = true;
             reg.cancelOp(recvUserData);
         }
     }
@@ -149,8 +176,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
                 readCompleteLater();
             }
             pipeline().fireChannelRead(buf);
-            if (!more && recvUserData == 0 && isOpen() && config.isAutoRead()) {
-                doBeginRead();
+            if (!more && recvUserData == 0) {
+                receiveEnded();
             }
             return;
         }
@@ -164,22 +191,22 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         } else if (res == -Errno.ENOBUFS) {
             if (!waitingForBuffers && isOpen()) {
                 waitingForBuffers = true;
+                // The read that ran dry still counts as requested, with autoRead off too.
+                readPending |= !recvMultishot;
                 reg.handler.whenBuffersReturn(this::buffersReturned);
             }
         } else if (res != -Errno.ECANCELED) {
             fireReadCompleteNow();
             ((SocketUnsafe) unsafe()).failAndClose(errnoException("recv", res));
-        } else if (isOpen() && config.isAutoRead() && !inputEof) {
-            // A multishot recv cancelled by autoRead toggling back on before its cancellation landed.
-            doBeginRead();
+        } else if (recvUserData == 0) {
+            // Cancelled because autoRead went off; autoRead may be back on, or a read() may have come meanwhile.
+            receiveEnded();
         }
     }
 
     private void buffersReturned() {
         waitingForBuffers = false;
-        if (isOpen() && config.isAutoRead()) {
-            doBeginRead();
-        }
+        receiveEnded();
     }
 
     private void fireReadCompleteNow() {
@@ -251,8 +278,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeUserData != 0) {
-            return; // the completion continues the flush
+        if (writeUserData != 0 || ((SocketUnsafe) unsafe()).closePending()) {
+            return; // the completion continues the flush, or the pending close fails what is left
         }
         while (true) {
             Object msg = in.current();
@@ -353,7 +380,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     /** Sends the next chunk of a file region through a direct buffer. @return true when a send was submitted */
     private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
-        if (region.transferred() >= region.count()) {
+        boolean chunkSent = fileChunk == null || !fileChunk.isReadable();
+        if (region.transferred() >= region.count() && chunkSent) {
             in.remove();
             return false;
         }
@@ -409,6 +437,12 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             }
             pinned = null;
         }
+        if (data == 1 && !isOpen() && fileChunk != null) {
+            // The channel closed while this chunk was in flight; deregistration left the chunk to us.
+            fileChunk.release();
+            fileChunk = null;
+            return;
+        }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (res < 0) {
             if (res == -Errno.ECANCELED) {
@@ -423,20 +457,17 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (data == 1) {
             fileChunk.skipBytes(res);
             if (in != null && in.current() instanceof FileRegion region) {
-                if (!fileChunk.isReadable()) {
-                    in.progress(res);
-                    if (region.transferred() >= region.count()) {
-                        in.remove();
-                    }
-                } else {
-                    in.progress(res);
+                in.progress(res);
+                if (!fileChunk.isReadable() && region.transferred() >= region.count()) {
+                    in.remove();
                 }
             }
         } else if (in != null) {
             in.removeBytes(res);
         }
-        if (in != null && !in.isEmpty() && isOpen()) {
-            ((SocketUnsafe) unsafe()).continueFlush();
+        SocketUnsafe unsafe = (SocketUnsafe) unsafe();
+        if (in != null && !in.isEmpty() && isOpen() && !unsafe.closePending()) {
+            unsafe.continueFlush();
         }
     }
 
@@ -542,7 +573,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     @Override
     protected void doDeregister() {
         super.doDeregister();
-        if (fileChunk != null) {
+        if (fileChunk != null && writeUserData == 0) {
             fileChunk.release();
             fileChunk = null;
         }
@@ -560,20 +591,33 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     protected void doShutdownOutput() throws Exception {
-        if (writeUserData != 0) {
-            // Netty fails and releases the flushed buffers right after this returns, but the kernel may still be
-            // reading the ones in flight: keep them alive until the send completes.
-            ChannelOutboundBuffer in = unsafe().outboundBuffer();
-            if (in != null) {
-                List<Object> keep = new ArrayList<>();
-                in.forEachFlushedMessage(m -> {
-                    keep.add(ReferenceCountUtil.retain(m));
-                    return true;
-                });
-                pinned = keep;
-            }
-        }
         socket.shutdown(false, true);
+    }
+
+    /**
+     * Netty fails and releases the flushed buffers when the output shuts down, but the kernel may still be reading
+     * the ones an in-flight send points at: keep them alive until that send completes.
+     */
+    private void pinInFlightBuffers() {
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (writeUserData == 0 || in == null || pinned != null) {
+            return;
+        }
+        List<Object> keep = new ArrayList<>();
+        try {
+            in.forEachFlushedMessage(m -> {
+                keep.add(ReferenceCountUtil.retain(m));
+                return true;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        pinned = keep;
+    }
+
+    private void shutdownOutput0(ChannelPromise promise) {
+        pinInFlightBuffers();
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
     }
 
     @Override
@@ -620,9 +664,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
         EventLoop loop = eventLoop();
         if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+            shutdownOutput0(promise);
         } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+            loop.execute(() -> shutdownOutput0(promise));
         }
         return promise;
     }

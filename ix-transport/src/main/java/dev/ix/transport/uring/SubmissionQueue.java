@@ -105,9 +105,17 @@ public final class SubmissionQueue {
         return userData;
     }
 
-    /** @return SQEs written but not yet handed to the kernel */
+    /** @return SQEs written but not yet consumed by the kernel (including any an earlier enter left behind) */
     public int pending() {
-        return tail - publishedTail;
+        return tail - (int) INT.getAcquire(ringMemory, headOffset);
+    }
+
+    /**
+     * @return true when the kernel has consumed every SQE written so far, so memory they pointed at only until
+     *         submission (iovecs, msghdrs, socket addresses) may be reused
+     */
+    public boolean allConsumed() {
+        return pending() == 0;
     }
 
     /** @return the number of SQ entries */
@@ -115,14 +123,18 @@ public final class SubmissionQueue {
         return entries;
     }
 
-    /** Publishes the local tail to the kernel; returns how many SQEs it made visible. Owner thread only. */
+    /**
+     * Publishes the local tail to the kernel. Owner thread only.
+     *
+     * @return how many SQEs the kernel has yet to consume: the {@code to_submit} of the next {@code io_uring_enter},
+     *         which also covers SQEs an earlier call left unconsumed (e.g. it failed with {@code EBUSY})
+     */
     int publish() {
-        int n = tail - publishedTail;
-        if (n != 0) {
+        if (tail != publishedTail) {
             INT.setRelease(ringMemory, tailOffset, tail);
             publishedTail = tail;
         }
-        return n;
+        return pending();
     }
 
     void countSubmit() {

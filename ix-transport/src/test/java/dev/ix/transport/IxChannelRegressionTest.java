@@ -1,0 +1,364 @@
+package dev.ix.transport;
+
+import dev.ix.transport.mbuf.MbufPool;
+import dev.ix.transport.test.RequiresIoUring;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Failures found in review of the channels, each reproduced against the real kernel and kept as a guard. */
+@RequiresIoUring
+class IxChannelRegressionTest {
+    private final List<EventLoopGroup> groups = new ArrayList<>();
+
+    @AfterEach
+    void shutdown() throws InterruptedException {
+        for (EventLoopGroup g : groups) {
+            g.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private EventLoopGroup ix(IxIoHandlerConfig config) {
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, IxIoHandler.newFactory(config));
+        groups.add(g);
+        return g;
+    }
+
+    private static int port(Channel server) {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Test
+    void fileRegionIsSentWholeWhenItsLastChunkGoesOutInPieces() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        int size = 100 * 1024;
+        Path file = Files.createTempFile("ix-region", ".bin");
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) i;
+        }
+        Files.write(file, data);
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childOption(ChannelOption.SO_SNDBUF, 4096)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+                        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r");
+                        ctx.writeAndFlush(new DefaultFileRegion(raf.getChannel(), 0, size))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(server.localAddress());
+            assertThat(s.getInputStream().readAllBytes()).isEqualTo(data);
+        } finally {
+            server.close().sync();
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void readRequestedWhileAMultishotCancellationIsPendingIsHonoured() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        ctx.channel().config().setAutoRead(false);
+                        ByteBuf ok = ctx.alloc().directBuffer(2).writeBytes(new byte[]{'o', 'k'});
+                        ctx.writeAndFlush(ok).addListener(f -> ctx.read());
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket s = new Socket("127.0.0.1", port(server))) {
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < 3; i++) {
+                s.getOutputStream().write('x');
+                assertThat(new String(in.readNBytes(2), StandardCharsets.US_ASCII)).as("reply %d", i).isEqualTo("ok");
+            }
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void closeAfterALargeWriteCompletesWhileThePeerDoesNotRead() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        CompletableFuture<ChannelFuture> closeFuture = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.writeAndFlush(ctx.alloc().directBuffer(8 << 20).writeZero(8 << 20));
+                        closeFuture.complete(ctx.close());
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket ignored = new Socket("127.0.0.1", port(server))) {
+            ChannelFuture cf = closeFuture.get(30, TimeUnit.SECONDS);
+            assertThat(cf.await(30, TimeUnit.SECONDS)).as("close() completed while the peer does not read").isTrue();
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void outputShutdownKeepsBuffersOfAnInFlightSendAliveUntilItCompletes() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        CompletableFuture<int[]> atShutdown = new CompletableFuture<>();
+        List<ByteBuf> sent = new ArrayList<>();
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ByteBuf a = ctx.alloc().directBuffer(1 << 20).writeZero(1 << 20);
+                        ByteBuf b = ctx.alloc().directBuffer(1 << 20).writeZero(1 << 20);
+                        sent.add(a);
+                        sent.add(b);
+                        ctx.write(a);
+                        ctx.writeAndFlush(b);
+                        // The send is queued (in flight for the kernel): Netty releases a and b now.
+                        ((IxSocketChannel) ctx.channel()).shutdownOutput().addListener(f ->
+                                atShutdown.complete(new int[]{a.refCnt(), b.refCnt()}));
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket ignored = new Socket("127.0.0.1", port(server))) {
+            assertThat(atShutdown.get(30, TimeUnit.SECONDS)).as("pinned by the in-flight send").containsExactly(1, 1);
+            // Once the send completes (it fails: the output is shut down) the pins go.
+            for (int i = 0; i < 1000 && server.eventLoop().submit(() -> sent.get(0).refCnt() + sent.get(1).refCnt())
+                    .get(30, TimeUnit.SECONDS) != 0; i++) {
+                server.eventLoop().submit(() -> { }).sync();
+            }
+            assertThat(sent).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @ChannelHandler.Sharable
+    private static final class HogThenManualRead extends ChannelInboundHandlerAdapter {
+        final List<Object> held = new ArrayList<>();
+        final AtomicReference<Channel> hog = new AtomicReference<>();
+        final CompletableFuture<Void> exhausted = new CompletableFuture<>();
+        final CompletableFuture<Channel> reader = new CompletableFuture<>();
+        final CompletableFuture<String> manualRead = new CompletableFuture<>();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (hog.compareAndSet(null, ctx.channel())) {
+                return;
+            }
+            ctx.channel().config().setAutoRead(false);
+            ctx.read();
+            reader.complete(ctx.channel());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (ctx.channel() == hog.get()) {
+                held.add(msg);
+                if (held.size() == 4) {
+                    exhausted.complete(null);
+                }
+            } else {
+                ByteBuf buf = (ByteBuf) msg;
+                manualRead.complete(buf.toString(StandardCharsets.US_ASCII));
+                buf.release();
+            }
+        }
+
+        void releaseHeld() {
+            for (Object o : held) {
+                ReferenceCountUtil.release(o);
+            }
+            held.clear();
+        }
+    }
+
+    @Test
+    void readWithAutoReadOffResumesWhenAnExhaustedPoolRefills() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults().withMbufCount(4).withMbufSize(256));
+        HogThenManualRead handler = new HogThenManualRead();
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class).childHandler(handler)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket a = new Socket("127.0.0.1", port(server))) {
+            a.getOutputStream().write(new byte[1024]);
+            handler.exhausted.get(30, TimeUnit.SECONDS);
+            try (Socket b = new Socket("127.0.0.1", port(server))) {
+                Channel reader = handler.reader.get(30, TimeUnit.SECONDS);
+                b.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                MbufPool pool = ((IxSocketChannel) reader).reg.handler.pool();
+                // Wait (by loop turns, not time) until the single-shot read has hit the empty pool.
+                for (int i = 0; i < 100_000 && server.eventLoop().submit(pool::enobufs).get() == 0; i++) {
+                    Thread.onSpinWait();
+                }
+                assertThat(pool.enobufs()).isPositive();
+                server.eventLoop().submit(handler::releaseHeld).sync();
+                assertThat(handler.manualRead.get(30, TimeUnit.SECONDS)).isEqualTo("hello");
+            }
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void receiveQueuedBeforeCloseNeverReadsFromTheNextSocketWithTheSameFd() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        try (ServerSocket l1 = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             ServerSocket l2 = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Channel ch = new Bootstrap().group(g).channel(IxSocketChannel.class)
+                    .option(ChannelOption.AUTO_READ, false).handler(new ChannelInboundHandlerAdapter())
+                    .connect(l1.getLocalSocketAddress()).sync().channel();
+            try (Socket ignored = l1.accept()) {
+                AtomicReference<Socket[]> pair = new AtomicReference<>();
+                ch.eventLoop().submit(() -> {
+                    ch.read();  // queues a recv SQE naming the fd
+                    ch.close(); // must not free the fd number before that SQE is submitted
+                    Socket s2 = new Socket();
+                    s2.connect(l2.getLocalSocketAddress()); // the lowest free fd: likely the same number
+                    Socket p2 = l2.accept();
+                    p2.getOutputStream().write("secret".getBytes(StandardCharsets.US_ASCII));
+                    pair.set(new Socket[]{s2, p2});
+                    return null;
+                }).sync();
+                try (Socket s2 = pair.get()[0]; Socket ignored2 = pair.get()[1]) {
+                    s2.setSoTimeout(10_000);
+                    byte[] got;
+                    try {
+                        got = s2.getInputStream().readNBytes(6);
+                    } catch (SocketTimeoutException e) {
+                        got = new byte[0];
+                    }
+                    assertThat(new String(got, StandardCharsets.US_ASCII)).as("what the unrelated socket got")
+                            .isEqualTo("secret");
+                }
+            }
+        }
+    }
+
+    @Test
+    void wakeupAfterTheLoopStoppedWritesNothing() throws Exception {
+        AtomicReference<IoHandler> handler = new AtomicReference<>();
+        IoHandlerFactory base = IxIoHandler.newFactory();
+        IoHandlerFactory factory = executor -> {
+            IoHandler h = base.newHandler(executor);
+            handler.set(h);
+            return h;
+        };
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, factory);
+        g.submit(() -> { }).sync();
+        g.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        Path tmp = Files.createTempFile("ix-wakeup", ".log");
+        // Opened now, this file likely gets the number the loop's eventfd had.
+        try (FileOutputStream ignored = new FileOutputStream(tmp.toFile())) {
+            handler.get().wakeup();
+        }
+        assertThat(Files.size(tmp)).isZero();
+        Files.delete(tmp);
+    }
+
+    @Test
+    void shutdownClosesAConnectionWhoseWriteCanNeverFinish() throws Exception {
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, IxIoHandler.newFactory());
+        CompletableFuture<Channel> child = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.writeAndFlush(ctx.alloc().directBuffer(8 << 20).writeZero(8 << 20));
+                        child.complete(ctx.channel());
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket ignored = new Socket("127.0.0.1", port(server))) {
+            Channel c = child.get(30, TimeUnit.SECONDS);
+            assertThat(g.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(c.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void autoReadToggledFromAnotherThreadKeepsTheEchoIntact() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        CompletableFuture<Channel> child = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        child.complete(ctx.channel());
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.write(msg);
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        ctx.flush();
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Socket s = new Socket("127.0.0.1", port(server))) {
+            Channel c = child.get(30, TimeUnit.SECONDS);
+            Thread toggler = new Thread(() -> {
+                while (!stop.get()) {
+                    c.config().setAutoRead(false);
+                    c.config().setAutoRead(true);
+                }
+            });
+            toggler.start();
+            s.setSoTimeout(30_000);
+            byte[] out = new byte[1000];
+            try {
+                for (int round = 0; round < 2000; round++) {
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = (byte) (i + round);
+                    }
+                    s.getOutputStream().write(out);
+                    assertThat(s.getInputStream().readNBytes(out.length)).as("echo round %d", round).isEqualTo(out);
+                }
+            } finally {
+                stop.set(true);
+                toggler.join();
+            }
+        } finally {
+            server.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+}
