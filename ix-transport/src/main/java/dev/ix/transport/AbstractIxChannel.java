@@ -84,6 +84,7 @@ abstract class AbstractIxChannel extends AbstractChannel {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
                 reg = registration.attachment();
+                registered();
                 promise.setSuccess();
             } else {
                 promise.setFailure(f.cause());
@@ -150,6 +151,10 @@ abstract class AbstractIxChannel extends AbstractChannel {
 
     void readCompleteLater() {
         reg.handler.atBatchEnd(this);
+    }
+
+    /** The channel is registered with its loop: {@link #reg} is set. */
+    void registered() {
     }
 
     /** Autoread was switched off: stop receiving beyond what the kernel has already delivered. */

@@ -340,6 +340,11 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         }
     }
 
+    /** @return bytes per mbuf: the most one receive completion delivers */
+    int mbufSize() {
+        return config.mbufSize();
+    }
+
     /** The buffer group recv SQEs select from. */
     short bufferGroup() {
         return BUFFER_GROUP;

@@ -11,6 +11,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -170,9 +172,13 @@ final class IxSocket {
         return getInt(LibC.SOL_SOCKET, LibC.SO_ERROR, "SO_ERROR");
     }
 
+    /**
+     * @throws ClosedChannelException when the socket is closed
+     * @throws NotYetConnectedException when it is not connected ({@code ENOTCONN})
+     */
     void shutdown(boolean input, boolean output) throws IOException {
         if (closed) {
-            return;
+            throw new ClosedChannelException();
         }
         int how;
         if (input && output) {
@@ -182,20 +188,25 @@ final class IxSocket {
         } else {
             how = LibC.SHUT_WR;
         }
-        inputShutdown |= input;
-        outputShutdown |= output;
         int r = LibC.shutdown(fd, how);
-        if (r < 0 && -r != Errno.ENOTCONN) {
+        if (r == -Errno.ENOTCONN) {
+            throw new NotYetConnectedException();
+        }
+        if (r < 0) {
             throw new NativeIoException("shutdown(" + (input ? "RD" : "") + (output ? "WR" : "") + ")", -r);
         }
+        inputShutdown |= input;
+        outputShutdown |= output;
     }
 
+    /** @return whether input was shut down or the socket closed (as Netty's native transports report it) */
     boolean isInputShutdown() {
-        return inputShutdown;
+        return inputShutdown || closed;
     }
 
+    /** @return whether output was shut down or the socket closed */
     boolean isOutputShutdown() {
-        return outputShutdown;
+        return outputShutdown || closed;
     }
 
     void markInputShutdown() {

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -14,6 +15,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -31,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +44,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Receive: a multishot {@code recv} with buffer select stays armed while {@code autoRead} is on; each completion
  * is one mbuf handed to the pipeline as a read-only {@link ByteBuf} that the handler owns and must release (Netty's
- * usual rule). With {@code autoRead} off, each {@link #read()} arms one single-shot {@code recv}. When the pool is
- * empty ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel.
+ * usual rule). With {@code autoRead} off, each {@link #read()} runs one Netty read loop of single-shot
+ * {@code recv}s (as many as the channel's {@link io.netty.channel.RecvByteBufAllocator} continues; one with Netty's
+ * default), and a {@code POLLRDHUP} watch notices the peer's shutdown without a read pending. An allocator other than
+ * {@link io.netty.channel.AdaptiveRecvByteBufAllocator} whose {@code guess()} is below the mbuf size caps each
+ * receive at that many bytes (read loops then serve {@code autoRead} too). When the pool is empty
+ * ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel.
  *
  * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
  * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
@@ -53,6 +60,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private static final int IOVEC_SIZE = 16;
     private static final int MSGHDR_SIZE = 56;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int POLLRDHUP = 0x2000;
     private static final int FILE_CHUNK = 64 * 1024;
 
     private final IxSocketChannelConfig config;
@@ -60,8 +69,14 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private long recvUserData;
     private boolean recvMultishot;
     private boolean recvCancelled;
-    /** A read() that arrived while a receive was still armed (or paused): honoured when that one ends. */
+    /** A read() not yet served: it arrived while a receive was armed, paused or a read loop ran. */
     private boolean readPending;
+    /** A read loop (see "receive" below) is in progress: one of its single-shot recvs is armed or being handled. */
+    private boolean inReadLoop;
+    private int loopReads;
+    private long rdHupUserData;
+    /** The peer shut its output down (POLLRDHUP): read to the end of stream whatever autoRead says. */
+    private boolean peerShutdown;
     private boolean readThisBatch;
     private boolean waitingForBuffers;
     private boolean inputEof;
@@ -111,35 +126,108 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     }
 
     // ---------------------------------------------------------------- receive
+    //
+    // Streaming (autoRead on, the usual case): one multishot recv stays armed and hands every filled mbuf to the
+    // pipeline; channelReadComplete fires at the end of the loop's batch.
+    //
+    // Read loops (autoRead off, or a RecvByteBufAllocator that asks for reads smaller than an mbuf): Netty's read
+    // loop, one single-shot recv at a time, each capped at the allocator's guess(); while continueReading() says so
+    // the next recv goes out with MSG_DONTWAIT (EAGAIN ends the loop instead of waiting), and the loop ends with
+    // channelReadComplete. A read() during a loop is served by the loop's next read, as in Netty's epoll transport.
+    //
+    // With autoRead off no recv may be armed, so a one-shot POLLRDHUP watch notices the peer's shutdown: Netty's
+    // native transports then read what is left up to the end of stream, whether or not a read() is pending.
 
     @Override
     protected void doBeginRead() {
         if (!active || inputEof || socket.isInputShutdown()) {
             return;
         }
-        if (recvUserData != 0 || waitingForBuffers) {
+        if (recvUserData != 0 || waitingForBuffers || inReadLoop) {
             if (!recvMultishot || recvCancelled || waitingForBuffers) {
                 readPending = true;
             }
             return;
         }
         readPending = false;
-        armRecv(config.isAutoRead());
+        int cap = recvCap();
+        if (config.isAutoRead() && cap == 0) {
+            armRecv(true, 0, 0);
+        } else {
+            beginReadLoop(cap);
+        }
     }
 
-    private void armRecv(boolean multishot) {
+    /** @return the byte cap the channel's allocator puts on one receive, 0 for a whole mbuf */
+    private int recvCap() {
+        if (config.getRecvByteBufAllocator() instanceof AdaptiveRecvByteBufAllocator) {
+            return 0; // its guesses size heap buffers to save memory; an mbuf is already allocated
+        }
+        int guess = unsafe().recvBufAllocHandle().guess();
+        return guess > 0 && guess < reg.handler.mbufSize() ? guess : 0;
+    }
+
+    private void beginReadLoop(int cap) {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        handle.reset(config);
+        inReadLoop = true;
+        loopReads = 0;
+        armRecv(false, cap, 0);
+        watchPeerClose();
+    }
+
+    private void armRecv(boolean multishot, int cap, int msgFlags) {
         short ioprio = multishot ? Uring.IORING_RECV_MULTISHOT : 0;
         recvMultishot = multishot;
         recvCancelled = false;
-        recvUserData = reg.submit(Uring.IORING_OP_RECV, Uring.IOSQE_BUFFER_SELECT, ioprio, socket.fd(), 0, 0, 0, 0,
-                (short) 0, reg.handler.bufferGroup());
+        recvUserData = reg.submit(Uring.IORING_OP_RECV, Uring.IOSQE_BUFFER_SELECT, ioprio, socket.fd(), 0, 0, cap,
+                msgFlags, (short) 0, reg.handler.bufferGroup());
     }
 
-    /** The armed receive has ended: arm the next one if autoRead is on or a read() is waiting. */
+    /** The armed receive has ended: arm the next one if autoRead is on, a read() is waiting or the peer shut down. */
     private void receiveEnded() {
-        if (isOpen() && !inputEof && (config.isAutoRead() || readPending)) {
-            doBeginRead();
+        if (!isOpen() || inputEof || recvUserData != 0 || waitingForBuffers || inReadLoop) {
+            return;
         }
+        if (config.isAutoRead() || readPending) {
+            doBeginRead();
+        } else if (peerShutdown && active && !socket.isInputShutdown()) {
+            beginReadLoop(recvCap());
+        }
+    }
+
+    private void endReadLoop() {
+        inReadLoop = false;
+        unsafe().recvBufAllocHandle().readComplete();
+        fireReadCompleteNow();
+        if (isOpen()) {
+            receiveEnded();
+            watchPeerClose();
+        }
+    }
+
+    /** Arms the POLLRDHUP watch when nothing else would notice the peer's shutdown (autoRead off). */
+    private void watchPeerClose() {
+        if (reg == null || !active || config.isAutoRead() || inputEof || peerShutdown || rdHupUserData != 0
+                || !isOpen()) {
+            return;
+        }
+        rdHupUserData = reg.submit(Uring.IORING_OP_POLL_ADD, (byte) 0, (short) 0, socket.fd(), 0, 0, 0, POLLRDHUP,
+                (short) 0, (short) 0);
+    }
+
+    private void peerClosed(int res) {
+        rdHupUserData = 0;
+        if (res < 0 || !isOpen() || inputEof) {
+            return; // cancelled (close) or already at end of stream
+        }
+        peerShutdown = true;
+        receiveEnded();
+    }
+
+    @Override
+    void registered() {
+        watchPeerClose();
     }
 
     @Override
@@ -152,10 +240,14 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             eventLoop().execute(this::autoReadCleared);
             return;
         }
-        if (recvUserData != 0 && recvMultishot && !recvCancelled && !config.isAutoRead()) {
+        if (config.isAutoRead()) {
+            return;
+        }
+        if (recvUserData != 0 && recvMultishot && !recvCancelled) {
             recvCancelled = true;
             reg.cancelOp(recvUserData);
         }
+        watchPeerClose();
     }
 
     private void recvComplete(int res, int flags) {
@@ -171,28 +263,41 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
                 buf.release();
                 return;
             }
-            if (!readThisBatch) {
-                readThisBatch = true;
-                readCompleteLater();
-            }
-            pipeline().fireChannelRead(buf);
-            if (!more && recvUserData == 0) {
-                receiveEnded();
+            if (recvMultishot) {
+                if (!readThisBatch) {
+                    readThisBatch = true;
+                    readCompleteLater();
+                }
+                pipeline().fireChannelRead(buf);
+                if (!more && recvUserData == 0) {
+                    receiveEnded();
+                }
+            } else {
+                loopRead(buf, res);
             }
             return;
         }
         if (hasBuffer) {
             reg.handler.returnUnusedBuffer(bid);
         }
+        boolean loop = inReadLoop && recvUserData == 0;
+        if (res == -Errno.EAGAIN && loop) {
+            endReadLoop(); // a continuation found nothing more to read
+            return;
+        }
+        if (loop) {
+            inReadLoop = false;
+        }
         if (res == 0) {
             inputEof = true;
             fireReadCompleteNow();
             shutdownInput(true);
         } else if (res == -Errno.ENOBUFS) {
+            fireReadCompleteNow();
             if (!waitingForBuffers && isOpen()) {
                 waitingForBuffers = true;
-                // The read that ran dry still counts as requested, with autoRead off too.
-                readPending |= !recvMultishot;
+                // A read() that got nothing still counts as requested, with autoRead off too.
+                readPending |= loop && loopReads == 0;
                 reg.handler.whenBuffersReturn(this::buffersReturned);
             }
         } else if (res != -Errno.ECANCELED) {
@@ -201,6 +306,25 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         } else if (recvUserData == 0) {
             // Cancelled because autoRead went off; autoRead may be back on, or a read() may have come meanwhile.
             receiveEnded();
+        }
+    }
+
+    /** One read of a read loop: deliver it, then continue the loop or end it. */
+    private void loopRead(ByteBuf buf, int bytes) {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        handle.lastBytesRead(bytes);
+        handle.incMessagesRead(1);
+        loopReads++;
+        readPending = false;
+        readThisBatch = true;
+        pipeline().fireChannelRead(buf);
+        if (!isOpen() || inputEof || socket.isInputShutdown()) {
+            inReadLoop = false;
+            fireReadCompleteNow();
+        } else if (handle.continueReading() || peerShutdown) {
+            armRecv(false, recvCap(), MSG_DONTWAIT);
+        } else {
+            endReadLoop();
         }
     }
 
@@ -226,7 +350,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             if (config.isAllowHalfClosure()) {
                 try {
                     socket.shutdown(true, false);
-                } catch (IOException e) {
+                } catch (IOException | NotYetConnectedException e) {
                     pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                     unsafe().close(voidPromise());
                     return;
@@ -430,7 +554,6 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     }
 
     private void sendComplete(int res, short data) {
-        writeUserData = 0;
         if (pinned != null) {
             for (Object m : pinned) {
                 ReferenceCountUtil.safeRelease(m);
@@ -439,12 +562,14 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         }
         if (data == 1 && !isOpen() && fileChunk != null) {
             // The channel closed while this chunk was in flight; deregistration left the chunk to us.
+            writeUserData = 0;
             fileChunk.release();
             fileChunk = null;
             return;
         }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (res < 0) {
+            writeUserData = 0;
             if (res == -Errno.ECANCELED) {
                 return;
             }
@@ -454,6 +579,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             }
             return;
         }
+        // writeUserData stays set while the outbound buffer is updated: removing a message completes its promise,
+        // and a listener that writes and flushes must not start a send before all of these bytes are removed (it
+        // would send some of them twice, and point the kernel at buffers about to be released).
         if (data == 1) {
             fileChunk.skipBytes(res);
             if (in != null && in.current() instanceof FileRegion region) {
@@ -465,6 +593,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         } else if (in != null) {
             in.removeBytes(res);
         }
+        writeUserData = 0;
         SocketUnsafe unsafe = (SocketUnsafe) unsafe();
         if (in != null && !in.isEmpty() && isOpen() && !unsafe.closePending()) {
             unsafe.continueFlush();
@@ -516,6 +645,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (!wasActive) {
             pipeline().fireChannelActive();
         }
+        watchPeerClose();
         if (!promiseSet) {
             unsafe().close(voidPromise());
         }
@@ -545,6 +675,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         }
         if (connectUserData != 0) {
             r.cancelOp(connectUserData);
+        }
+        if (rdHupUserData != 0) {
+            r.cancelOp(rdHupUserData);
         }
         if (writeUserData != 0) {
             r.cancelOp(writeUserData);
@@ -585,6 +718,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             case Uring.IORING_OP_RECV -> recvComplete(res, flags);
             case Uring.IORING_OP_SEND, Uring.IORING_OP_SENDMSG -> sendComplete(res, data);
             case Uring.IORING_OP_CONNECT -> connectComplete(res);
+            case Uring.IORING_OP_POLL_ADD -> peerClosed(res);
             default -> logUnexpected("unexpected completion opcode " + opcode, null);
         }
     }
@@ -701,7 +835,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private final class SocketUnsafe extends IxUnsafe {
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+            // Not setUncancellable(): a pending non-blocking connect can be cancelled (the listener below closes).
+            if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
             if (connectPromise != null) {

@@ -361,4 +361,64 @@ class IxChannelRegressionTest {
             server.close().await(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void aWriteFromTheListenerOfACompletedWriteDoesNotResendBytesOfTheSameSend() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        // a and b leave in one gathered send; a's listener runs while that send's bytes are removed.
+                        ctx.write(ascii(ctx, "aaaa")).addListener(f -> ctx.writeAndFlush(ascii(ctx, "cccc"))
+                                .addListener(ChannelFutureListener.CLOSE));
+                        ctx.writeAndFlush(ascii(ctx, "bbbb"));
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket s = new Socket("127.0.0.1", port(server))) {
+            s.setSoTimeout(10_000);
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("aaaabbbbcccc");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    private static ByteBuf ascii(ChannelHandlerContext ctx, String text) {
+        return ctx.alloc().directBuffer(text.length()).writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void peerShutdownIsSeenWithAutoReadOffAndNoReadPending() throws Exception {
+        EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    private final StringBuilder received = new StringBuilder();
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        received.append(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
+                        ReferenceCountUtil.release(msg);
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) {
+                            seen.complete(received.toString());
+                            ctx.close();
+                        }
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (Socket s = new Socket("127.0.0.1", port(server))) {
+            s.getOutputStream().write("left over".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            // Netty's native transports read what is left up to the end of stream once the peer shuts down.
+            assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("left over");
+        } finally {
+            server.close().sync();
+        }
+    }
 }
