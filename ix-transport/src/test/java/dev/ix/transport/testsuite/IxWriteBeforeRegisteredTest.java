@@ -1,0 +1,20 @@
+package dev.ix.transport.testsuite;
+
+import dev.ix.transport.test.RequiresIoUring;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.WriteBeforeRegisteredTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link WriteBeforeRegisteredTest} on the ix client (and a NIO client for comparison).
+ */
+@RequiresIoUring
+public class IxWriteBeforeRegisteredTest extends WriteBeforeRegisteredTest {
+
+    @Override
+    protected List<BootstrapFactory<Bootstrap>> newFactories() {
+        return IxSocketTestPermutation.INSTANCE.clientSocket();
+    }
+}
