@@ -25,7 +25,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 
 /**
- * Answers {@code GET /plaintext} and {@code GET /json}, 404 to anything else; sits after {@code HttpServerCodec}.
+ * Answers {@code GET /plaintext}, {@code GET /json} and {@code GET /stats/allocated-bytes}, 404 to anything else;
+ * sits after {@code HttpServerCodec}.
+ *
+ * <p>{@code /stats/allocated-bytes} answers {@code text/plain} with the bytes this JVM has allocated on the heap so
+ * far, all threads together, in decimal ({@link AllocationCounter}; {@code -1} where the JVM cannot tell): the
+ * benchmark harness reads it before and after a run to get the allocation per request. It is not a hot path and
+ * allocates its own response body; what follows is about the other two.
  *
  * <p>Per request it allocates only the response object, its headers and a duplicate of a constant body: bodies,
  * header names and values are encoded once, and the {@code Date} value once a second per event loop. (Unlike the
@@ -93,6 +99,11 @@ final class HelloHandler extends BatchingHandler {
             write(ctx, HttpResponseStatus.OK, PLAINTEXT, PLAINTEXT_LENGTH, TEXT_PLAIN, keepAlive, http10);
         } else if (HttpMethod.GET.equals(request.method()) && isPath(uri, "/json")) {
             write(ctx, HttpResponseStatus.OK, JSON, JSON_LENGTH, APPLICATION_JSON, keepAlive, http10);
+        } else if (HttpMethod.GET.equals(request.method()) && isPath(uri, "/stats/allocated-bytes")) {
+            ByteBuf body = Unpooled.copiedBuffer(Long.toString(AllocationCounter.totalAllocatedBytes()),
+                    StandardCharsets.US_ASCII);
+            write(ctx, HttpResponseStatus.OK, body, AsciiString.of(Integer.toString(body.readableBytes())), TEXT_PLAIN,
+                    keepAlive, http10);
         } else {
             write(ctx, HttpResponseStatus.NOT_FOUND, NOT_FOUND, NOT_FOUND_LENGTH, TEXT_PLAIN, keepAlive, http10);
         }

@@ -1,0 +1,113 @@
+package dev.ix.bench;
+
+import dev.ix.bench.load.Durations;
+import dev.ix.bench.measure.ProcStat;
+import dev.ix.bench.measure.SyscallCounter;
+import dev.ix.bench.peer.Peer;
+import dev.ix.bench.peer.Peers;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code ./ix bench}: the side-by-side benchmark. See {@link BenchOptions#HELP} for the command line; the results
+ * go to the terminal (a table) and to {@code benchmarks/results/<timestamp>/}.
+ */
+public final class Bench {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** @return the process exit code: 0 done, 1 the benchmark failed, 2 a bad command line */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args, home().resolve("benchmarks").resolve("results").resolve(STAMP.format(started)));
+        } catch (BenchOptions.UsageException e) {
+            err.println("ix bench: " + e.getMessage());
+            return 2;
+        }
+        if (o == null) {
+            out.print(BenchOptions.HELP);
+            return 0;
+        }
+        List<Peer> requested = new ArrayList<>();
+        for (String name : o.peers()) {
+            Optional<Peer> peer = Peers.byName(name);
+            if (peer.isEmpty()) {
+                err.println("ix bench: unknown peer " + name + " (known: " + String.join(", ", Peers.names()) + ")");
+                return 2;
+            }
+            requested.add(peer.get());
+        }
+        List<Peer> runnable = new ArrayList<>();
+        List<String> skipped = BenchRunner.unavailable(requested, o, runnable);
+        for (String s : skipped) {
+            err.println("ix bench: not running " + s);
+        }
+        if (runnable.isEmpty()) {
+            err.println("ix bench: none of the peers can run here");
+            return 1;
+        }
+        if (runnable.stream().noneMatch(p -> p.name().equals(o.baseline()))) {
+            err.println("ix bench: the baseline " + o.baseline() + " cannot run: ratios will be n/a");
+        }
+        SyscallCounter.unavailable().ifPresent(why -> err.println("ix bench: syscalls/req will be n/a: " + why));
+        Affinity.pinSelf(o.loadCpus()).ifPresent(why -> err.println("ix bench: " + why));
+
+        ResultWriter.Environment env = new ResultWriter.Environment(started.toString() + 'Z',
+                Runtime.version() + " (" + System.getProperty("java.vendor") + ")", ProcStat.kernel(),
+                ProcStat.cpuModel(), o.generator().equals("builtin")
+                        ? BenchRunner.generatorTransport().name().toLowerCase(java.util.Locale.ROOT) : o.generator());
+        out.println("ix bench " + o.test() + ": " + runnable.size() + " peer(s) × " + o.repeats() + " repeat(s), "
+                + Durations.format(o.warmup()) + " warm-up + " + Durations.format(o.duration()) + " each, rate "
+                + o.rateLabel() + ", " + o.connections() + " connections; servers on CPU " + o.serverCpus()
+                + ", load on CPU " + o.loadCpus() + " (" + env.generatorTransport() + ")");
+        Progress progress = new Progress(err, System.console() != null,
+                BenchRunner.plannedSeconds(o, runnable.size()));
+        List<RunResult> runs;
+        try {
+            runs = new BenchRunner(o, runnable, progress, o.out().resolve("logs")).run();
+        } catch (Exception e) {
+            progress.finish();
+            err.println("ix bench: failed: " + e.getMessage() + " (server logs in " + o.out().resolve("logs") + ")");
+            e.printStackTrace(err);
+            return 1;
+        } finally {
+            progress.finish();
+        }
+        Summary summary = Summary.of(runs, o.baseline());
+        out.println();
+        out.print(new ResultTable(summary).text());
+        out.println();
+        out.println("medians of " + o.repeats() + " interleaved repeats; ×base = median of per-repeat ratios to "
+                + o.baseline() + "; latency in µs" + (o.openLoop() ? " from intended send times" : ""));
+        try {
+            ResultWriter.write(o.out(), o, env, summary, skipped);
+        } catch (IOException e) {
+            err.println("ix bench: could not write the results to " + o.out() + ": " + e.getMessage());
+            return 1;
+        }
+        out.println("results: " + o.out());
+        return 0;
+    }
+
+    /** The project directory: {@code IX_HOME} as the launcher sets it, else the working directory. */
+    static Path home() {
+        String home = System.getenv("IX_HOME");
+        return Path.of(home != null && !home.isBlank() ? home : "").toAbsolutePath();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.ix.bench;
+
+import dev.ix.bench.load.LoadGenerator;
+import dev.ix.bench.load.LoadResult;
+import dev.ix.bench.load.LoadSpec;
+import dev.ix.bench.load.LoadTransport;
+import dev.ix.bench.measure.ProcStat;
+import dev.ix.bench.measure.SyscallCounter;
+import dev.ix.bench.peer.Peer;
+import dev.ix.bench.peer.PeerConfig;
+import dev.ix.bench.peer.PeerProcess;
+import dev.ix.bench.wrk.WrkRunner;
+import dev.ix.transport.IxTransport;
+import io.netty.channel.epoll.Epoll;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Runs the plan: for each repeat, each peer in turn (A B C … A B C …) as a fresh server process pinned to the
+ * server CPUs; a warm-up load that is not recorded, then the measured window, with the server's CPU time, allocated
+ * bytes and system calls counted over exactly that window.
+ */
+final class BenchRunner {
+    private static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+    /** Planned seconds for starting and stopping a server, for the progress bar only. */
+    private static final double START_STOP_SECONDS = 2;
+
+    private final BenchOptions options;
+    private final List<Peer> peers;
+    private final Progress progress;
+    private final Path logs;
+    private final boolean countSyscalls;
+    private double plannedDone;
+
+    BenchRunner(BenchOptions options, List<Peer> peers, Progress progress, Path logs) {
+        this.options = options;
+        this.peers = peers;
+        this.progress = progress;
+        this.logs = logs;
+        this.countSyscalls = SyscallCounter.unavailable().isEmpty();
+    }
+
+    /** @return the planned run time in seconds, for the progress bar */
+    static double plannedSeconds(BenchOptions o, int peers) {
+        double perRun = START_STOP_SECONDS + o.warmup().toMillis() / 1000.0 + o.duration().toMillis() / 1000.0;
+        return perRun * peers * o.repeats();
+    }
+
+    List<RunResult> run() throws Exception {
+        Files.createDirectories(logs);
+        List<RunResult> results = new ArrayList<>();
+        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+            for (Peer peer : peers) {
+                progress.step("repeat " + repeat + "/" + options.repeats() + "  " + peer.name());
+                results.add(runOnce(peer, repeat));
+            }
+        }
+        return results;
+    }
+
+    private RunResult runOnce(Peer peer, int repeat) throws Exception {
+        double stepStart = plannedDone;
+        int port = freePort();
+        PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
+        try (PeerProcess server = PeerProcess.start(peer, config)) {
+            server.awaitReady(READY_TIMEOUT);
+            URI uri = URI.create("http://" + HOST + ":" + port + "/" + options.test());
+            plannedDone = stepStart + START_STOP_SECONDS / 2;
+            progress.at(plannedDone);
+            if (!options.warmup().isZero()) {
+                progress.step("repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  warm-up");
+                load(uri, options.warmup(), plannedDone);
+            }
+            plannedDone = stepStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
+            progress.step("repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  measuring");
+
+            long pid = server.pid();
+            OptionalLong allocBefore = server.allocatedBytes();
+            long cpuBefore = ProcStat.cpuNanos(pid);
+            SyscallCounter syscalls = countSyscalls ? SyscallCounter.attach(pid) : null;
+            LoadResult load;
+            long syscallCount;
+            try {
+                load = load(uri, options.duration(), plannedDone);
+            } finally {
+                syscallCount = stop(syscalls);
+            }
+            long cpuAfter = ProcStat.cpuNanos(pid);
+            OptionalLong allocAfter = server.allocatedBytes();
+            double rss = ProcStat.rssBytes(pid);
+            plannedDone = stepStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
+            progress.at(plannedDone);
+
+            double requests = load.requests();
+            double perRequestSyscalls = syscallCount >= 0 && requests > 0 ? syscallCount / requests : Double.NaN;
+            double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
+            double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
+                    ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
+            return new RunResult(peer.name(), repeat, options.rate(), load, perRequestSyscalls, cpuMicros, alloc, rss);
+        } finally {
+            plannedDone = stepStart + plannedSeconds(options, 1) / options.repeats();
+            progress.at(plannedDone);
+        }
+    }
+
+    private LoadResult load(URI uri, Duration duration, double progressStart) throws Exception {
+        double span = seconds(duration);
+        return switch (options.generator()) {
+            case "wrk", "wrk2" -> WrkRunner.run(options.generator(), uri, options.loadThreads(),
+                    options.connections(), duration, options.rate(), options.loadCpus());
+            default -> LoadGenerator.run(new LoadSpec(uri, options.connections(), options.loadThreads(), duration,
+                    Duration.ZERO, options.rate(), options.pipeline(), generatorTransport(), RESPONSE_TIMEOUT),
+                    share -> progress.at(progressStart + share * span));
+        };
+    }
+
+    /**
+     * The generator runs on ix when it can (its sends of all connections leave in one submission per loop turn, the
+     * cheapest client here), else on epoll, else NIO.
+     */
+    static LoadTransport generatorTransport() {
+        if (IxTransport.isAvailable()) {
+            return LoadTransport.IX;
+        }
+        return Epoll.isAvailable() ? LoadTransport.EPOLL : LoadTransport.NIO;
+    }
+
+    /** @return which requested peers cannot run here or with these options, with the reason; the rest run */
+    static List<String> unavailable(List<Peer> requested, BenchOptions o, List<Peer> runnable) {
+        List<String> skipped = new ArrayList<>();
+        // Only the thread count matters to unsupported(); the port is a placeholder.
+        PeerConfig config = new PeerConfig(HOST, 1, o.threads(), o.serverCpus(), o.out().resolve("logs"));
+        for (Peer p : requested) {
+            Optional<String> why = p.unavailable().or(() -> p.unsupported(config));
+            if (why.isPresent()) {
+                skipped.add(p.name() + ": " + why.get());
+            } else {
+                runnable.add(p);
+            }
+        }
+        return skipped;
+    }
+
+    /** @return the system calls counted, -1 when not counted (a failing perf loses that measure, not the run) */
+    private long stop(SyscallCounter syscalls) {
+        if (syscalls == null) {
+            return -1;
+        }
+        try {
+            return syscalls.stop();
+        } catch (IOException e) {
+            progress.step("perf failed, syscalls/req of this run is n/a: " + e.getMessage());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            return s.getLocalPort();
+        }
+    }
+}

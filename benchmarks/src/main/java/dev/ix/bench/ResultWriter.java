@@ -1,0 +1,158 @@
+package dev.ix.bench;
+
+import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.Hgrm;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a benchmark's results into its directory: {@code summary.json} (medians, spreads, ratios, every run, and
+ * the machine), {@code summary.md} (the table and how it was made) and one {@code <peer>-<rate>.hgrm} per peer and
+ * rate: the latency distribution of all its repeats together, in wrk2's "Detailed Percentile spectrum" form.
+ */
+final class ResultWriter {
+
+    /** Where and on what the benchmark ran. */
+    record Environment(String started, String jdk, String kernel, String cpuModel, String generatorTransport) {
+    }
+
+    private ResultWriter() {
+    }
+
+    static void write(Path dir, BenchOptions o, Environment env, Summary summary, List<String> skipped)
+            throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("summary.json"), json(o, env, summary, skipped));
+        Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped));
+        for (Summary.Row row : summary.rows()) {
+            Histogram merged = null;
+            for (RunResult run : row.runs()) {
+                Histogram h = run.load().histogram();
+                if (h == null) {
+                    continue;
+                }
+                if (merged == null) {
+                    merged = h.copy();
+                } else {
+                    merged.add(h);
+                }
+            }
+            if (merged != null) {
+                Hgrm.write(merged, dir.resolve(row.peer() + "-" + rateName(row.rate()) + ".hgrm"));
+            }
+        }
+    }
+
+    static String rateName(double rate) {
+        return rate > 0 ? ResultTable.whole(rate) + "rps" : "max";
+    }
+
+    static String commandLine(BenchOptions o) {
+        return "./ix bench " + String.join(" ", o.commandLine());
+    }
+
+    static String json(BenchOptions o, Environment env, Summary summary, List<String> skipped) {
+        Json j = new Json().beginObject()
+                .field("test", o.test())
+                .field("command_line", commandLine(o))
+                .field("started", env.started())
+                .field("jdk", env.jdk())
+                .field("kernel", env.kernel())
+                .field("cpu_model", env.cpuModel())
+                .key("options").beginObject()
+                .field("threads", o.threads())
+                .field("connections", o.connections())
+                .field("load_threads", o.loadThreads())
+                .field("pipeline", o.pipeline())
+                .field("duration_s", o.duration().toMillis() / 1000.0)
+                .field("warmup_s", o.warmup().toMillis() / 1000.0)
+                .field("repeats", o.repeats())
+                .field("rate", o.openLoop() ? o.rateLabel() : "max")
+                .field("generator", o.generator())
+                .field("generator_transport", env.generatorTransport())
+                .field("server_cpus", o.serverCpus())
+                .field("load_cpus", o.loadCpus())
+                .endObject()
+                .field("baseline", summary.baseline());
+        j.key("skipped").beginArray();
+        for (String s : skipped) {
+            j.string(s);
+        }
+        j.endArray();
+        j.key("results").beginArray();
+        for (Summary.Row row : summary.rows()) {
+            j.beginObject()
+                    .field("peer", row.peer())
+                    .field("rate", row.rate() > 0 ? ResultTable.whole(row.rate()) : "max")
+                    .field("repeats", row.repeats())
+                    .field("generator_bound", row.generatorBound())
+                    .field("generator_bound_repeats", row.generatorBoundRepeats());
+            for (Metric m : Metric.values()) {
+                j.field(m.key, row.stat(m).median());
+            }
+            j.key("spread").beginObject();
+            for (Metric m : Metric.values()) {
+                Summary.Stat s = row.stat(m);
+                j.key(m.key).beginArray().number(s.min()).number(s.max()).endArray();
+            }
+            j.endObject();
+            j.key("ratio_to_baseline").beginObject();
+            for (Metric m : Metric.values()) {
+                j.field(m.key, row.stat(m).ratio());
+            }
+            j.endObject();
+            j.key("runs").beginArray();
+            for (RunResult run : row.runs()) {
+                j.beginObject().field("repeat", run.repeat()).field("generator", run.load().generator())
+                        .field("requests", run.load().requests()).field("seconds", run.load().seconds())
+                        .field("generator_bound", run.load().generatorBound());
+                for (Metric m : Metric.values()) {
+                    j.field(m.key, m.of(run));
+                }
+                j.endObject();
+            }
+            j.endArray();
+            j.endObject();
+        }
+        j.endArray();
+        return j.endObject().toString();
+    }
+
+    static String markdown(BenchOptions o, Environment env, Summary summary, List<String> skipped) {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
+        b.append("`").append(commandLine(o)).append("`\n\n");
+        b.append(new ResultTable(summary).markdown()).append('\n');
+        b.append("Medians over ").append(o.repeats()).append(" interleaved repeats; `min–max` is the spread of ")
+                .append("requests/s over them; `×base` is the median of the per-repeat ratios to `")
+                .append(summary.baseline()).append("`. Latency in µs")
+                .append(o.openLoop() ? " from each request's intended send time (open loop, "
+                        + o.rateLabel() + " requests/s offered)" : " (closed loop: from each request's send)")
+                .append(". A generator-bound run had its load generator ≥ 90 % busy: the server was not the ")
+                .append("limit.\n\n");
+        if (!skipped.isEmpty()) {
+            b.append("Not run:\n\n");
+            for (String s : skipped) {
+                b.append("- ").append(s).append('\n');
+            }
+            b.append('\n');
+        }
+        b.append("| | |\n|---|---|\n")
+                .append("| started | ").append(env.started()).append(" |\n")
+                .append("| JDK | ").append(env.jdk()).append(" |\n")
+                .append("| kernel | ").append(env.kernel()).append(" |\n")
+                .append("| CPU | ").append(env.cpuModel()).append(" |\n")
+                .append("| server CPUs / threads | ").append(o.serverCpus()).append(" / ").append(o.threads())
+                .append(" |\n")
+                .append("| load | ").append(o.generator()).append(" on ").append(env.generatorTransport())
+                .append(", CPUs ").append(o.loadCpus()).append(", ").append(o.loadThreads()).append(" thread(s), ")
+                .append(o.connections()).append(" connections, pipeline ").append(o.pipeline()).append(" |\n")
+                .append("| run | warm-up ").append(Durations.format(o.warmup())).append(", window ")
+                .append(Durations.format(o.duration())).append(" |\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.ix.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runs of a benchmark reduced to what a reader compares: per peer and offered rate, the median of each metric
+ * over the repeats, its spread (min–max), and the median of the per-repeat ratios to the baseline peer (the ratio
+ * of repeat r uses the baseline's run of the same repeat, measured minutes apart at most, so slow drifts of a shared
+ * machine cancel out).
+ */
+final class Summary {
+
+    /** The statistics of one metric for one peer and rate. {@code NaN} where not measured. */
+    record Stat(double median, double min, double max, double ratio) {
+        static final Stat NONE = new Stat(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** One row: a peer at one offered rate. */
+    record Row(String peer, double rate, int repeats, int generatorBoundRepeats, Map<Metric, Stat> stats,
+               List<RunResult> runs) {
+        Stat stat(Metric m) {
+            return stats.getOrDefault(m, Stat.NONE);
+        }
+
+        /** @return whether the load generator was the limit in most repeats: ratios of this row say little */
+        boolean generatorBound() {
+            return generatorBoundRepeats * 2 > repeats;
+        }
+    }
+
+    private final String baseline;
+    private final List<Row> rows;
+
+    private Summary(String baseline, List<Row> rows) {
+        this.baseline = baseline;
+        this.rows = rows;
+    }
+
+    String baseline() {
+        return baseline;
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    /** @param runs every run, in any order */
+    static Summary of(List<RunResult> runs, String baseline) {
+        Map<String, List<RunResult>> byPeerAndRate = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate()), k -> new ArrayList<>()).add(r);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (List<RunResult> group : byPeerAndRate.values()) {
+            RunResult first = group.getFirst();
+            List<RunResult> base = byPeerAndRate.getOrDefault(key(baseline, first.rate()), List.of());
+            Map<Metric, Stat> stats = new EnumMap<>(Metric.class);
+            for (Metric m : Metric.values()) {
+                stats.put(m, stat(m, group, base));
+            }
+            int bound = (int) group.stream().filter(r -> r.load().generatorBound()).count();
+            rows.add(new Row(first.peer(), first.rate(), group.size(), bound, stats, List.copyOf(group)));
+        }
+        return new Summary(baseline, List.copyOf(rows));
+    }
+
+    private static String key(String peer, double rate) {
+        return peer + '@' + rate;
+    }
+
+    private static Stat stat(Metric m, List<RunResult> runs, List<RunResult> baseRuns) {
+        double[] values = runs.stream().mapToDouble(m::of).filter(v -> !Double.isNaN(v)).toArray();
+        if (values.length == 0) {
+            return Stat.NONE;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (RunResult r : runs) {
+            for (RunResult b : baseRuns) {
+                if (b.repeat() == r.repeat()) {
+                    double v = m.of(r);
+                    double bv = m.of(b);
+                    if (!Double.isNaN(v) && !Double.isNaN(bv) && bv != 0) {
+                        ratios.add(v / bv);
+                    }
+                }
+            }
+        }
+        double ratio = ratios.isEmpty() ? Double.NaN : median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Stat(median(values), Arrays.stream(values).min().orElseThrow(),
+                Arrays.stream(values).max().orElseThrow(), ratio);
+    }
+
+    /** @return the median; the mean of the two middle values for an even count */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ix.bench.load;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/**
+ * Where the load goes, taken from an {@code http://host[:port]/path[?query]} URI.
+ *
+ * @param host          the host name or address literal (IPv6 without brackets)
+ * @param port          the port, 80 when the URI has none
+ * @param requestTarget path and query as sent in the request line, at least {@code /}
+ */
+record Target(String host, int port, String requestTarget) {
+
+    /** @throws IllegalArgumentException if the URI is not plain {@code http} with a host */
+    static Target of(URI uri) {
+        if (uri.getScheme() == null || !uri.getScheme().equalsIgnoreCase("http")) {
+            throw new IllegalArgumentException("URL: " + uri + " (expected: http://host:port/path; only plain http"
+                    + " is supported)");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("URL: " + uri + " (expected: http://host:port/path)");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        return new Target(host, port, target);
+    }
+
+    /** @return {@code host:port}: the {@code Host} header's value, and how messages name the target */
+    String authority() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Resolves the host (once per run, before any connection: the event loops must not block on a lookup).
+     *
+     * @throws IllegalArgumentException if the host cannot be resolved
+     */
+    InetSocketAddress resolve() {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve " + host + " (from " + authority() + ")");
+        }
+        return address;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.ix.bench.measure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What Linux's {@code /proc} tells about a process and the machine: CPU time and resident memory of a peer or a
+ * load generator, the CPU model and kernel for a report. Stateless and thread-safe.
+ */
+public final class ProcStat {
+
+    /**
+     * {@code USER_HZ}, the unit of the times in {@code /proc/PID/stat}: fixed at 100 by the kernel ABI on every
+     * architecture the harness runs on ({@code getconf CLK_TCK} prints 100 on the x86-64 development machine), so
+     * it is not looked up per call.
+     */
+    static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private static final long NANOS_PER_TICK = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+
+    /** Fields of {@code /proc/PID/stat} counted from the one after the command name (field 3, the state). */
+    private static final int UTIME = 14 - 3;
+    private static final int STIME = 15 - 3;
+
+    private ProcStat() {
+    }
+
+    /**
+     * CPU time of a process, all its threads together, dead ones included, user plus system; its children are not
+     * counted. The resolution is one clock tick (10 ms): measure over seconds, not milliseconds.
+     *
+     * @param pid a live process of this machine
+     * @return nanoseconds of CPU the process has used since it started
+     * @throws IllegalStateException if the process does not exist (any more)
+     */
+    public static long cpuNanos(long pid) {
+        return cpuTicks(read(pid, "stat")) * NANOS_PER_TICK;
+    }
+
+    /**
+     * CPU time of the current process (the harness itself, or a built-in load generator), all threads, dead ones
+     * included, user plus system.
+     *
+     * @return nanoseconds of CPU used since this JVM started, at 1 ns resolution ({@code clock_gettime}); at the
+     *         10 ms resolution of {@link #cpuNanos(long)} if this JVM may not call native code
+     */
+    public static long cpuNanos() {
+        try {
+            return LibC.processCpuNanos();
+        } catch (IllegalCallerException | LinkageError | IllegalStateException e) {
+            return cpuNanos(ProcessHandle.current().pid());
+        }
+    }
+
+    /**
+     * Resident set size of a process, as {@code VmRSS} in {@code /proc/PID/status}.
+     *
+     * @return bytes of the process's memory currently in RAM
+     * @throws IllegalStateException if the process does not exist (any more), or is a zombie without memory
+     */
+    public static long rssBytes(long pid) {
+        for (String line : read(pid, "status").split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+                if (parts.length != 2 || !parts[1].equals("kB")) {
+                    throw new IllegalStateException("unexpected VmRSS line in /proc/" + pid + "/status: " + line);
+                }
+                return Long.parseLong(parts[0]) * 1024;
+            }
+        }
+        throw new IllegalStateException("process " + pid + " has no VmRSS in /proc/" + pid
+                + "/status: it is a zombie or a kernel thread");
+    }
+
+    /**
+     * @return the CPU's marketing name, e.g. {@code Intel(R) Xeon(R) Processor @ 2.50GHz}, from
+     *         {@code /proc/cpuinfo}; the architecture name where the kernel gives none (some ARM machines)
+     */
+    public static String cpuModel() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+        } catch (IOException e) {
+            return System.getProperty("os.arch");
+        }
+        return cpuInfoValue(lines, "model name")
+                .or(() -> cpuInfoValue(lines, "Hardware"))
+                .orElse(System.getProperty("os.arch"));
+    }
+
+    /** @return the running kernel's release, e.g. {@code 6.18.44}, as {@code uname -r} prints it */
+    public static String kernel() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (IOException e) {
+            return System.getProperty("os.version");
+        }
+    }
+
+    /** User plus system clock ticks from one {@code /proc/PID/stat} line. */
+    static long cpuTicks(String stat) {
+        // The command name (field 2) is in parentheses and may itself contain spaces and parentheses; the last ')'
+        // ends it.
+        int end = stat.lastIndexOf(')');
+        if (end < 0) {
+            throw new IllegalStateException("unexpected /proc/PID/stat content: " + stat);
+        }
+        String[] fields = stat.substring(end + 1).trim().split(" ");
+        if (fields.length <= STIME) {
+            throw new IllegalStateException("unexpected /proc/PID/stat content: " + stat);
+        }
+        return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+    }
+
+    private static Optional<String> cpuInfoValue(List<String> lines, String key) {
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(
+                    key.toLowerCase(Locale.ROOT))) {
+                String value = line.substring(colon + 1).trim();
+                if (!value.isEmpty()) {
+                    return Optional.of(value);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String read(long pid, String file) {
+        Path path = Path.of("/proc", Long.toString(pid), file);
+        try {
+            return Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("process " + pid + " does not exist (any more)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ix.bench;
+
+import dev.ix.bench.load.Durations;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+    private static final Path OUT = Path.of("out");
+
+    private static BenchOptions parse(String... args) throws BenchOptions.UsageException {
+        return BenchOptions.parse(args, OUT);
+    }
+
+    @Test
+    void defaultsRunPlaintextClosedLoopOnEveryPeerAgainstEpoll() throws Exception {
+        BenchOptions o = parse();
+        assertThat(o.test()).isEqualTo("plaintext");
+        assertThat(o.peers()).containsExactlyElementsOf(BenchOptions.DEFAULT_PEERS);
+        assertThat(o.baseline()).isEqualTo("netty-epoll");
+        assertThat(o.threads()).isEqualTo(1);
+        assertThat(o.repeats()).isEqualTo(5);
+        assertThat(o.openLoop()).isFalse();
+        assertThat(o.rateLabel()).isEqualTo("max");
+        assertThat(o.serverCpus()).isEqualTo("1");
+        assertThat(o.loadCpus()).isEqualTo("0");
+        assertThat(o.out()).isEqualTo(OUT);
+    }
+
+    @Test
+    void everyOptionIsRead() throws Exception {
+        BenchOptions o = parse("json", "--peers", "ix, netty-epoll,ix", "--threads", "2", "--connections", "128",
+                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms", "--repeats", "3",
+                "--rate", "50000", "--server-cpus", "1", "--load-cpus", "0", "--out", "x");
+        assertThat(o.test()).isEqualTo("json");
+        assertThat(o.peers()).containsExactly("ix", "netty-epoll");
+        assertThat(o.threads()).isEqualTo(2);
+        assertThat(o.connections()).isEqualTo(128);
+        assertThat(o.loadThreads()).isEqualTo(2);
+        assertThat(o.pipeline()).isEqualTo(16);
+        assertThat(o.duration()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.repeats()).isEqualTo(3);
+        assertThat(o.rate()).isEqualTo(50000);
+        assertThat(o.rateLabel()).isEqualTo("50000");
+        assertThat(o.out()).isEqualTo(Path.of("x"));
+    }
+
+    @Test
+    void helpIsNull() throws Exception {
+        assertThat(parse("--help")).isNull();
+        assertThat(BenchOptions.HELP).contains("--peers", "--rate", "--generator", "--server-cpus", "--out");
+    }
+
+    @Test
+    void badCommandLinesSayWhatIsExpected() {
+        assertThatThrownBy(() -> parse("--threads", "0")).hasMessage("--threads 0: expected a whole number >= 1");
+        assertThatThrownBy(() -> parse("--duration", "ten")).hasMessageContaining("expected a duration such as");
+        assertThatThrownBy(() -> parse("--rate", "-5")).hasMessageContaining("or max");
+        assertThatThrownBy(() -> parse("--bogus")).hasMessageContaining("unknown argument: --bogus");
+        assertThatThrownBy(() -> parse("--peers")).hasMessageContaining("--peers needs a value");
+        assertThatThrownBy(() -> parse("--generator", "wrk2")).hasMessageContaining("needs --rate");
+        assertThatThrownBy(() -> parse("--generator", "wrk", "--rate", "100")).hasMessageContaining("closed loop");
+        assertThatThrownBy(() -> parse("--peers", "ix", "--baseline", "netty-epoll"))
+                .hasMessageContaining("is not among --peers");
+        assertThatThrownBy(() -> parse("--server-cpus", "one")).hasMessageContaining("taskset CPU list");
+        assertThatThrownBy(() -> parse("--connections", "2", "--load-threads", "4"))
+                .hasMessageContaining("exceeds --connections");
+    }
+
+    @Test
+    void durationsReadAndPrintAsWrkWritesThem() {
+        assertThat(Durations.parse("10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("3")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.format(Duration.ofSeconds(10))).isEqualTo("10s");
+        assertThat(Durations.format(Duration.ofMinutes(2))).isEqualTo("2m");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ix.bench.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ProcStatTest {
+
+    private static final long SELF = ProcessHandle.current().pid();
+
+    @Test
+    void cpuTimeOfThisProcessFromProcAgreesWithTheJvm() {
+        long procBefore = ProcStat.cpuNanos(SELF);
+        long jvmBefore = ProcStat.cpuNanos();
+        long sink = 0;
+        // Burn a fixed amount of this JVM's CPU time (however long that takes), then compare the two clocks.
+        while (ProcStat.cpuNanos() - jvmBefore < 300_000_000L) {
+            for (int i = 0; i < 100_000; i++) {
+                sink += Long.numberOfTrailingZeros(sink + i);
+            }
+        }
+        long procUsed = ProcStat.cpuNanos(SELF) - procBefore;
+        long jvmUsed = ProcStat.cpuNanos() - jvmBefore;
+
+        assertThat(sink).isNotZero();
+        assertThat(procBefore).isPositive();
+        // /proc counts in 10 ms ticks and includes every thread (GC, JIT): at least the burnt time, give or take a tick.
+        assertThat(procUsed).isGreaterThanOrEqualTo(300_000_000L - 2 * 10_000_000L);
+        assertThat(jvmUsed).isGreaterThanOrEqualTo(300_000_000L);
+    }
+
+    @Test
+    void residentMemoryOfThisProcess() {
+        assertThat(ProcStat.rssBytes(SELF))
+                .isGreaterThan(10L << 20)
+                .isLessThan(Runtime.getRuntime().maxMemory() + (4L << 30));
+    }
+
+    @Test
+    void aProcessThatDoesNotExistIsReportedAsSuch() {
+        long noSuchPid = Integer.MAX_VALUE;
+        assertThatThrownBy(() -> ProcStat.cpuNanos(noSuchPid))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ProcStat.rssBytes(noSuchPid)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void commandNamesWithSpacesAndParenthesesDoNotShiftTheFields() {
+        String stat = "4242 (we(ird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 1 0 100 1000 10";
+
+        assertThat(ProcStat.cpuTicks(stat)).isEqualTo(1234 + 567);
+    }
+
+    @Test
+    void machineDescription() {
+        assertThat(ProcStat.cpuModel()).isNotBlank();
+        assertThat(ProcStat.kernel()).isNotBlank().isEqualTo(System.getProperty("os.version"));
+    }
+}
