@@ -74,7 +74,7 @@ public final class Bench {
                         ? BenchRunner.generatorTransport().name().toLowerCase(java.util.Locale.ROOT) : o.generator());
         out.println("ix bench " + o.test() + ": " + runnable.size() + " peer(s) × " + o.repeats() + " repeat(s), "
                 + Durations.format(o.warmup()) + " warm-up + " + Durations.format(o.duration()) + " each, rate "
-                + o.rateLabel() + ", " + o.connections() + " connections; servers on CPU " + o.serverCpus()
+                + o.rateLabel() + ", " + join(o.connections()) + " connections; servers on CPU " + o.serverCpus()
                 + ", load on CPU " + o.loadCpus() + " (" + env.generatorTransport() + ")");
         Progress progress = new Progress(err, System.console() != null,
                 BenchRunner.plannedSeconds(o, runnable.size()));
@@ -103,6 +103,10 @@ public final class Bench {
         }
         out.println("results: " + o.out());
         return 0;
+    }
+
+    static String join(List<Integer> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
     }
 
     /** The project directory: {@code IX_HOME} as the launcher sets it, else the working directory. */

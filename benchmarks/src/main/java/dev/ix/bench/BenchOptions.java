@@ -17,22 +17,28 @@ import java.util.Locale;
  * @param peers          peer names in the order they run within a repeat
  * @param baseline       the peer ratios are computed against
  * @param threads        server threads (event loops) of every peer
- * @param connections    keep-alive connections of the load generator
+ * @param connections    keep-alive connections of the load generator; several make a connection sweep
  * @param loadThreads    load generator threads
  * @param pipeline       requests in flight per connection (1 = no pipelining)
  * @param duration       measured window of one run
  * @param warmup         load before each run, not recorded
  * @param repeats        interleaved repeats (A B C A B C …)
- * @param rate           offered load in requests/s (open loop), 0 for closed loop ("max")
+ * @param rates          offered loads in requests/s (open loop), 0 for closed loop ("max"); several make a sweep
+ * @param sweep          whether to add a rate sweep: after the closed-loop runs, open-loop runs at
+ *                       {@link #SWEEP_FRACTIONS} of the highest median requests/s any peer reached
  * @param generator      "builtin", "wrk" or "wrk2"
  * @param serverCpus     CPU list the servers are pinned to ({@code taskset -c})
  * @param loadCpus       CPU list the load generator is pinned to
  * @param out            directory the results go to
  * @param commandLine    the arguments as given, for the record
  */
-record BenchOptions(String test, List<String> peers, String baseline, int threads, int connections, int loadThreads,
-                    int pipeline, Duration duration, Duration warmup, int repeats, double rate, String generator,
-                    String serverCpus, String loadCpus, Path out, List<String> commandLine) {
+record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
+                    int loadThreads, int pipeline, Duration duration, Duration warmup, int repeats, List<Double> rates,
+                    boolean sweep, String generator, String serverCpus, String loadCpus, Path out,
+                    List<String> commandLine) {
+
+    /** Offered loads of a rate sweep, as fractions of the saturation throughput measured first. */
+    static final List<Double> SWEEP_FRACTIONS = List.of(0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.1);
 
     static final List<String> DEFAULT_PEERS = List.of("ix", "netty-epoll", "netty-io_uring", "netty-nio",
             "reactor-netty", "nginx");
@@ -52,14 +58,19 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        unavailable ones are listed with the reason and skipped)
               --baseline NAME          peer the ratios are computed against (default netty-epoll)
               --threads N              server event loops, the same for every peer (default 1)
-              --connections N          load generator connections (default 64)
+              --connections N[,N...]   load generator connections (default 64); a list makes a connection sweep,
+                                       e.g. 16,64,256,1024,4096
               --load-threads N         load generator threads (default 1)
               --pipeline N             requests in flight per connection, as TechEmpower's plaintext (default 1)
               --duration D             measured window per run, e.g. 10s, 1m (default 10s)
               --warmup D               load before each run, not recorded (default 5s)
               --repeats R              interleaved repeats; medians and min-max spread over them (default 5)
-              --rate RPS|max           offered load: requests/s, open loop (latency from each request's intended
-                                       send time, coordinated-omission free), or max for closed loop (default max)
+              --rate RPS|max[,...]     offered load: requests/s, open loop (latency from each request's intended
+                                       send time, coordinated-omission free), or max for closed loop (default max);
+                                       a list runs each rate
+              --sweep                  latency against offered load: after the --rate runs, open-loop runs at
+                                       10, 25, 50, 75, 90, 100 and 110%% of the highest requests/s measured, and
+                                       plots of p99 against throughput (latency-throughput*.png)
               --generator NAME         builtin (default), wrk (closed loop) or wrk2 (open loop, needs --rate)
               --server-cpus LIST       taskset CPU list of the servers (default 1)
               --load-cpus LIST         taskset CPU list of the load generator (default 0)
@@ -80,14 +91,22 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         }
     }
 
-    /** @return whether the run is open loop (fixed rate) */
+    /** @return whether any run is open loop (fixed rate) */
     boolean openLoop() {
-        return rate > 0;
+        return sweep || rates.stream().anyMatch(r -> r > 0);
     }
 
-    /** @return the rate as printed: "max" or requests/s */
+    /** @return the rates as printed: "max" or requests/s, comma-separated, "+ sweep" when sweeping */
     String rateLabel() {
-        return openLoop() ? String.format(Locale.ROOT, "%.0f", rate) : "max";
+        List<String> labels = new ArrayList<>();
+        for (double r : rates) {
+            labels.add(rateLabel(r));
+        }
+        return String.join(",", labels) + (sweep ? " + sweep" : "");
+    }
+
+    static String rateLabel(double rate) {
+        return rate > 0 ? String.format(Locale.ROOT, "%.0f", rate) : "max";
     }
 
     /** @return null when help was asked for */
@@ -96,13 +115,14 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         List<String> peers = DEFAULT_PEERS;
         String baseline = "netty-epoll";
         int threads = 1;
-        int connections = 64;
+        List<Integer> connections = List.of(64);
         int loadThreads = 1;
         int pipeline = 1;
         Duration duration = Duration.ofSeconds(10);
         Duration warmup = Duration.ofSeconds(5);
         int repeats = 5;
-        double rate = 0;
+        List<Double> rates = List.of(0.0);
+        boolean sweep = false;
         String generator = "builtin";
         String serverCpus = "1";
         String loadCpus = "0";
@@ -117,13 +137,14 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--peers" -> peers = names(value(args, ++i, a));
                 case "--baseline" -> baseline = value(args, ++i, a);
                 case "--threads" -> threads = positive(args, ++i, a);
-                case "--connections" -> connections = positive(args, ++i, a);
+                case "--connections" -> connections = positives(value(args, ++i, a), a);
                 case "--load-threads" -> loadThreads = positive(args, ++i, a);
                 case "--pipeline" -> pipeline = positive(args, ++i, a);
                 case "--duration" -> duration = duration(args, ++i, a);
                 case "--warmup" -> warmup = durationOrZero(args, ++i, a);
                 case "--repeats" -> repeats = positive(args, ++i, a);
-                case "--rate" -> rate = rate(value(args, ++i, a));
+                case "--rate" -> rates = rates(value(args, ++i, a));
+                case "--sweep" -> sweep = true;
                 case "--generator" -> generator = oneOf(value(args, ++i, a), a, "builtin", "wrk", "wrk2");
                 case "--server-cpus" -> serverCpus = cpus(value(args, ++i, a), a);
                 case "--load-cpus" -> loadCpus = cpus(value(args, ++i, a), a);
@@ -131,14 +152,20 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 default -> throw new UsageException("unknown argument: " + a + " (see ./ix bench --help)");
             }
         }
-        if (loadThreads > connections) {
-            throw new UsageException("--load-threads " + loadThreads + " exceeds --connections " + connections);
+        int fewest = connections.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        if (loadThreads > fewest) {
+            throw new UsageException("--load-threads " + loadThreads + " exceeds --connections " + fewest);
         }
-        if (generator.equals("wrk2") && rate == 0) {
-            throw new UsageException("--generator wrk2 needs --rate RPS (wrk2 is open loop only)");
+        if (generator.equals("wrk2") && rates.contains(0.0)) {
+            throw new UsageException("--generator wrk2 needs --rate RPS (wrk2 is open loop only; --sweep starts"
+                    + " with a closed-loop run, so it needs --generator builtin)");
         }
-        if (generator.equals("wrk") && rate > 0) {
-            throw new UsageException("--generator wrk is closed loop: use --rate max, or --generator builtin|wrk2");
+        if (generator.equals("wrk") && (sweep || rates.stream().anyMatch(r -> r > 0))) {
+            throw new UsageException("--generator wrk is closed loop: use --rate max without --sweep, or "
+                    + "--generator builtin|wrk2");
+        }
+        if (sweep && !rates.contains(0.0)) {
+            throw new UsageException("--sweep measures saturation first: include max in --rate (the default)");
         }
         if (!generator.equals("builtin") && pipeline > 1) {
             throw new UsageException("--pipeline needs --generator builtin (wrk pipelines only with a Lua script)");
@@ -147,7 +174,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             throw new UsageException("--baseline " + baseline + " is not among --peers " + String.join(",", peers));
         }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipeline, duration, warmup,
-                repeats, rate, generator, serverCpus, loadCpus, out, List.of(args));
+                repeats, rates, sweep, generator, serverCpus, loadCpus, out, List.of(args));
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
@@ -199,6 +226,36 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " " + e.getMessage());
         }
+    }
+
+    private static List<Integer> positives(String list, String option) throws UsageException {
+        List<Integer> values = new ArrayList<>();
+        for (String v : list.split(",")) {
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= 1) {
+                    if (!values.contains(n)) {
+                        values.add(n);
+                    }
+                    continue;
+                }
+            } catch (NumberFormatException ignored) {
+                // falls through to the message below
+            }
+            throw new UsageException(option + " " + v + ": expected whole numbers >= 1, comma-separated");
+        }
+        return List.copyOf(values);
+    }
+
+    private static List<Double> rates(String list) throws UsageException {
+        List<Double> values = new ArrayList<>();
+        for (String v : list.split(",")) {
+            double r = rate(v.strip());
+            if (!values.contains(r)) {
+                values.add(r);
+            }
+        }
+        return List.copyOf(values);
     }
 
     private static double rate(String v) throws UsageException {

@@ -27,9 +27,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Runs the plan: for each repeat, each peer in turn (A B C … A B C …) as a fresh server process pinned to the
- * server CPUs; a warm-up load that is not recorded, then the measured window, with the server's CPU time, allocated
- * bytes and system calls counted over exactly that window.
+ * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
+ * each peer in turn (A B C … A B C …) as a fresh server process pinned to the server CPUs; a warm-up load that is
+ * not recorded, then the measured window, with the server's CPU time, allocated bytes and system calls counted over
+ * exactly that window. A sweep's open-loop steps are planned from the closed-loop steps' results.
  */
 final class BenchRunner {
     private static final String HOST = "127.0.0.1";
@@ -53,39 +54,76 @@ final class BenchRunner {
         this.countSyscalls = SyscallCounter.unavailable().isEmpty();
     }
 
+    /** One offered rate (0 = closed loop) at one connection count. */
+    record Step(double rate, int connections) {
+        String label() {
+            return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns";
+        }
+    }
+
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
-        double perRun = START_STOP_SECONDS + o.warmup().toMillis() / 1000.0 + o.duration().toMillis() / 1000.0;
-        return perRun * peers * o.repeats();
+        int steps = o.connections().size() * (o.rates().size() + (o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0));
+        return runSeconds(o) * peers * o.repeats() * steps;
+    }
+
+    private static double runSeconds(BenchOptions o) {
+        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration());
     }
 
     List<RunResult> run() throws Exception {
         Files.createDirectories(logs);
         List<RunResult> results = new ArrayList<>();
-        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-            for (Peer peer : peers) {
-                progress.step("repeat " + repeat + "/" + options.repeats() + "  " + peer.name());
-                results.add(runOnce(peer, repeat));
+        for (int connections : options.connections()) {
+            for (double rate : options.rates()) {
+                results.addAll(runStep(new Step(rate, connections)));
+            }
+        }
+        if (options.sweep()) {
+            for (int connections : options.connections()) {
+                double saturation = Summary.of(results, options.baseline()).saturation(connections);
+                if (Double.isNaN(saturation) || saturation <= 0) {
+                    progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
+                    continue;
+                }
+                for (double fraction : BenchOptions.SWEEP_FRACTIONS) {
+                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections)));
+                }
             }
         }
         return results;
     }
 
-    private RunResult runOnce(Peer peer, int repeat) throws Exception {
-        double stepStart = plannedDone;
+    private List<RunResult> runStep(Step step) throws Exception {
+        List<RunResult> results = new ArrayList<>();
+        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+            for (Peer peer : peers) {
+                results.add(runOnce(peer, repeat, step));
+            }
+        }
+        return results;
+    }
+
+    private String describe(Step step, int repeat, Peer peer) {
+        return step.label() + "  repeat " + repeat + "/" + options.repeats() + "  " + peer.name();
+    }
+
+    private RunResult runOnce(Peer peer, int repeat, Step step) throws Exception {
+        progress.step(describe(step, repeat, peer));
+        double runStart = plannedDone;
         int port = freePort();
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
         try (PeerProcess server = PeerProcess.start(peer, config)) {
             server.awaitReady(READY_TIMEOUT);
             URI uri = URI.create("http://" + HOST + ":" + port + "/" + options.test());
-            plannedDone = stepStart + START_STOP_SECONDS / 2;
+            plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
-                progress.step("repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  warm-up");
-                load(uri, options.warmup(), plannedDone);
+                progress.step(describe(step, repeat, peer) + "  warm-up");
+                load(uri, step, options.warmup(), plannedDone);
             }
-            plannedDone = stepStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
-            progress.step("repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  measuring");
+            plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
+            progress.step(describe(step, repeat, peer) + "  measuring");
 
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
@@ -94,14 +132,14 @@ final class BenchRunner {
             LoadResult load;
             long syscallCount;
             try {
-                load = load(uri, options.duration(), plannedDone);
+                load = load(uri, step, options.duration(), plannedDone);
             } finally {
                 syscallCount = stop(syscalls);
             }
             long cpuAfter = ProcStat.cpuNanos(pid);
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
-            plannedDone = stepStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
+            plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
             progress.at(plannedDone);
 
             double requests = load.requests();
@@ -109,20 +147,21 @@ final class BenchRunner {
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
-            return new RunResult(peer.name(), repeat, options.rate(), load, perRequestSyscalls, cpuMicros, alloc, rss);
+            return new RunResult(peer.name(), repeat, step.rate(), step.connections(), load, perRequestSyscalls,
+                    cpuMicros, alloc, rss);
         } finally {
-            plannedDone = stepStart + plannedSeconds(options, 1) / options.repeats();
+            plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);
         }
     }
 
-    private LoadResult load(URI uri, Duration duration, double progressStart) throws Exception {
+    private LoadResult load(URI uri, Step step, Duration duration, double progressStart) throws Exception {
         double span = seconds(duration);
         return switch (options.generator()) {
-            case "wrk", "wrk2" -> WrkRunner.run(options.generator(), uri, options.loadThreads(),
-                    options.connections(), duration, options.rate(), options.loadCpus());
-            default -> LoadGenerator.run(new LoadSpec(uri, options.connections(), options.loadThreads(), duration,
-                    Duration.ZERO, options.rate(), options.pipeline(), generatorTransport(), RESPONSE_TIMEOUT),
+            case "wrk", "wrk2" -> WrkRunner.run(options.generator(), uri, options.loadThreads(), step.connections(),
+                    duration, step.rate(), options.loadCpus());
+            default -> LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), duration,
+                    Duration.ZERO, step.rate(), options.pipeline(), generatorTransport(), RESPONSE_TIMEOUT),
                     share -> progress.at(progressStart + share * span));
         };
     }

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Writes a benchmark's results into its directory: {@code summary.json} (medians, spreads, ratios, every run, and
- * the machine), {@code summary.md} (the table and how it was made) and one {@code <peer>-<rate>.hgrm} per peer and
- * rate: the latency distribution of all its repeats together, in wrk2's "Detailed Percentile spectrum" form.
+ * the machine), {@code summary.md} (the table, the charts and how it was made), the charts as PNG ({@link Plots}) and
+ * one {@code <peer>-<rate>-c<connections>.hgrm} per peer and step: the latency distribution of all its repeats
+ * together, in wrk2's "Detailed Percentile spectrum" form.
  */
 final class ResultWriter {
 
@@ -27,28 +28,23 @@ final class ResultWriter {
             throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("summary.json"), json(o, env, summary, skipped));
-        Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped));
+        List<Path> plots = Plots.write(dir, summary, o.test());
+        Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped, plots));
         for (Summary.Row row : summary.rows()) {
-            Histogram merged = null;
-            for (RunResult run : row.runs()) {
-                Histogram h = run.load().histogram();
-                if (h == null) {
-                    continue;
-                }
-                if (merged == null) {
-                    merged = h.copy();
-                } else {
-                    merged.add(h);
-                }
-            }
+            Histogram merged = row.mergedHistogram();
             if (merged != null) {
-                Hgrm.write(merged, dir.resolve(row.peer() + "-" + rateName(row.rate()) + ".hgrm"));
+                Hgrm.write(merged, dir.resolve(fileName(row) + ".hgrm"));
             }
         }
     }
 
-    static String rateName(double rate) {
-        return rate > 0 ? ResultTable.whole(rate) + "rps" : "max";
+    /** @return {@code <peer>-<rate>-c<connections>}, e.g. {@code ix-max-c64} or {@code ix-50000rps-c64} */
+    static String fileName(Summary.Row row) {
+        return row.peer() + "-" + stepName(row.rate(), row.connections());
+    }
+
+    static String stepName(double rate, int connections) {
+        return (rate > 0 ? ResultTable.whole(rate) + "rps" : "max") + "-c" + connections;
     }
 
     static String commandLine(BenchOptions o) {
@@ -65,13 +61,13 @@ final class ResultWriter {
                 .field("cpu_model", env.cpuModel())
                 .key("options").beginObject()
                 .field("threads", o.threads())
-                .field("connections", o.connections())
+                .field("connections", Bench.join(o.connections()))
                 .field("load_threads", o.loadThreads())
                 .field("pipeline", o.pipeline())
                 .field("duration_s", o.duration().toMillis() / 1000.0)
                 .field("warmup_s", o.warmup().toMillis() / 1000.0)
                 .field("repeats", o.repeats())
-                .field("rate", o.openLoop() ? o.rateLabel() : "max")
+                .field("rate", o.rateLabel())
                 .field("generator", o.generator())
                 .field("generator_transport", env.generatorTransport())
                 .field("server_cpus", o.serverCpus())
@@ -87,7 +83,8 @@ final class ResultWriter {
         for (Summary.Row row : summary.rows()) {
             j.beginObject()
                     .field("peer", row.peer())
-                    .field("rate", row.rate() > 0 ? ResultTable.whole(row.rate()) : "max")
+                    .field("rate", BenchOptions.rateLabel(row.rate()))
+                    .field("connections", row.connections())
                     .field("repeats", row.repeats())
                     .field("generator_bound", row.generatorBound())
                     .field("generator_bound_repeats", row.generatorBoundRepeats());
@@ -122,7 +119,7 @@ final class ResultWriter {
         return j.endObject().toString();
     }
 
-    static String markdown(BenchOptions o, Environment env, Summary summary, List<String> skipped) {
+    static String markdown(BenchOptions o, Environment env, Summary summary, List<String> skipped, List<Path> plots) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
         b.append("`").append(commandLine(o)).append("`\n\n");
@@ -130,10 +127,13 @@ final class ResultWriter {
         b.append("Medians over ").append(o.repeats()).append(" interleaved repeats; `min–max` is the spread of ")
                 .append("requests/s over them; `×base` is the median of the per-repeat ratios to `")
                 .append(summary.baseline()).append("`. Latency in µs")
-                .append(o.openLoop() ? " from each request's intended send time (open loop, "
-                        + o.rateLabel() + " requests/s offered)" : " (closed loop: from each request's send)")
+                .append(" (rate max: closed loop, from each request's send; a rate in requests/s: open loop, from")
+                .append(" each request's intended send time)")
                 .append(". A generator-bound run had its load generator ≥ 90 % busy: the server was not the ")
                 .append("limit.\n\n");
+        for (Path plot : plots) {
+            b.append("![").append(plot.getFileName()).append("](").append(plot.getFileName()).append(")\n\n");
+        }
         if (!skipped.isEmpty()) {
             b.append("Not run:\n\n");
             for (String s : skipped) {
@@ -150,7 +150,8 @@ final class ResultWriter {
                 .append(" |\n")
                 .append("| load | ").append(o.generator()).append(" on ").append(env.generatorTransport())
                 .append(", CPUs ").append(o.loadCpus()).append(", ").append(o.loadThreads()).append(" thread(s), ")
-                .append(o.connections()).append(" connections, pipeline ").append(o.pipeline()).append(" |\n")
+                .append(Bench.join(o.connections())).append(" connections, pipeline ").append(o.pipeline())
+                .append(" |\n")
                 .append("| run | warm-up ").append(Durations.format(o.warmup())).append(", window ")
                 .append(Durations.format(o.duration())).append(" |\n");
         return b.toString();

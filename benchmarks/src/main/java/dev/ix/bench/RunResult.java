@@ -9,12 +9,13 @@ import dev.ix.bench.load.LoadResult;
  * @param peer                  the peer's name
  * @param repeat                1-based repeat number
  * @param rate                  offered requests/s, 0 for closed loop
+ * @param connections           load generator connections
  * @param load                  what the load generator measured
  * @param syscallsPerRequest    server system calls per response
  * @param cpuMicrosPerRequest   server CPU time (user + system, all threads) per response, in µs
  * @param allocBytesPerRequest  bytes the server JVM allocated per response
  * @param rssBytes              server resident set size at the end of the run
  */
-record RunResult(String peer, int repeat, double rate, LoadResult load, double syscallsPerRequest,
+record RunResult(String peer, int repeat, double rate, int connections, LoadResult load, double syscallsPerRequest,
                  double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes) {
 }

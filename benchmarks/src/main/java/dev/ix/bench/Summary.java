@@ -1,5 +1,7 @@
 package dev.ix.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -20,11 +22,28 @@ final class Summary {
         static final Stat NONE = new Stat(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
-    /** One row: a peer at one offered rate. */
-    record Row(String peer, double rate, int repeats, int generatorBoundRepeats, Map<Metric, Stat> stats,
+    /** One row: a peer at one offered rate and connection count. */
+    record Row(String peer, double rate, int connections, int repeats, int generatorBoundRepeats, Map<Metric, Stat> stats,
                List<RunResult> runs) {
         Stat stat(Metric m) {
             return stats.getOrDefault(m, Stat.NONE);
+        }
+
+        /** @return the latency histograms of all repeats added together (µs), or null when no run had one (wrk) */
+        Histogram mergedHistogram() {
+            Histogram merged = null;
+            for (RunResult run : runs) {
+                Histogram h = run.load().histogram();
+                if (h == null) {
+                    continue;
+                }
+                if (merged == null) {
+                    merged = h.copy();
+                } else {
+                    merged.add(h);
+                }
+            }
+            return merged;
         }
 
         /** @return whether the load generator was the limit in most repeats: ratios of this row say little */
@@ -49,28 +68,37 @@ final class Summary {
         return rows;
     }
 
-    /** @param runs every run, in any order */
+    /** @param runs every run, in the order they ran (rows keep the order of their first run) */
     static Summary of(List<RunResult> runs, String baseline) {
         Map<String, List<RunResult>> byPeerAndRate = new LinkedHashMap<>();
         for (RunResult r : runs) {
-            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate()), k -> new ArrayList<>()).add(r);
+            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate(), r.connections()), k -> new ArrayList<>()).add(r);
         }
         List<Row> rows = new ArrayList<>();
         for (List<RunResult> group : byPeerAndRate.values()) {
             RunResult first = group.getFirst();
-            List<RunResult> base = byPeerAndRate.getOrDefault(key(baseline, first.rate()), List.of());
+            List<RunResult> base = byPeerAndRate.getOrDefault(key(baseline, first.rate(), first.connections()),
+                    List.of());
             Map<Metric, Stat> stats = new EnumMap<>(Metric.class);
             for (Metric m : Metric.values()) {
                 stats.put(m, stat(m, group, base));
             }
             int bound = (int) group.stream().filter(r -> r.load().generatorBound()).count();
-            rows.add(new Row(first.peer(), first.rate(), group.size(), bound, stats, List.copyOf(group)));
+            rows.add(new Row(first.peer(), first.rate(), first.connections(), group.size(), bound, stats,
+                    List.copyOf(group)));
         }
         return new Summary(baseline, List.copyOf(rows));
     }
 
-    private static String key(String peer, double rate) {
-        return peer + '@' + rate;
+    private static String key(String peer, double rate, int connections) {
+        return peer + '@' + rate + '/' + connections;
+    }
+
+    /** @return the highest median requests/s of any peer at {@code connections} in closed loop, NaN if none */
+    double saturation(int connections) {
+        return rows.stream().filter(r -> r.rate() == 0 && r.connections() == connections)
+                .mapToDouble(r -> r.stat(Metric.REQUESTS_PER_SEC).median()).filter(v -> !Double.isNaN(v))
+                .max().orElse(Double.NaN);
     }
 
     private static Stat stat(Metric m, List<RunResult> runs, List<RunResult> baseRuns) {

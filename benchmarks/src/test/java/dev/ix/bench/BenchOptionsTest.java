@@ -39,15 +39,28 @@ class BenchOptionsTest {
         assertThat(o.test()).isEqualTo("json");
         assertThat(o.peers()).containsExactly("ix", "netty-epoll");
         assertThat(o.threads()).isEqualTo(2);
-        assertThat(o.connections()).isEqualTo(128);
+        assertThat(o.connections()).containsExactly(128);
         assertThat(o.loadThreads()).isEqualTo(2);
         assertThat(o.pipeline()).isEqualTo(16);
         assertThat(o.duration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.repeats()).isEqualTo(3);
-        assertThat(o.rate()).isEqualTo(50000);
+        assertThat(o.rates()).containsExactly(50000.0);
         assertThat(o.rateLabel()).isEqualTo("50000");
+        assertThat(o.openLoop()).isTrue();
         assertThat(o.out()).isEqualTo(Path.of("x"));
+    }
+
+    @Test
+    void listsMakeSweepsAndSweepNeedsTheClosedLoopRunFirst() throws Exception {
+        BenchOptions o = parse("--connections", "16,64,256", "--rate", "max,20000", "--sweep");
+        assertThat(o.connections()).containsExactly(16, 64, 256);
+        assertThat(o.rates()).containsExactly(0.0, 20000.0);
+        assertThat(o.sweep()).isTrue();
+        assertThat(o.rateLabel()).isEqualTo("max,20000 + sweep");
+        assertThatThrownBy(() -> parse("--rate", "20000", "--sweep")).hasMessageContaining("include max");
+        assertThatThrownBy(() -> parse("--connections", "16,x")).hasMessageContaining("comma-separated");
+        assertThatThrownBy(() -> parse("--generator", "wrk", "--sweep")).hasMessageContaining("closed loop");
     }
 
     @Test

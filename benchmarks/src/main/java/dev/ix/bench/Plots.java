@@ -1,0 +1,152 @@
+package dev.ix.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The result charts, as PNG files: p99 latency against throughput for every peer (one file per connection count,
+ * when open-loop steps ran), as in the IX paper's latency/throughput curves; and the latency percentile spectrum of
+ * every peer at each step, the way wrk2's {@code .hgrm} files are usually plotted (x: percentile on a log scale of
+ * 1/(1-p), so the tail gets the room).
+ */
+final class Plots {
+    private static final int WIDTH = 1000;
+    private static final int HEIGHT = 620;
+    /** The spectrum is cut at 99.999 %: beyond it a few samples decide and the line only adds noise. */
+    private static final double MAX_PERCENTILE = 99.999;
+
+    private Plots() {
+    }
+
+    /** @return the files written */
+    static List<Path> write(Path dir, Summary summary, String test) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<Path> files = new ArrayList<>();
+        TreeSet<Integer> connectionCounts = new TreeSet<>();
+        summary.rows().forEach(r -> connectionCounts.add(r.connections()));
+        for (int connections : connectionCounts) {
+            XYChart chart = latencyThroughput(summary, connections, test);
+            if (chart != null) {
+                files.add(save(chart, dir.resolve("latency-throughput-c" + connections)));
+            }
+        }
+        Map<String, List<Summary.Row>> bySteps = new LinkedHashMap<>();
+        for (Summary.Row row : summary.rows()) {
+            bySteps.computeIfAbsent(ResultWriter.stepName(row.rate(), row.connections()), k -> new ArrayList<>())
+                    .add(row);
+        }
+        for (Map.Entry<String, List<Summary.Row>> step : bySteps.entrySet()) {
+            XYChart chart = spectrum(step.getValue(), test);
+            if (chart != null) {
+                files.add(save(chart, dir.resolve("spectrum-" + step.getKey())));
+            }
+        }
+        return files;
+    }
+
+    /** @return p99 against achieved requests/s over the open-loop steps at {@code connections}; null if none */
+    static XYChart latencyThroughput(Summary summary, int connections, String test) {
+        Map<String, List<Summary.Row>> byPeer = new LinkedHashMap<>();
+        for (Summary.Row r : summary.rows()) {
+            if (r.rate() > 0 && r.connections() == connections) {
+                byPeer.computeIfAbsent(r.peer(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        if (byPeer.isEmpty()) {
+            return null;
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(test + ": p99 latency against throughput, " + connections + " connections (open loop)")
+                .xAxisTitle("requests/s achieved (median)").yAxisTitle("p99 latency, µs (median, log scale)").build();
+        style(chart);
+        chart.getStyler().setYAxisLogarithmic(true);
+        for (Map.Entry<String, List<Summary.Row>> e : byPeer.entrySet()) {
+            List<Summary.Row> rows = new ArrayList<>(e.getValue());
+            rows.sort(Comparator.comparingDouble(Summary.Row::rate));
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (Summary.Row r : rows) {
+                double rps = r.stat(Metric.REQUESTS_PER_SEC).median();
+                double p99 = r.stat(Metric.P99_US).median();
+                if (!Double.isNaN(rps) && !Double.isNaN(p99) && p99 > 0) {
+                    x.add(rps);
+                    y.add(p99);
+                }
+            }
+            if (!x.isEmpty()) {
+                chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        return chart.getSeriesMap().isEmpty() ? null : chart;
+    }
+
+    /** @return every peer's latency percentiles at one step, from all its repeats together; null if none */
+    static XYChart spectrum(List<Summary.Row> rows, String test) {
+        Summary.Row first = rows.getFirst();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(test + ": latency by percentile, " + BenchOptions.rateLabel(first.rate()) + " req/s, "
+                        + first.connections() + " connections")
+                .xAxisTitle("percentile").yAxisTitle("latency, µs (log scale)").build();
+        style(chart);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.setCustomXAxisTickLabelsFormatter(Plots::percentileLabel);
+        for (Summary.Row row : rows) {
+            Histogram h = row.mergedHistogram();
+            if (h == null || h.getTotalCount() == 0) {
+                continue;
+            }
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (HistogramIterationValue v : h.percentiles(5)) {
+                double p = v.getPercentileLevelIteratedTo();
+                if (p > MAX_PERCENTILE) {
+                    break;
+                }
+                x.add(100 / (100 - p));
+                y.add((double) Math.max(1, h.highestEquivalentValue(v.getValueIteratedTo())));
+            }
+            if (x.size() > 1) {
+                chart.addSeries(row.peer(), x, y).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart.getSeriesMap().isEmpty() ? null : chart;
+    }
+
+    /** @param inverse 1/(1-p) of a percentile p: 10 is 90 %, 1000 is 99.9 % */
+    static String percentileLabel(double inverse) {
+        double p = 100 - 100 / inverse;
+        if (p <= 0) {
+            return "0%";
+        }
+        String text = String.format(Locale.ROOT, "%.5f", p).replaceFirst("0+$", "").replaceFirst("\\.$", "");
+        return text + "%";
+    }
+
+    private static void style(XYChart chart) {
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setPlotGridLinesVisible(true);
+    }
+
+    private static Path save(XYChart chart, Path withoutExtension) throws IOException {
+        BitmapEncoder.saveBitmap(chart, withoutExtension.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return withoutExtension.resolveSibling(withoutExtension.getFileName() + ".png");
+    }
+}

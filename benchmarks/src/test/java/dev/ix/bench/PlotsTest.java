@@ -1,0 +1,59 @@
+package dev.ix.bench;
+
+import dev.ix.bench.load.LoadResult;
+import dev.ix.bench.load.Percentiles;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlotsTest {
+
+    private static RunResult run(String peer, double rate, double rps, long baseMicros) {
+        Histogram h = new Histogram(3_600_000_000L, 3);
+        for (int i = 1; i <= 10_000; i++) {
+            h.recordValue(baseMicros + i % 100 + (i % 1000 == 0 ? 50 * baseMicros : 0));
+        }
+        LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10, Percentiles.of(h), h, 0.5, 1);
+        return new RunResult(peer, 1, rate, 64, load, 0.05, 7, 1000, 1 << 20);
+    }
+
+    @Test
+    void writesALatencyThroughputChartAndOneSpectrumPerStep(@TempDir Path dir) throws Exception {
+        List<RunResult> runs = new ArrayList<>();
+        for (String peer : List.of("ix", "netty-epoll")) {
+            runs.add(run(peer, 0, 100_000, 300));
+            runs.add(run(peer, 10_000, 10_000, 30));
+            runs.add(run(peer, 50_000, 50_000, 60));
+        }
+        List<Path> files = Plots.write(dir, Summary.of(runs, "netty-epoll"), "plaintext");
+
+        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
+                "latency-throughput-c64.png", "spectrum-max-c64.png", "spectrum-10000rps-c64.png",
+                "spectrum-50000rps-c64.png");
+        for (Path f : files) {
+            byte[] head = Files.readAllBytes(f);
+            assertThat(head).as("%s is a PNG", f).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        }
+    }
+
+    @Test
+    void closedLoopOnlyHasNoLatencyThroughputChart(@TempDir Path dir) throws Exception {
+        List<Path> files = Plots.write(dir, Summary.of(List.of(run("ix", 0, 1, 10)), "ix"), "json");
+        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("spectrum-max-c64.png");
+    }
+
+    @Test
+    void percentileAxisLabels() {
+        assertThat(Plots.percentileLabel(1)).isEqualTo("0%");
+        assertThat(Plots.percentileLabel(10)).isEqualTo("90%");
+        assertThat(Plots.percentileLabel(1000)).isEqualTo("99.9%");
+        assertThat(Plots.percentileLabel(100_000)).isEqualTo("99.999%");
+    }
+}
