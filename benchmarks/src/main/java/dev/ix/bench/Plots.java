@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -22,7 +21,8 @@ import java.util.TreeSet;
  * The result charts, as PNG files: p99 latency against throughput for every peer (one file per connection count,
  * when open-loop steps ran), as in the IX paper's latency/throughput curves; and the latency percentile spectrum of
  * every peer at each step, the way wrk2's {@code .hgrm} files are usually plotted (x: percentile on a log scale of
- * 1/(1-p), so the tail gets the room).
+ * 1/(1-p), so the tail gets the room: 10 is 90 %, 100 is 99 %, 1000 is 99.9 %). XChart's log axes keep their own
+ * tick labels (custom labels on a log axis are placed as if it were linear), so the axis titles say how to read them.
  */
 final class Plots {
     private static final int WIDTH = 1000;
@@ -74,6 +74,7 @@ final class Plots {
                 .title(test + ": p99 latency against throughput, " + connections + " connections (open loop)")
                 .xAxisTitle("requests/s achieved (median)").yAxisTitle("p99 latency, µs (median, log scale)").build();
         style(chart);
+        chart.getStyler().setXAxisDecimalPattern("#,###");
         chart.getStyler().setYAxisLogarithmic(true);
         for (Map.Entry<String, List<Summary.Row>> e : byPeer.entrySet()) {
             List<Summary.Row> rows = new ArrayList<>(e.getValue());
@@ -101,11 +102,11 @@ final class Plots {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(test + ": latency by percentile, " + BenchOptions.rateLabel(first.rate()) + " req/s, "
                         + first.connections() + " connections")
-                .xAxisTitle("percentile").yAxisTitle("latency, µs (log scale)").build();
+                .xAxisTitle("percentile p as 1/(1-p), log scale: 1E1 = 90%, 1E2 = 99%, 1E3 = 99.9%, 1E4 = 99.99%")
+                .yAxisTitle("latency, µs (log scale)").build();
         style(chart);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.setCustomXAxisTickLabelsFormatter(Plots::percentileLabel);
         for (Summary.Row row : rows) {
             Histogram h = row.mergedHistogram();
             if (h == null || h.getTotalCount() == 0) {
@@ -126,16 +127,6 @@ final class Plots {
             }
         }
         return chart.getSeriesMap().isEmpty() ? null : chart;
-    }
-
-    /** @param inverse 1/(1-p) of a percentile p: 10 is 90 %, 1000 is 99.9 % */
-    static String percentileLabel(double inverse) {
-        double p = 100 - 100 / inverse;
-        if (p <= 0) {
-            return "0%";
-        }
-        String text = String.format(Locale.ROOT, "%.5f", p).replaceFirst("0+$", "").replaceFirst("\\.$", "");
-        return text + "%";
     }
 
     private static void style(XYChart chart) {

@@ -48,12 +48,4 @@ class PlotsTest {
         List<Path> files = Plots.write(dir, Summary.of(List.of(run("ix", 0, 1, 10)), "ix"), "json");
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("spectrum-max-c64.png");
     }
-
-    @Test
-    void percentileAxisLabels() {
-        assertThat(Plots.percentileLabel(1)).isEqualTo("0%");
-        assertThat(Plots.percentileLabel(10)).isEqualTo("90%");
-        assertThat(Plots.percentileLabel(1000)).isEqualTo("99.9%");
-        assertThat(Plots.percentileLabel(100_000)).isEqualTo("99.999%");
-    }
 }

@@ -4,27 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SyscallCounterTest {
 
     @Test
-    void countsTheSyscallsOfABusyProcess() throws Exception {
+    void countsTheSyscallsAProcessMakesWhileAttached() throws Exception {
         assumeTrue(SyscallCounter.unavailable().isEmpty(),
                 () -> "syscalls cannot be counted here: " + SyscallCounter.unavailable().orElseThrow());
-        // Each `read` of the shell opens, reads and closes a file: syscalls without forking.
-        Process busy = new ProcessBuilder("sh", "-c", "while :; do read -r x < /proc/uptime; done").start();
+        // cat reads a line and writes it back only when asked: the syscalls happen inside the counted window,
+        // whatever else the machine is doing.
+        Process cat = new ProcessBuilder("cat").start();
         try {
-            SyscallCounter counter = SyscallCounter.attach(busy.pid());
-            Thread.sleep(200);
+            SyscallCounter counter = SyscallCounter.attach(cat.pid());
+            BufferedReader in = new BufferedReader(new InputStreamReader(cat.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            for (int i = 0; i < 3; i++) {
+                cat.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                cat.getOutputStream().flush();
+                assertThat(in.readLine()).isEqualTo("ping");
+            }
             long syscalls = counter.stop();
 
-            assertThat(syscalls).isPositive();
-            assertThat(busy.isAlive()).as("perf leaves the process it counted running").isTrue();
+            assertThat(syscalls).as("3 reads and 3 writes of cat").isGreaterThanOrEqualTo(6);
+            assertThat(cat.isAlive()).as("perf leaves the process it counted running").isTrue();
         } finally {
-            busy.destroyForcibly();
-            busy.waitFor(30, TimeUnit.SECONDS);
+            cat.destroyForcibly();
+            cat.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
