@@ -86,9 +86,8 @@ public final class Bench {
             err.println("ix bench: failed: " + e.getMessage() + " (server logs in " + o.out().resolve("logs") + ")");
             e.printStackTrace(err);
             return 1;
-        } finally {
-            progress.finish();
         }
+        progress.finish();
         Summary summary = Summary.of(runs, o.baseline());
         out.println();
         out.print(new ResultTable(summary).text());

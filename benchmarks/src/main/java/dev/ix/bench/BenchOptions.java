@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.peer.PeerConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -281,7 +282,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     }
 
     private static String cpus(String v, String option) throws UsageException {
-        if (v.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
+        if (PeerConfig.isCpuList(v)) {
             return v;
         }
         throw new UsageException(option + " " + v + ": expected a taskset CPU list such as 1 or 0-1 or 0,2");

@@ -3,9 +3,10 @@ package dev.ix.samples;
 import java.lang.management.ManagementFactory;
 
 /**
- * The JVM's running total of heap bytes allocated, for {@code GET /stats/allocated-bytes}. Thread-safe.
+ * The JVM's running total of heap bytes allocated, for {@code GET /stats/allocated-bytes} (here and in the benchmark
+ * harness's other Java servers). Thread-safe.
  */
-final class AllocationCounter {
+public final class AllocationCounter {
 
     private static final com.sun.management.ThreadMXBean THREADS = threads();
 
@@ -16,7 +17,7 @@ final class AllocationCounter {
      * @return bytes allocated on the heap by all threads since the JVM started, dead threads included (the
      *         JVM calls it an approximation); {@code -1} if this JVM cannot measure it
      */
-    static long totalAllocatedBytes() {
+    public static long totalAllocatedBytes() {
         return THREADS == null ? -1 : THREADS.getTotalThreadAllocatedBytes();
     }
 

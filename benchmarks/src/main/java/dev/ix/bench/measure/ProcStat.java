@@ -44,21 +44,6 @@ public final class ProcStat {
     }
 
     /**
-     * CPU time of the current process (the harness itself, or a built-in load generator), all threads, dead ones
-     * included, user plus system.
-     *
-     * @return nanoseconds of CPU used since this JVM started, at 1 ns resolution ({@code clock_gettime}); at the
-     *         10 ms resolution of {@link #cpuNanos(long)} if this JVM may not call native code
-     */
-    public static long cpuNanos() {
-        try {
-            return LibC.processCpuNanos();
-        } catch (IllegalCallerException | LinkageError | IllegalStateException e) {
-            return cpuNanos(ProcessHandle.current().pid());
-        }
-    }
-
-    /**
      * Resident set size of a process, as {@code VmRSS} in {@code /proc/PID/status}.
      *
      * @return bytes of the process's memory currently in RAM

@@ -26,9 +26,14 @@ public record PeerConfig(String host, int port, int threads, String cpus, Path w
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
-        if (cpus != null && !cpus.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
+        if (cpus != null && !isCpuList(cpus)) {
             throw new IllegalArgumentException("cpus: " + cpus + " (expected: a taskset -c list such as 0, 0-1 or 0,2)");
         }
+    }
+
+    /** @return whether {@code cpus} is a CPU list as {@code taskset -c} takes it: {@code 1}, {@code 0-1}, {@code 0,2} */
+    public static boolean isCpuList(String cpus) {
+        return cpus.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*");
     }
 
     /** @return the address a client connects to, without brackets: loopback for a wildcard bind */

@@ -1,5 +1,6 @@
 package dev.ix.bench.peer;
 
+import dev.ix.samples.AllocationCounter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
@@ -49,9 +49,6 @@ public final class ReactorNettyServer {
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
     private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     private static final AsciiString SERVER_NAME = AsciiString.cached("reactor-netty");
-
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private ReactorNettyServer() {
     }
@@ -105,7 +102,7 @@ public final class ReactorNettyServer {
                         .get("/plaintext", (request, response) -> send(response, PLAINTEXT, PLAINTEXT_LENGTH, TEXT_PLAIN))
                         .get("/json", (request, response) -> send(response, JSON, JSON_LENGTH, APPLICATION_JSON))
                         .get(PeerProcess.STATS_PATH, (request, response) -> {
-                            ByteBuf body = Unpooled.copiedBuffer(Long.toString(THREADS.getTotalThreadAllocatedBytes()),
+                            ByteBuf body = Unpooled.copiedBuffer(Long.toString(AllocationCounter.totalAllocatedBytes()),
                                     StandardCharsets.US_ASCII);
                             return send(response, body, AsciiString.of(Integer.toString(body.readableBytes())),
                                     TEXT_PLAIN);
