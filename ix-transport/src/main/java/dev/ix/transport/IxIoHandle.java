@@ -8,4 +8,8 @@ import io.netty.channel.IoHandle;
  * completion of an operation it submitted, on the loop thread. The event object is reused: copy what you need.
  */
 public interface IxIoHandle extends IoHandle {
+    /** @return true for a connection (counted in the loop's connection metrics), false for a listener or other */
+    default boolean isConnection() {
+        return false;
+    }
 }

@@ -3,6 +3,7 @@ package dev.ix.transport;
 import dev.ix.transport.mbuf.MbufPool;
 import dev.ix.transport.uring.BufferRing;
 import dev.ix.transport.uring.CompletionQueue;
+import dev.ix.transport.uring.Errno;
 import dev.ix.transport.uring.LibC;
 import dev.ix.transport.uring.NativeIoException;
 import dev.ix.transport.uring.Ring;
@@ -15,6 +16,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -27,6 +29,8 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * An IX dataplane as a Netty {@link IoHandler}: one io_uring, one receive {@link MbufPool} and one loop thread that
@@ -58,6 +62,8 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private static final int WAKEUP_CLOSED = 2;
     private static final int CANCEL_ID = -2;
     private static final short BUFFER_GROUP = 0;
+    /** Numbers the factories, so the loops of two groups get different thread names. */
+    private static final AtomicInteger FACTORIES = new AtomicInteger();
     private static final int SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
             | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
 
@@ -81,6 +87,13 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private final MemorySegment eventFdReadBuffer;
     private final MemorySegment eventFdWriteValue;
     private final IxIoEvent event = new IxIoEvent();
+    private final IxLoop loop;
+    private final LoopActivity activity;
+    private final LoopCounters counters;
+    private final IxTimerWheel timerWheel;
+    private final String threadName;
+    /** Set from any thread by {@link IxLoop#addTurnObserver}; read once per turn. */
+    private volatile IntConsumer[] turnObservers = new IntConsumer[0];
     private BufferRing bufferRing;
 
     private IxIoRegistration[] registrations = new IxIoRegistration[64];
@@ -100,13 +113,12 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     @SuppressWarnings("unused")
     private volatile int wakeupWriters;
 
-    private long turns;
-    private long completions;
-
-    private IxIoHandler(ThreadAwareExecutor executor, IxIoHandlerConfig config) {
+    private IxIoHandler(ThreadAwareExecutor executor, IxIoHandlerConfig config, int factory, int index) {
         IxTransport.ensureAvailability();
         this.executor = executor;
         this.config = config;
+        int cpu = config.cpuOf(index);
+        threadName = "ix-loop-" + factory + "-" + index + (cpu < 0 ? "" : "@cpu" + cpu);
         Ring r = null;
         int efd = -1;
         MbufPool p = null;
@@ -135,6 +147,11 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         eventFdReadBuffer = arena.allocate(8, 8);
         eventFdWriteValue = arena.allocate(8, 8);
         eventFdWriteValue.set(ValueLayout.JAVA_LONG, 0, 1L);
+        timerWheel = IxTimerWheel.withDefaults(System.nanoTime());
+        loop = new IxLoop(this, executor instanceof EventExecutor e ? e : null, index,
+                cpu < 0 ? new int[0] : new int[] {cpu}, config.stallBudgetNanos());
+        activity = loop.activity;
+        counters = loop.counters;
     }
 
     /** @return a factory of handlers with the {@linkplain IxIoHandlerConfig#defaults() default settings} */
@@ -145,7 +162,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     /** @return a factory of handlers with {@code config} */
     public static IoHandlerFactory newFactory(IxIoHandlerConfig config) {
         IxTransport.ensureAvailability();
-        return executor -> new IxIoHandler(executor, config);
+        int factory = FACTORIES.incrementAndGet();
+        AtomicInteger loops = new AtomicInteger();
+        return executor -> new IxIoHandler(executor, config, factory, loops.getAndIncrement());
     }
 
     @Override
@@ -156,6 +175,8 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         } catch (NativeIoException e) {
             throw new IllegalStateException("cannot start the ix event loop: " + e.getMessage(), e);
         }
+        pin();
+        loop.started();
         pool.attach(Thread.currentThread(), this::recycle);
         int size = pool.slotSize();
         for (int i = 0; i < pool.slotCount(); i++) {
@@ -168,33 +189,76 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         }
     }
 
+    /** Renames the loop thread and pins it to its CPU, if the config names one. */
+    private void pin() {
+        Thread.currentThread().setName(threadName);
+        int[] cpus = loop.cpus();
+        if (cpus.length > 0) {
+            int r = CpuAffinity.pinCurrentThread(cpus[0]);
+            if (r < 0) {
+                logger.warn("cannot pin {} to CPU {}: sched_setaffinity failed with {} ({}); the loop runs unpinned."
+                        + " Pick CPUs this process may use (see taskset -p {} and the cgroup's cpuset)", threadName,
+                        cpus[0], Errno.name(-r), LibC.strerror(-r), ProcessHandle.current().pid());
+            }
+        }
+    }
+
     @Override
     public int run(IoHandlerContext context) {
         if (destroyed) {
             return 0;
         }
-        turns++;
+        try {
+            return turn(context);
+        } catch (Throwable t) {
+            // Netty stops the loop thread on anything escaping run(); destroy() then closes its connections.
+            loop.died(t);
+            throw t;
+        }
+    }
+
+    private int turn(IoHandlerContext context) {
         returnBuffers();
         if (!eventFdReadArmed) {
             armEventFdRead();
         }
+        long now = System.nanoTime();
         try {
             int ready = cq.ready();
             if (ready == 0 && context.canBlock()) {
-                long timeout = context.deadlineNanos() == -1 ? -1 : context.delayNanos(System.nanoTime());
-                ring.submitAndGet(true, timeout <= 0 ? 1 : timeout);
+                // The wait ends at the earlier of the next scheduled task and the next timer of the wheel.
+                long timeout = context.deadlineNanos() == -1 ? Long.MAX_VALUE : Math.max(0, context.delayNanos(now));
+                long timers = timerWheel.nanosUntilNextDeadline(now);
+                if (timers >= 0) {
+                    timeout = Math.min(timeout, timers);
+                }
+                activity.waiting(now);
+                ring.submitAndGet(true, timeout == 0 ? 1 : timeout);
+                now = System.nanoTime();
             } else if (sq.pending() > 0 || ready < config.batchLimit()) {
                 ring.submitAndGet(false, 0);
             }
         } catch (NativeIoException e) {
             logger.warn("io_uring_enter failed; the loop goes on", e);
         }
+        activity.turnStarted(now);
         if (sq.allConsumed()) {
             scratch.reset();
         }
         int n = cq.reap(this, config.batchLimit());
-        completions += n;
+        if (timerWheel.size() > 0) {
+            timerWheel.expire(now);
+        }
         endBatch();
+        activity.turnEnded(n);
+        IntConsumer[] observers = turnObservers;
+        for (IntConsumer o : observers) {
+            try {
+                o.accept(n);
+            } catch (Throwable t) {
+                logger.warn("a turn observer of {} failed", loop, t);
+            }
+        }
         return n;
     }
 
@@ -352,7 +416,18 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
 
     /** Wraps the {@code length} bytes the kernel put into mbuf {@code slotId}; the caller owns the returned buffer. */
     ByteBuf receivedBuffer(int slotId, int length) {
+        counters.received(length);
         return pool.received(slotId, length);
+    }
+
+    /** A send completion wrote {@code bytes}. */
+    void sent(int bytes) {
+        counters.sent(bytes);
+    }
+
+    /** A listener on this loop paused accepting because the process is out of descriptors or memory. */
+    void acceptBackoff() {
+        counters.acceptBackoff();
     }
 
     /** Returns an mbuf the kernel selected but that carries no data (EOF, error, closed channel). */
@@ -396,6 +471,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         IxIoRegistration reg = new IxIoRegistration(this, h, id);
         registrations[id] = reg;
         liveRegistrations++;
+        if (h.isConnection()) {
+            counters.connectionOpened();
+        }
         h.registered();
         return reg;
     }
@@ -417,6 +495,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         }
         freeIds[freeCount++] = reg.id;
         liveRegistrations--;
+        if (reg.handle.isConnection()) {
+            counters.connectionClosed();
+        }
         try {
             reg.handle.unregistered();
         } catch (Throwable t) {
@@ -466,6 +547,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         if (destroyed) {
             return;
         }
+        int connectionsAtStop = counters.connections();
         prepareToDestroy();
         // Wait for every operation in flight to come back so their mbufs return and no completion is lost.
         for (int attempt = 0; attempt < 200 && (liveRegistrations > 0 || eventFdReadArmed); attempt++) {
@@ -491,9 +573,16 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             }
         }
         destroyed = true;
+        timerWheel.cancelAll();
+        Throwable death = loop.deathCause();
+        if (death != null) {
+            logger.error("{} died; its {} connection(s) were closed and its group goes on serving on its other"
+                    + " loops (registrations on this loop now fail)", loop, connectionsAtStop, death);
+        }
         if (logger.isDebugEnabled()) {
             logger.debug("ix loop {} stopped: {} turns, {} completions, {} io_uring_enter calls, {} mbuf ENOBUFS",
-                    Thread.currentThread().getName(), turns, completions, ring.enterCalls(), pool.enobufs());
+                    Thread.currentThread().getName(), activity.turns(), activity.completions(), ring.enterCalls(),
+                    pool.enobufs());
         }
         if (liveRegistrations > 0) {
             logger.warn("{} channel(s) still had operations in flight when the loop stopped; closing the ring"
@@ -515,16 +604,44 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         LibC.close(eventFd);
         scratch.close();
         arena.close();
+        loop.stopped();
     }
 
     /** @return loop turns so far (loop thread; approximate from others) */
     long turns() {
-        return turns;
+        return activity.turns();
     }
 
     /** @return completions handled so far */
     long completions() {
-        return completions;
+        return activity.completions();
+    }
+
+    /** @return times the SQ filled up in the middle of a turn */
+    long sqFullSubmits() {
+        return sq.earlySubmits();
+    }
+
+    /** @return completions the kernel could not post to the full CQ (its {@code cq.koverflow}) */
+    long cqOverflows() {
+        return Integer.toUnsignedLong(cq.overflow());
+    }
+
+    IxTimerWheel timerWheel() {
+        return timerWheel;
+    }
+
+    /** @return timers scheduled on the wheel (approximate from other threads) */
+    int timerCount() {
+        return timerWheel.size();
+    }
+
+    IxLoop loop() {
+        return loop;
+    }
+
+    void turnObservers(IntConsumer[] observers) {
+        turnObservers = observers;
     }
 
     /** @return {@code io_uring_enter} calls so far */

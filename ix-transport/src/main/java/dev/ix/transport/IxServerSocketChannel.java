@@ -6,6 +6,8 @@ import dev.ix.transport.uring.Uring;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,9 +18,13 @@ import java.util.concurrent.TimeUnit;
  * connection becomes an {@link IxSocketChannel} fired through the pipeline; with {@code autoRead} off each
  * {@link #read()} accepts one connection, the rest wait in the kernel's backlog.
  *
- * <p>Accept failures such as {@code EMFILE} are fired as exceptions and the listener keeps serving.
+ * <p>Accept failures are fired as exceptions and the listener keeps serving. When the process is out of file
+ * descriptors or memory ({@code EMFILE}, {@code ENFILE}, {@code ENOMEM}, {@code ENOBUFS}) accepting pauses for
+ * {@value #ACCEPT_BACKOFF_MILLIS} ms at a time (pending connections wait in the kernel's backlog), which is logged
+ * once per listener and counted ({@link IxLoopStats#acceptBackoffs()}).
  */
 public final class IxServerSocketChannel extends AbstractIxChannel implements ServerSocketChannel {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxServerSocketChannel.class);
     private static final int ACCEPT_FLAGS = LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC;
     /** How long accepting pauses after the process ran out of file descriptors or memory. */
     static final long ACCEPT_BACKOFF_MILLIS = 100;
@@ -29,6 +35,7 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
     private boolean acceptCancelled;
     private boolean readPending;
     private boolean readThisBatch;
+    private boolean backoffLogged;
 
     /** A listener; bind it with {@code ServerBootstrap}. */
     public IxServerSocketChannel() {
@@ -124,11 +131,22 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
             }
             pipeline().fireChannelRead(child);
         } else if (res != -Errno.ECANCELED && isOpen()) {
+            boolean outOfResources = res == -Errno.EMFILE || res == -Errno.ENFILE || res == -Errno.ENOMEM
+                    || res == -Errno.ENOBUFS;
+            if (outOfResources) {
+                reg.handler.acceptBackoff();
+                if (!backoffLogged) {
+                    backoffLogged = true;
+                    logger.warn("{}: accept failed with {}: the process is out of file descriptors or memory."
+                            + " Accepting pauses {} ms at a time and pending connections wait in the backlog; raise"
+                            + " the limit (ulimit -n, fs.file-max) or shed connections. Logged once per listener,"
+                            + " counted in ix.transport.accept.backoffs", this, Errno.name(-res),
+                            ACCEPT_BACKOFF_MILLIS);
+                }
+            }
             pipeline().fireExceptionCaught(errnoException("accept", res));
-            if (!more && (res == -Errno.EMFILE || res == -Errno.ENFILE || res == -Errno.ENOMEM
-                    || res == -Errno.ENOBUFS)) {
-                // Out of descriptors or memory: retrying at once would spin; pending connections wait in the
-                // backlog until the process has room again.
+            if (!more && outOfResources) {
+                // Retrying at once would spin; pending connections wait in the backlog until there is room again.
                 eventLoop().schedule(this::resumeAccept, ACCEPT_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }

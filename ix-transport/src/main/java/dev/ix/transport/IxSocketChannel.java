@@ -568,6 +568,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             return;
         }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (res > 0) {
+            reg.handler.sent(res);
+        }
         if (res < 0) {
             writeUserData = 0;
             if (res == -Errno.ECANCELED) {
@@ -833,6 +836,11 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     }
 
     private final class SocketUnsafe extends IxUnsafe {
+        @Override
+        public boolean isConnection() {
+            return true;
+        }
+
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
             // Not setUncancellable(): a pending non-blocking connect can be cancelled (the listener below closes).

@@ -32,7 +32,28 @@ public final class IxTransportProperties {
     /** Default of {@link #MBUF_COUNT_PROP_NAME}: {@value} (8 MiB per loop with the default size). */
     public static final int MBUF_COUNT_DEFAULT = 4096;
 
+    /**
+     * CPUs the loops are pinned to, loop {@code i} to the {@code i}-th entry (a comma-separated list, e.g.
+     * {@code 1,2}; a range {@code 0-3} stands for its members); empty: no pinning. {@value}
+     */
+    public static final String CPUS_PROP_NAME = "dev.ix.transport.cpus";
+    /** Default of {@link #CPUS_PROP_NAME}: {@value} (loops are not pinned). */
+    public static final String CPUS_DEFAULT = "";
+
+    /** How long one loop turn may run before the stall watchdog reports it, in milliseconds (0: off): {@value}. */
+    public static final String STALL_BUDGET_MILLIS_PROP_NAME = "dev.ix.transport.stallBudgetMillis";
+    /** Default of {@link #STALL_BUDGET_MILLIS_PROP_NAME}: {@value} ms. */
+    public static final long STALL_BUDGET_MILLIS_DEFAULT = 100;
+
     private IxTransportProperties() {
+    }
+
+    static int[] cpus() {
+        return CpuAffinity.parseCpuList(SystemPropertyUtil.get(CPUS_PROP_NAME, CPUS_DEFAULT), CPUS_PROP_NAME);
+    }
+
+    static long stallBudgetMillis() {
+        return SystemPropertyUtil.getLong(STALL_BUDGET_MILLIS_PROP_NAME, STALL_BUDGET_MILLIS_DEFAULT);
     }
 
     static int batchLimit() {
