@@ -1,0 +1,249 @@
+package dev.ix.transport;
+
+import dev.ix.transport.uring.NativeIoException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One {@code SO_REUSEPORT} listener per loop of a group, each accepting onto its own loop: the kernel spreads new
+ * connections over the listeners and a connection never leaves the loop that accepted it, so no two loops share
+ * work or state (IX's per-core dataplanes).
+ *
+ * <pre>{@code
+ * EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, IxIoHandler.newFactory(config));
+ * ServerBootstrap template = new ServerBootstrap().childHandler(initializer);   // no group, no channel
+ * IxListeners listeners = IxListeners.bind(template, group, new InetSocketAddress(8080), false);
+ * ...
+ * listeners.close();
+ * }</pre>
+ *
+ * <p>With {@code cpuSteering} a classic BPF program ({@code SO_ATTACH_REUSEPORT_CBPF}) sends each connection to the
+ * listener of the loop serving the CPU that received its first packet: the loop pinned to that CPU
+ * ({@link IxIoHandlerConfig#withCpus}), or loop {@code cpu} for unpinned loops. Connections received on a CPU no
+ * serving loop stands for are spread by the kernel's hash.
+ *
+ * <p>{@link #park(int)} closes one loop's listener (its connections stay and are served) and {@link #unpark(int)}
+ * opens it again: how {@link IxControlPlane} follows load. The kernel resets connections still waiting in the
+ * backlog of a listener as it closes unless {@code net.ipv4.tcp_migrate_req = 1} (Linux 5.14+) moves them to the
+ * other listeners; set it where parking is used.
+ *
+ * <p>Threading: all methods may be called from any thread but a loop thread (they wait for binds and closes).
+ */
+public final class IxListeners implements AutoCloseable {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxListeners.class);
+    private final ServerBootstrap template;
+    private final List<EventLoop> loops;
+    private final InetSocketAddress address;
+    private final boolean cpuSteering;
+    private final Channel[] listeners;
+    /** Loop index of each socket in the kernel's reuseport group, in the group's order. */
+    private final List<Integer> kernelOrder = new ArrayList<>();
+    private boolean closed;
+
+    private IxListeners(ServerBootstrap template, List<EventLoop> loops, InetSocketAddress address,
+                        boolean cpuSteering) {
+        this.template = template;
+        this.loops = loops;
+        this.address = address;
+        this.cpuSteering = cpuSteering;
+        this.listeners = new Channel[loops.size()];
+    }
+
+    /**
+     * Binds one listener on each loop of {@code group} to {@code address} and waits until all are bound.
+     *
+     * @param template    the server's settings: child handler, options, child options; its group and channel must
+     *                    be unset (each listener gets its own loop as both parent and child group, and
+     *                    {@link IxServerSocketChannel})
+     * @param group       a group of ix loops
+     * @param address     where to listen; port 0 picks a free port, the same for every listener
+     * @param cpuSteering attach the CPU-steering program described in the class comment
+     * @throws IllegalArgumentException if the template has a group or channel, or the group has no ix loop
+     * @throws IllegalStateException    if a bind fails (listeners already bound are closed)
+     */
+    public static IxListeners bind(ServerBootstrap template, EventLoopGroup group, InetSocketAddress address,
+                                   boolean cpuSteering) {
+        if (template.config().group() != null || template.config().channelFactory() != null) {
+            throw new IllegalArgumentException("template: set neither group nor channel; IxListeners gives each"
+                    + " listener its own ix loop and an IxServerSocketChannel");
+        }
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : group) {
+            if (e instanceof EventLoop l && IxLoop.of(l).isPresent()) {
+                loops.add(l);
+            }
+        }
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("group: " + group + " has no ix loop (expected: a"
+                    + " MultiThreadIoEventLoopGroup made with IxIoHandler.newFactory())");
+        }
+        IxListeners l = new IxListeners(template, List.copyOf(loops), address, cpuSteering);
+        try {
+            l.bindAll();
+        } catch (RuntimeException e) {
+            l.close();
+            throw e;
+        }
+        return l;
+    }
+
+    private synchronized void bindAll() {
+        InetSocketAddress at = address;
+        for (int i = 0; i < loops.size(); i++) {
+            listeners[i] = open(i, at);
+            if (at.getPort() == 0) {
+                at = (InetSocketAddress) listeners[i].localAddress();
+            }
+        }
+        steer();
+    }
+
+    private Channel open(int index, InetSocketAddress at) {
+        EventLoop loop = loops.get(index);
+        ChannelFuture f = template.clone().group(loop, loop).channel(IxServerSocketChannel.class)
+                .option(IxChannelOption.SO_REUSEPORT, true).bind(at).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("Failed to bind on [" + at + "] on " + IxLoop.of(loop).orElseThrow()
+                    + ": " + f.cause().getMessage(), f.cause());
+        }
+        kernelOrder.add(index);
+        return f.channel();
+    }
+
+    /** Re-attaches the steering program after the group's membership changed. */
+    private void steer() {
+        if (!cpuSteering || kernelOrder.isEmpty()) {
+            return;
+        }
+        int[] cpuOfPosition = new int[kernelOrder.size()];
+        for (int p = 0; p < cpuOfPosition.length; p++) {
+            int loopIndex = kernelOrder.get(p);
+            int[] cpus = IxLoop.of(loops.get(loopIndex)).map(IxLoop::cpus).orElse(new int[0]);
+            cpuOfPosition[p] = cpus.length > 0 ? cpus[0] : loopIndex;
+        }
+        IxServerSocketChannel first = (IxServerSocketChannel) listeners[kernelOrder.get(0)];
+        try {
+            SteeringProgram.attach(first.socket.fd(), cpuOfPosition);
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot attach the CPU-steering program to " + first + ": "
+                    + e.getMessage() + " (bind without cpuSteering to let the kernel hash)", e);
+        }
+    }
+
+    /** @return the address the listeners are bound to (with the port picked for port 0) */
+    public synchronized InetSocketAddress localAddress() {
+        for (Channel c : listeners) {
+            if (c != null) {
+                return (InetSocketAddress) c.localAddress();
+            }
+        }
+        return address;
+    }
+
+    /** @return the ix loop that listener {@code index} belongs to, or empty once that loop stopped */
+    Optional<IxLoop> loop(int index) {
+        return IxLoop.of(loops.get(index));
+    }
+
+    /** @return the number of loops, serving or parked */
+    public int size() {
+        return loops.size();
+    }
+
+    /** @return whether loop {@code index}'s listener is open (the loop takes new connections) */
+    public synchronized boolean isServing(int index) {
+        return listeners[index] != null;
+    }
+
+    /** @return the open listeners, in loop order (parked loops left out) */
+    public synchronized List<Channel> channels() {
+        return Arrays.stream(listeners).filter(c -> c != null).toList();
+    }
+
+    /**
+     * Closes loop {@code index}'s listener: the loop takes no new connection and keeps serving the ones it has.
+     *
+     * @return false if it was parked already
+     * @throws IllegalStateException if it is the last serving listener
+     */
+    public synchronized boolean park(int index) {
+        Channel c = listeners[index];
+        if (c == null || closed) {
+            return false;
+        }
+        if (kernelOrder.size() == 1) {
+            throw new IllegalStateException("cannot park loop " + index + ": it is the last one serving");
+        }
+        listeners[index] = null;
+        // The kernel moves the group's last socket into the place of the one that leaves.
+        int position = kernelOrder.indexOf(index);
+        int last = kernelOrder.remove(kernelOrder.size() - 1);
+        if (position < kernelOrder.size()) {
+            kernelOrder.set(position, last);
+        }
+        // shutdown(SHUT_RD) takes a listener out of the group at once; the close that follows goes through the
+        // ring and lands a turn later, and connections routed to the socket in between would be reset.
+        IxServerSocketChannel listener = (IxServerSocketChannel) c;
+        listener.eventLoop().submit(() -> {
+            try {
+                listener.socket.shutdown(true, false);
+            } catch (IOException e) {
+                logger.debug("{}: shutdown(SHUT_RD) before closing a parked listener failed", listener, e);
+            }
+            listener.close();
+        }).awaitUninterruptibly();
+        listener.closeFuture().awaitUninterruptibly();
+        steer();
+        return true;
+    }
+
+    /**
+     * Opens loop {@code index}'s listener again.
+     *
+     * @return false if it was serving already
+     * @throws IllegalStateException if the bind fails
+     */
+    public synchronized boolean unpark(int index) {
+        if (listeners[index] != null || closed) {
+            return false;
+        }
+        listeners[index] = open(index, localAddress());
+        steer();
+        return true;
+    }
+
+    /** Closes every listener; connections stay open (close them by shutting the group down). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (int i = 0; i < listeners.length; i++) {
+            if (listeners[i] != null) {
+                listeners[i].close().awaitUninterruptibly();
+                listeners[i] = null;
+            }
+        }
+        kernelOrder.clear();
+    }
+
+    @Override
+    public synchronized String toString() {
+        StringBuilder b = new StringBuilder("IxListeners(").append(localAddress()).append(", serving ");
+        for (int i = 0; i < listeners.length; i++) {
+            b.append(listeners[i] != null ? '+' : '-');
+        }
+        return b.append(cpuSteering ? ", CPU steering)" : ")").toString();
+    }
+}
