@@ -25,13 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 
 /**
- * Answers {@code GET /plaintext}, {@code GET /json} and {@code GET /stats/allocated-bytes}, 404 to anything else;
- * sits after {@code HttpServerCodec}.
+ * Answers {@code GET /plaintext}, {@code GET /json}, {@code GET /stats/allocated-bytes} and
+ * {@code GET /stats/transport}, 404 to anything else; sits after {@code HttpServerCodec}.
  *
  * <p>{@code /stats/allocated-bytes} answers {@code text/plain} with the bytes this JVM has allocated on the heap so
  * far, all threads together, in decimal ({@link AllocationCounter}; {@code -1} where the JVM cannot tell): the
  * benchmark harness reads it before and after a run to get the allocation per request. It is not a hot path and
- * allocates its own response body; what follows is about the other two.
+ * allocates its own response body, as does {@code /stats/transport} (the transport's metrics, {@link TransportStats});
+ * what follows is about the other two.
  *
  * <p>Per request it allocates only the response object, its headers and a duplicate of a constant body: bodies,
  * header names and values are encoded once, and the {@code Date} value once a second per event loop. (Unlike the
@@ -100,13 +101,19 @@ final class HelloHandler extends BatchingHandler {
         } else if (HttpMethod.GET.equals(request.method()) && isPath(uri, "/json")) {
             write(ctx, HttpResponseStatus.OK, JSON, JSON_LENGTH, APPLICATION_JSON, keepAlive, http10);
         } else if (HttpMethod.GET.equals(request.method()) && isPath(uri, "/stats/allocated-bytes")) {
-            ByteBuf body = Unpooled.copiedBuffer(Long.toString(AllocationCounter.totalAllocatedBytes()),
-                    StandardCharsets.US_ASCII);
-            write(ctx, HttpResponseStatus.OK, body, AsciiString.of(Integer.toString(body.readableBytes())), TEXT_PLAIN,
-                    keepAlive, http10);
+            writeText(ctx, Long.toString(AllocationCounter.totalAllocatedBytes()), keepAlive, http10);
+        } else if (HttpMethod.GET.equals(request.method()) && isPath(uri, "/stats/transport")) {
+            writeText(ctx, TransportStats.render(), keepAlive, http10);
         } else {
             write(ctx, HttpResponseStatus.NOT_FOUND, NOT_FOUND, NOT_FOUND_LENGTH, TEXT_PLAIN, keepAlive, http10);
         }
+    }
+
+    /** A one-off text answer (the stats routes): not a hot path, it allocates its body. */
+    private static void writeText(ChannelHandlerContext ctx, String text, boolean keepAlive, boolean http10) {
+        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        write(ctx, HttpResponseStatus.OK, body, AsciiString.of(Integer.toString(body.readableBytes())), TEXT_PLAIN,
+                keepAlive, http10);
     }
 
     private static void write(ChannelHandlerContext ctx, HttpResponseStatus status, ByteBuf body,

@@ -1,5 +1,7 @@
 package dev.ix.samples;
 
+import dev.ix.transport.IxIoHandlerConfig;
+import dev.ix.transport.IxListeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,7 +26,7 @@ final class SampleServer {
     }
 
     /**
-     * Runs a server; returns only when its listening channel closes.
+     * Runs a server; returns only when its listening channel closes (for ix, when its loops stop).
      *
      * @param program     name used in messages and thread names
      * @param defaultPort port used without {@code --port}
@@ -50,7 +52,7 @@ final class SampleServer {
 
         Transports.Transport transport;
         try {
-            transport = Transports.select(options.transport());
+            transport = Transports.select(options.transport(), IxIoHandlerConfig.defaults().withCpus(options.cpus()));
         } catch (IllegalStateException e) {
             System.err.println(program + ": " + e.getMessage() + " (choose another with --transport)");
             System.exit(1);
@@ -62,30 +64,41 @@ final class SampleServer {
         Runtime.getRuntime().addShutdownHook(new Thread(
                 () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS),
                 program + "-shutdown"));
+        TransportStats.bind(group);
         try {
-            Channel server;
+            ServerBootstrap template = new ServerBootstrap()
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(initializer);
+            Channel server = null;
+            int port;
             try {
-                server = new ServerBootstrap()
-                        .group(group)
-                        .channel(transport.serverChannelClass())
-                        .option(ChannelOption.SO_BACKLOG, 1024)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(initializer)
-                        .bind(options.host(), options.port())
-                        .sync()
-                        .channel();
+                if (transport.name().equals("ix")) {
+                    // One SO_REUSEPORT listener per loop: a connection stays on the loop that accepted it.
+                    port = IxListeners.bind(template, group, new InetSocketAddress(options.host(), options.port()),
+                            options.steering()).localAddress().getPort();
+                } else {
+                    server = template.group(group).channel(transport.serverChannelClass())
+                            .bind(options.host(), options.port()).sync().channel();
+                    port = ((InetSocketAddress) server.localAddress()).getPort();
+                }
             } catch (Exception e) {
                 System.err.println(program + ": failed to bind on [" + options.host() + ":" + options.port() + "]: "
                         + e.getMessage() + " (choose another port with --port)");
                 System.exit(1);
                 return;
             }
-            int port = server.localAddress() instanceof InetSocketAddress address ? address.getPort() : options.port();
-            System.out.printf("%s on %s (%d event loop%s) listening on %s:%d%n%s%nPress Ctrl-C to stop.%n",
+            System.out.printf("%s on %s (%d event loop%s%s) listening on %s:%d%n%s%n"
+                            + "Transport metrics: GET /stats/transport or ./ix stats. Press Ctrl-C to stop.%n",
                     program, transport.name(), options.threads(), options.threads() == 1 ? "" : "s",
-                    options.host(), port, howToReach.apply(reachableHost(options.host()), port));
-            server.closeFuture().sync();
+                    options.cpus().isEmpty() ? "" : " pinned to CPUs " + options.cpus(), options.host(), port,
+                    howToReach.apply(reachableHost(options.host()), port));
+            if (server != null) {
+                server.closeFuture().sync();
+            } else {
+                group.terminationFuture().sync();
+            }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }

@@ -1,6 +1,7 @@
 package dev.ix.samples;
 
 import dev.ix.transport.IxIoHandler;
+import dev.ix.transport.IxIoHandlerConfig;
 import dev.ix.transport.IxServerSocketChannel;
 import dev.ix.transport.IxSocketChannel;
 import dev.ix.transport.IxTransport;
@@ -63,8 +64,17 @@ public final class Transports {
      *                                  its cause is the transport's unavailability cause
      */
     public static Transport select(String name) {
+        return select(name, null);
+    }
+
+    /**
+     * As {@link #select(String)}, with the ix loops' settings.
+     *
+     * @param ixConfig settings of the ix loops; null: {@link IxIoHandlerConfig#defaults()}
+     */
+    public static Transport select(String name, IxIoHandlerConfig ixConfig) {
         return switch (name) {
-            case "ix" -> ixOrFallback();
+            case "ix" -> ixOrFallback(ixConfig);
             case "epoll" -> epoll();
             case "io_uring" -> ioUring();
             case "nio" -> nio();
@@ -72,12 +82,13 @@ public final class Transports {
         };
     }
 
-    private static Transport ixOrFallback() {
+    private static Transport ixOrFallback(IxIoHandlerConfig config) {
         Throwable cause;
         try {
             if (IxTransport.isAvailable()) {
-                return new Transport("ix", IxIoHandler.newFactory(), IxServerSocketChannel.class,
-                        IxSocketChannel.class);
+                return new Transport("ix",
+                        IxIoHandler.newFactory(config == null ? IxIoHandlerConfig.defaults() : config),
+                        IxServerSocketChannel.class, IxSocketChannel.class);
             }
             cause = IxTransport.unavailabilityCause();
         } catch (LinkageError e) {
