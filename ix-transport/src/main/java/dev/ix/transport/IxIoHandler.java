@@ -255,8 +255,8 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         for (IntConsumer o : observers) {
             try {
                 o.accept(n);
-            } catch (Throwable t) {
-                logger.warn("a turn observer of {} failed", loop, t);
+            } catch (RuntimeException e) {
+                logger.warn("a turn observer of {} failed", loop, e);
             }
         }
         return n;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -49,6 +50,8 @@ public final class IxListeners implements AutoCloseable {
     private final InetSocketAddress address;
     private final boolean cpuSteering;
     private final Channel[] listeners;
+    /** Loops whose listener closed because the loop stopped: they cannot be unparked. */
+    private final boolean[] gone;
     /** Loop index of each socket in the kernel's reuseport group, in the group's order. */
     private final List<Integer> kernelOrder = new ArrayList<>();
     private boolean closed;
@@ -60,6 +63,7 @@ public final class IxListeners implements AutoCloseable {
         this.address = address;
         this.cpuSteering = cpuSteering;
         this.listeners = new Channel[loops.size()];
+        this.gone = new boolean[loops.size()];
     }
 
     /**
@@ -120,7 +124,11 @@ public final class IxListeners implements AutoCloseable {
                     + ": " + f.cause().getMessage(), f.cause());
         }
         kernelOrder.add(index);
-        return f.channel();
+        Channel channel = f.channel();
+        // Off the loop: park() and close() hold this object's lock while they wait for the loop to close a listener.
+        channel.closeFuture().addListener(
+                closed -> GlobalEventExecutor.INSTANCE.execute(() -> closedUnexpectedly(index, channel)));
+        return channel;
     }
 
     /** Re-attaches the steering program after the group's membership changed. */
@@ -188,12 +196,7 @@ public final class IxListeners implements AutoCloseable {
             throw new IllegalStateException("cannot park loop " + index + ": it is the last one serving");
         }
         listeners[index] = null;
-        // The kernel moves the group's last socket into the place of the one that leaves.
-        int position = kernelOrder.indexOf(index);
-        int last = kernelOrder.remove(kernelOrder.size() - 1);
-        if (position < kernelOrder.size()) {
-            kernelOrder.set(position, last);
-        }
+        leaveGroup(index);
         // shutdown(SHUT_RD) takes a listener out of the group at once; the close that follows goes through the
         // ring and lands a turn later, and connections routed to the socket in between would be reset.
         IxServerSocketChannel listener = (IxServerSocketChannel) c;
@@ -210,6 +213,32 @@ public final class IxListeners implements AutoCloseable {
         return true;
     }
 
+    /** The kernel moves the group's last socket into the place of the one that leaves. */
+    private void leaveGroup(int index) {
+        int position = kernelOrder.indexOf(index);
+        int last = kernelOrder.remove(kernelOrder.size() - 1);
+        if (position < kernelOrder.size()) {
+            kernelOrder.set(position, last);
+        }
+    }
+
+    /** A listener closed without park or close: its loop stopped or died. It stays out for good. */
+    private synchronized void closedUnexpectedly(int index, Channel channel) {
+        if (listeners[index] != channel) {
+            return;
+        }
+        listeners[index] = null;
+        gone[index] = true;
+        leaveGroup(index);
+        logger.warn("{}: the listener of loop {} closed because its loop stopped; the other loops go on serving",
+                this, index);
+        try {
+            steer();
+        } catch (RuntimeException e) {
+            logger.warn("{}: cannot re-attach the CPU-steering program; the kernel hashes meanwhile", this, e);
+        }
+    }
+
     /**
      * Opens loop {@code index}'s listener again.
      *
@@ -219,6 +248,9 @@ public final class IxListeners implements AutoCloseable {
     public synchronized boolean unpark(int index) {
         if (listeners[index] != null || closed) {
             return false;
+        }
+        if (gone[index]) {
+            throw new IllegalStateException("cannot unpark loop " + index + ": the loop has stopped");
         }
         listeners[index] = open(index, localAddress());
         steer();

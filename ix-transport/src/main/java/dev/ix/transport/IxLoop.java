@@ -177,7 +177,8 @@ public final class IxLoop {
 
     /**
      * Calls {@code observer} on the loop thread at the end of every turn with the number of completions it handled
-     * (for a batch-size distribution). It must be quick and must not block.
+     * (for a batch-size distribution). It must be quick and must not block. A {@code RuntimeException} it throws is
+     * logged; an {@code Error} stops the loop, as any {@code Error} escaping a loop turn does.
      */
     public void addTurnObserver(IntConsumer observer) {
         turnObservers.add(observer);
