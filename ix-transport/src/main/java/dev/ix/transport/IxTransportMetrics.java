@@ -122,12 +122,14 @@ public final class IxTransportMetrics implements MeterBinder {
 
     private static void counter(MeterRegistry registry, String name, String description, String unit, Tags tags,
                                 IxLoop loop, ToDoubleFunction<IxLoopStats> value) {
-        FunctionCounter.builder(name, loop, l -> value.applyAsDouble(l.stats())).description(description)
+        // The function holds the loop strongly: a stopped loop keeps reporting its last counts instead of NaN.
+        FunctionCounter.builder(name, loop, ignored -> value.applyAsDouble(loop.stats())).description(description)
                 .baseUnit(unit).tags(tags).register(registry);
     }
 
     private static void gauge(MeterRegistry registry, String name, String description, String unit, Tags tags,
                               IxLoop loop, ToDoubleFunction<IxLoop> value) {
-        Gauge.builder(name, loop, value).description(description).baseUnit(unit).tags(tags).register(registry);
+        Gauge.builder(name, loop, value).description(description).baseUnit(unit).tags(tags).strongReference(true)
+                .register(registry);
     }
 }
