@@ -119,6 +119,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle GETRLIMIT = downcall("getrlimit",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle SETRLIMIT = downcall("setrlimit",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = downcall("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -325,6 +327,16 @@ public final class LibC {
         MemorySegment capture = capture();
         try {
             return result((int) GETRLIMIT.invokeExact(capture, resource, rlim), capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code setrlimit(resource, rlim)}; {@code rlim} is two {@code long}s: current and maximum. */
+    public static int setrlimit(int resource, MemorySegment rlim) {
+        MemorySegment capture = capture();
+        try {
+            return result((int) SETRLIMIT.invokeExact(capture, resource, rlim), capture);
         } catch (Throwable t) {
             throw rethrow(t);
         }
