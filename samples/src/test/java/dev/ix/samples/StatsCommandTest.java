@@ -56,7 +56,8 @@ class StatsCommandTest {
             new IxTransportMetrics(group).bindTo(registry);
             group.next().submit(() -> { }).sync();
             String text = TransportStats.render(registry);
-            assertThat(text).contains("ix.transport.turns{loop=\"0\"} ").contains("ix.transport.turn.completions.count");
+            assertThat(text).contains("ix.transport.turns{loop=\"0\"} ")
+                    .contains("ix.transport.turn.completions.count");
             Map<Integer, Map<String, Double>> loops = StatsCommand.parse(text);
             assertThat(loops).containsOnlyKeys(0, 1);
             assertThat(loops.get(0)).containsKeys("ix.transport.turns", "ix.transport.mbufs.capacity",
