@@ -34,6 +34,21 @@ final class CpuAffinity {
     }
 
     /**
+     * Gives the calling thread the CPUs of the process's main thread. A thread inherits the affinity of the thread
+     * that starts it, so a helper thread first started by a pinned loop (watchdog, background pool, listener
+     * bookkeeping) would otherwise share that loop's one core.
+     *
+     * @return 0, or {@code -errno}
+     */
+    static int resetCurrentThread() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+            int r = LibC.schedGetaffinity((int) ProcessHandle.current().pid(), MASK_BYTES, mask);
+            return r < 0 ? r : LibC.schedSetaffinity(0, MASK_BYTES, mask);
+        }
+    }
+
+    /**
      * Parses a list such as {@code 1,3} or {@code 0-3} (taskset's syntax) into CPUs in the order given.
      *
      * @param what the setting's name, for the error message

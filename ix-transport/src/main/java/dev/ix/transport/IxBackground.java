@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * IX's background threads: long or blocking work leaves the connection's event loop (an elastic thread), runs on a
  * bounded pool of daemon threads named {@code ix-background-N}, and its result comes back to that same loop, where
- * the returned future notifies its listeners. The loop never waits: a submission either queues at once or fails at
- * once.
+ * the returned future notifies its listeners. The loop never waits for the work: a submission either queues at once
+ * or fails at once.
  *
  * <pre>{@code
  * public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.LongAdder;
  * }</pre>
  *
  * <h2>Threading</h2>
- * Any thread may call {@link #submit}; it never blocks. Listeners of the returned future run on the loop given (the
+ * Any thread may call {@link #submit}; it does not wait for the work, but it is not free: it takes the queue's lock
+ * for a moment, and while the pool is below its size (at first, and after an idle minute) it starts a thread.
+ * Background work is meant for calls that take milliseconds, not for every request. Listeners of the returned future run on the loop given (the
  * channel's {@link Channel#eventLoop()}), whatever thread adds them. Never {@code sync()}/{@code await()} the future
  * on that loop (Netty throws {@code BlockingOperationException}): add a listener.
  *
@@ -164,8 +166,8 @@ public final class IxBackground implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on a background thread; the result comes back to the channel's event loop. Any thread;
-     * never blocks.
+     * Runs {@code work} on a background thread; the result comes back to the channel's event loop. Any thread; does
+     * not wait for the work (see the class comment for what it costs).
      *
      * @param channel a channel registered with its event loop, whose loop notifies the future's listeners
      * @param work    the long or blocking work; it must not touch the channel's pipeline (that is the loop's)
@@ -179,7 +181,8 @@ public final class IxBackground implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on a background thread; the result comes back to {@code loop}. Any thread; never blocks.
+     * Runs {@code work} on a background thread; the result comes back to {@code loop}. Any thread; does not wait for
+     * the work.
      *
      * @param loop the event executor that notifies the future's listeners, normally the connection's event loop
      * @param work the long or blocking work
@@ -285,6 +288,7 @@ public final class IxBackground implements AutoCloseable {
 
     private static Thread newThread(Runnable worker) {
         Thread t = new FastThreadLocalThread(() -> {
+            CpuAffinity.resetCurrentThread();
             try {
                 worker.run();
             } finally {

@@ -100,16 +100,16 @@ public final class IxControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts sampling every {@code interval} (loops publish a new busy fraction once a second, so shorter intervals
-     * only see the same sample again).
+     * Starts sampling every {@code interval}.
      *
      * @param listeners the server's per-loop listeners
-     * @param interval  time between samples, at least 100 ms
+     * @param interval  time between samples, at least 1 s (loops publish a new busy fraction once a second: a
+     *                  shorter interval would count one sample several times towards the policy's patience)
      * @param policy    when to park and unpark; {@link Policy#observeOnly()} to only sample
      */
     public static IxControlPlane start(IxListeners listeners, Duration interval, Policy policy) {
-        if (interval.toMillis() < 100) {
-            throw new IllegalArgumentException("interval: " + interval + " (expected: >= 100 ms)");
+        if (interval.toMillis() < 1000) {
+            throw new IllegalArgumentException("interval: " + interval + " (expected: >= 1 s)");
         }
         IxControlPlane plane = new IxControlPlane(listeners, policy);
         plane.scheduler.scheduleWithFixedDelay(plane::tick, interval.toMillis(), interval.toMillis(),

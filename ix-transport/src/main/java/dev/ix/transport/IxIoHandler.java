@@ -29,6 +29,8 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -61,9 +63,13 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private static final int WAKEUP_WRITTEN = 1;
     private static final int WAKEUP_CLOSED = 2;
     private static final int CANCEL_ID = -2;
+    /** Channels closed at shutdown between two submit-and-reap rounds. */
+    private static final int SHUTDOWN_CLOSE_CHUNK = 64;
     private static final short BUFFER_GROUP = 0;
-    /** Numbers the factories, so the loops of two groups get different thread names. */
-    private static final AtomicInteger FACTORIES = new AtomicInteger();
+    /** Numbers the groups, so the loops of two groups get different thread names. */
+    private static final AtomicInteger GROUPS = new AtomicInteger();
+    /** Per group (the loops' parent): its number and the next loop index. Weak: a group may be dropped. */
+    private static final Map<Object, int[]> LOOP_NUMBERS = new WeakHashMap<>();
     private static final int SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
             | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
 
@@ -113,12 +119,12 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     @SuppressWarnings("unused")
     private volatile int wakeupWriters;
 
-    private IxIoHandler(ThreadAwareExecutor executor, IxIoHandlerConfig config, int factory, int index) {
+    private IxIoHandler(ThreadAwareExecutor executor, IxIoHandlerConfig config, int group, int index) {
         IxTransport.ensureAvailability();
         this.executor = executor;
         this.config = config;
         int cpu = config.cpuOf(index);
-        threadName = "ix-loop-" + factory + "-" + index + (cpu < 0 ? "" : "@cpu" + cpu);
+        threadName = "ix-loop-" + group + "-" + index + (cpu < 0 ? "" : "@cpu" + cpu);
         Ring r = null;
         int efd = -1;
         MbufPool p = null;
@@ -162,9 +168,19 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     /** @return a factory of handlers with {@code config} */
     public static IoHandlerFactory newFactory(IxIoHandlerConfig config) {
         IxTransport.ensureAvailability();
-        int factory = FACTORIES.incrementAndGet();
-        AtomicInteger loops = new AtomicInteger();
-        return executor -> new IxIoHandler(executor, config, factory, loops.getAndIncrement());
+        return executor -> {
+            Object group = executor instanceof EventExecutor e && e.parent() != null ? e.parent() : executor;
+            int[] number = loopNumber(group);
+            return new IxIoHandler(executor, config, number[0], number[1]);
+        };
+    }
+
+    /** @return the group's number and the index of its next loop, counting the loops of each group from 0 */
+    private static int[] loopNumber(Object group) {
+        synchronized (LOOP_NUMBERS) {
+            int[] n = LOOP_NUMBERS.computeIfAbsent(group, g -> new int[] {GROUPS.incrementAndGet(), 0});
+            return new int[] {n[0], n[1]++};
+        }
     }
 
     @Override
@@ -175,8 +191,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         } catch (NativeIoException e) {
             throw new IllegalStateException("cannot start the ix event loop: " + e.getMessage(), e);
         }
-        pin();
+        // Before pinning: the watchdog thread this may start inherits the loop thread's CPUs.
         loop.started();
+        pin();
         pool.attach(Thread.currentThread(), this::recycle);
         int size = pool.slotSize();
         for (int i = 0; i < pool.slotCount(); i++) {
@@ -223,6 +240,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             armEventFdRead();
         }
         long now = System.nanoTime();
+        boolean waited = false;
         try {
             int ready = cq.ready();
             if (ready == 0 && context.canBlock()) {
@@ -233,15 +251,22 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
                     timeout = Math.min(timeout, timers);
                 }
                 activity.waiting(now);
+                waited = true;
                 ring.submitAndGet(true, timeout == 0 ? 1 : timeout);
-                now = System.nanoTime();
             } else if (sq.pending() > 0 || ready < config.batchLimit()) {
                 ring.submitAndGet(false, 0);
             }
         } catch (NativeIoException e) {
             logger.warn("io_uring_enter failed; the loop goes on", e);
         }
+        if (waited) {
+            now = System.nanoTime();
+        }
         activity.turnStarted(now);
+        // Ring memory is read here, on the loop, so that stats() never touches a ring that destroy() unmapped.
+        if ((sq.flags() & Uring.IORING_SQ_CQ_OVERFLOW) != 0) {
+            counters.cqOverflowTurn(cq.overflow());
+        }
         if (sq.allConsumed()) {
             scratch.reset();
         }
@@ -531,14 +556,32 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
 
     @Override
     public void prepareToDestroy() {
+        loop.stopping();
+        int closed = 0;
         for (IxIoRegistration reg : registrations.clone()) {
             if (reg != null && !reg.isCancelled()) {
                 try {
                     reg.handle.close();
                 } catch (Exception e) {
-                    logger.debug("failed to close {} on shutdown", reg.handle, e);
+                    logger.debug("failed to close {} on shutdown; retried", reg.handle, e);
+                }
+                // Each close queues a few SQEs and brings a few completions: submit and reap as we go, or with
+                // thousands of connections the CQ fills, the kernel refuses more SQEs and the rest never close.
+                if (++closed % SHUTDOWN_CLOSE_CHUNK == 0) {
+                    drainDuringShutdown();
                 }
             }
+        }
+    }
+
+    private void drainDuringShutdown() {
+        try {
+            ring.submitAndGet(false, 0);
+        } catch (NativeIoException e) {
+            logger.debug("io_uring_enter failed during shutdown", e);
+        }
+        while (cq.reap(this, Integer.MAX_VALUE) > 0) {
+            // reap until empty
         }
     }
 
@@ -547,10 +590,20 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         if (destroyed) {
             return;
         }
+        try {
+            stop();
+        } finally {
+            destroyed = true;
+            activity.waiting(System.nanoTime());
+            loop.stopped();
+        }
+    }
+
+    private void stop() {
         int connectionsAtStop = counters.connections();
-        prepareToDestroy();
         // Wait for every operation in flight to come back so their mbufs return and no completion is lost.
         for (int attempt = 0; attempt < 200 && (liveRegistrations > 0 || eventFdReadArmed); attempt++) {
+            prepareToDestroy();
             if (eventFdReadArmed && liveRegistrations == 0 && attempt > 0) {
                 enqueueCancel(userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0));
             }
@@ -572,7 +625,6 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
                 }
             }
         }
-        destroyed = true;
         timerWheel.cancelAll();
         Throwable death = loop.deathCause();
         if (death != null) {
@@ -604,7 +656,6 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         LibC.close(eventFd);
         scratch.close();
         arena.close();
-        loop.stopped();
     }
 
     /** @return loop turns so far (loop thread; approximate from others) */
@@ -622,10 +673,6 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return sq.earlySubmits();
     }
 
-    /** @return completions the kernel could not post to the full CQ (its {@code cq.koverflow}) */
-    long cqOverflows() {
-        return Integer.toUnsignedLong(cq.overflow());
-    }
 
     IxTimerWheel timerWheel() {
         return timerWheel;

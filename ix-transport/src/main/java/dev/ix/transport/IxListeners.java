@@ -11,12 +11,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One {@code SO_REUSEPORT} listener per loop of a group, each accepting onto its own loop: the kernel spreads new
@@ -41,7 +41,8 @@ import java.util.Optional;
  * backlog of a listener as it closes unless {@code net.ipv4.tcp_migrate_req = 1} (Linux 5.14+) moves them to the
  * other listeners; set it where parking is used.
  *
- * <p>Threading: all methods may be called from any thread but a loop thread (they wait for binds and closes).
+ * <p>Threading: {@link #bind}, {@link #park}, {@link #unpark} and {@link #close} wait for binds and closes: call
+ * them from any thread but a loop thread. The other methods may be called from anywhere.
  */
 public final class IxListeners implements AutoCloseable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxListeners.class);
@@ -49,12 +50,14 @@ public final class IxListeners implements AutoCloseable {
     private final List<EventLoop> loops;
     private final InetSocketAddress address;
     private final boolean cpuSteering;
-    private final Channel[] listeners;
+    /** Written under this object's lock, read without it (loop threads may ask while a park waits on them). */
+    private final AtomicReferenceArray<Channel> listeners;
     /** Loops whose listener closed because the loop stopped: they cannot be unparked. */
     private final boolean[] gone;
     /** Loop index of each socket in the kernel's reuseport group, in the group's order. */
     private final List<Integer> kernelOrder = new ArrayList<>();
     private boolean closed;
+    private volatile InetSocketAddress boundAddress;
 
     private IxListeners(ServerBootstrap template, List<EventLoop> loops, InetSocketAddress address,
                         boolean cpuSteering) {
@@ -62,7 +65,7 @@ public final class IxListeners implements AutoCloseable {
         this.loops = loops;
         this.address = address;
         this.cpuSteering = cpuSteering;
-        this.listeners = new Channel[loops.size()];
+        this.listeners = new AtomicReferenceArray<>(loops.size());
         this.gone = new boolean[loops.size()];
     }
 
@@ -107,10 +110,11 @@ public final class IxListeners implements AutoCloseable {
     private synchronized void bindAll() {
         InetSocketAddress at = address;
         for (int i = 0; i < loops.size(); i++) {
-            listeners[i] = open(i, at);
+            listeners.set(i, open(i, at));
             if (at.getPort() == 0) {
-                at = (InetSocketAddress) listeners[i].localAddress();
+                at = (InetSocketAddress) listeners.get(i).localAddress();
             }
+            boundAddress = at;
         }
         steer();
     }
@@ -120,14 +124,16 @@ public final class IxListeners implements AutoCloseable {
         ChannelFuture f = template.clone().group(loop, loop).channel(IxServerSocketChannel.class)
                 .option(IxChannelOption.SO_REUSEPORT, true).bind(at).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new IllegalStateException("Failed to bind on [" + at + "] on " + IxLoop.of(loop).orElseThrow()
-                    + ": " + f.cause().getMessage(), f.cause());
+            throw new IllegalStateException("Failed to bind on [" + at + "] on loop " + index + ": "
+                    + f.cause().getMessage(), f.cause());
         }
         kernelOrder.add(index);
         Channel channel = f.channel();
         // Off the loop: park() and close() hold this object's lock while they wait for the loop to close a listener.
-        channel.closeFuture().addListener(
-                closed -> GlobalEventExecutor.INSTANCE.execute(() -> closedUnexpectedly(index, channel)));
+        channel.closeFuture().addListener(closed -> GlobalEventExecutor.INSTANCE.execute(() -> {
+            CpuAffinity.resetCurrentThread();   // the executor's thread may have been started by a pinned loop
+            closedUnexpectedly(index, channel);
+        }));
         return channel;
     }
 
@@ -142,7 +148,7 @@ public final class IxListeners implements AutoCloseable {
             int[] cpus = IxLoop.of(loops.get(loopIndex)).map(IxLoop::cpus).orElse(new int[0]);
             cpuOfPosition[p] = cpus.length > 0 ? cpus[0] : loopIndex;
         }
-        IxServerSocketChannel first = (IxServerSocketChannel) listeners[kernelOrder.get(0)];
+        IxServerSocketChannel first = (IxServerSocketChannel) listeners.get(kernelOrder.get(0));
         try {
             SteeringProgram.attach(first.socket.fd(), cpuOfPosition);
         } catch (NativeIoException e) {
@@ -152,13 +158,9 @@ public final class IxListeners implements AutoCloseable {
     }
 
     /** @return the address the listeners are bound to (with the port picked for port 0) */
-    public synchronized InetSocketAddress localAddress() {
-        for (Channel c : listeners) {
-            if (c != null) {
-                return (InetSocketAddress) c.localAddress();
-            }
-        }
-        return address;
+    public InetSocketAddress localAddress() {
+        InetSocketAddress bound = boundAddress;
+        return bound != null ? bound : address;
     }
 
     /** @return the ix loop that listener {@code index} belongs to, or empty once that loop stopped */
@@ -172,13 +174,20 @@ public final class IxListeners implements AutoCloseable {
     }
 
     /** @return whether loop {@code index}'s listener is open (the loop takes new connections) */
-    public synchronized boolean isServing(int index) {
-        return listeners[index] != null;
+    public boolean isServing(int index) {
+        return listeners.get(index) != null;
     }
 
     /** @return the open listeners, in loop order (parked loops left out) */
-    public synchronized List<Channel> channels() {
-        return Arrays.stream(listeners).filter(c -> c != null).toList();
+    public List<Channel> channels() {
+        List<Channel> open = new ArrayList<>();
+        for (int i = 0; i < listeners.length(); i++) {
+            Channel c = listeners.get(i);
+            if (c != null) {
+                open.add(c);
+            }
+        }
+        return open;
     }
 
     /**
@@ -188,27 +197,17 @@ public final class IxListeners implements AutoCloseable {
      * @throws IllegalStateException if it is the last serving listener
      */
     public synchronized boolean park(int index) {
-        Channel c = listeners[index];
+        Channel c = listeners.get(index);
         if (c == null || closed) {
             return false;
         }
         if (kernelOrder.size() == 1) {
             throw new IllegalStateException("cannot park loop " + index + ": it is the last one serving");
         }
-        listeners[index] = null;
+        listeners.set(index, null);
         leaveGroup(index);
-        // shutdown(SHUT_RD) takes a listener out of the group at once; the close that follows goes through the
-        // ring and lands a turn later, and connections routed to the socket in between would be reset.
-        IxServerSocketChannel listener = (IxServerSocketChannel) c;
-        listener.eventLoop().submit(() -> {
-            try {
-                listener.socket.shutdown(true, false);
-            } catch (IOException e) {
-                logger.debug("{}: shutdown(SHUT_RD) before closing a parked listener failed", listener, e);
-            }
-            listener.close();
-        }).awaitUninterruptibly();
-        listener.closeFuture().awaitUninterruptibly();
+        // The close takes the socket out of the kernel's group at once (IxServerSocketChannel.doClose).
+        c.close().awaitUninterruptibly();
         steer();
         return true;
     }
@@ -224,14 +223,19 @@ public final class IxListeners implements AutoCloseable {
 
     /** A listener closed without park or close: its loop stopped or died. It stays out for good. */
     private synchronized void closedUnexpectedly(int index, Channel channel) {
-        if (listeners[index] != channel) {
+        if (listeners.get(index) != channel) {
             return;
         }
-        listeners[index] = null;
+        listeners.set(index, null);
         gone[index] = true;
         leaveGroup(index);
-        logger.warn("{}: the listener of loop {} closed because its loop stopped; the other loops go on serving",
-                this, index);
+        Throwable death = IxLoop.of(loops.get(index)).map(IxLoop::deathCause).orElse(null);
+        if (death != null || !channel.eventLoop().isShuttingDown()) {
+            logger.warn("{}: the listener of loop {} closed ({}); the other loops go on serving", this, index,
+                    death != null ? "its loop died" : "closed by someone else");
+        } else {
+            logger.debug("{}: the listener of loop {} closed as its loop stops", this, index);
+        }
         try {
             steer();
         } catch (RuntimeException e) {
@@ -246,13 +250,13 @@ public final class IxListeners implements AutoCloseable {
      * @throws IllegalStateException if the bind fails
      */
     public synchronized boolean unpark(int index) {
-        if (listeners[index] != null || closed) {
+        if (listeners.get(index) != null || closed) {
             return false;
         }
-        if (gone[index]) {
+        if (gone[index] || loops.get(index).isShuttingDown()) {
             throw new IllegalStateException("cannot unpark loop " + index + ": the loop has stopped");
         }
-        listeners[index] = open(index, localAddress());
+        listeners.set(index, open(index, localAddress()));
         steer();
         return true;
     }
@@ -261,20 +265,20 @@ public final class IxListeners implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (int i = 0; i < listeners.length; i++) {
-            if (listeners[i] != null) {
-                listeners[i].close().awaitUninterruptibly();
-                listeners[i] = null;
+        for (int i = 0; i < listeners.length(); i++) {
+            Channel c = listeners.getAndSet(i, null);
+            if (c != null) {
+                c.close().awaitUninterruptibly();
             }
         }
         kernelOrder.clear();
     }
 
     @Override
-    public synchronized String toString() {
+    public String toString() {
         StringBuilder b = new StringBuilder("IxListeners(").append(localAddress()).append(", serving ");
-        for (int i = 0; i < listeners.length; i++) {
-            b.append(listeners[i] != null ? '+' : '-');
+        for (int i = 0; i < listeners.length(); i++) {
+            b.append(listeners.get(i) != null ? '+' : '-');
         }
         return b.append(cpuSteering ? ", CPU steering)" : ")").toString();
     }

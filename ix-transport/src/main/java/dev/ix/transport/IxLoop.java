@@ -36,6 +36,7 @@ public final class IxLoop {
     private volatile Thread thread;
     private volatile long startedNanos;
     private volatile boolean alive = true;
+    private volatile boolean stopping;
     private volatile Throwable deathCause;
     /** Monitor thread only: the turn last reported as a stall, and when a report was last logged. */
     long lastStallStart = LoopActivity.WAITING;
@@ -132,7 +133,8 @@ public final class IxLoop {
     public IxLoopStats stats() {
         long now = System.nanoTime();
         return new IxLoopStats(index, threadName(), alive, activity.turns(), activity.completions(),
-                activity.turnSizes(), handler.enterCalls(), handler.sqFullSubmits(), handler.cqOverflows(),
+                activity.turnSizes(), handler.enterCalls(), handler.sqFullSubmits(), counters.cqOverflowTurns(),
+                counters.cqDropped(),
                 handler.pool().inUse(), handler.pool().highWater(), handler.pool().slotCount(),
                 handler.pool().enobufs(), counters.bytesReceived(), counters.bytesSent(), counters.connections(),
                 counters.connectionsOpened(), counters.acceptBackoffs(), counters.stalls(), activity.busyNanos(now),
@@ -180,7 +182,7 @@ public final class IxLoop {
      * (for a batch-size distribution). It must be quick and must not block. A {@code RuntimeException} it throws is
      * logged; an {@code Error} stops the loop, as any {@code Error} escaping a loop turn does.
      */
-    public void addTurnObserver(IntConsumer observer) {
+    public synchronized void addTurnObserver(IntConsumer observer) {
         turnObservers.add(observer);
         handler.turnObservers(turnObservers.toArray(new IntConsumer[0]));
     }
@@ -223,6 +225,15 @@ public final class IxLoop {
         thread = Thread.currentThread();
         CURRENT.set(this);
         LoopMonitor.INSTANCE.add(this);
+    }
+
+    /** Loop thread: the loop is shutting down (the watchdog leaves it alone: Netty sleeps between its last turns). */
+    void stopping() {
+        stopping = true;
+    }
+
+    boolean isStopping() {
+        return stopping;
     }
 
     /** The loop thread is dying of {@code cause}. */

@@ -15,8 +15,10 @@ package dev.ix.transport;
  * @param enterCalls         {@code io_uring_enter} system calls
  * @param sqFull             times the submission queue was full in the middle of a turn (an extra
  *                           {@code io_uring_enter} made room)
- * @param cqOverflows        completions the kernel could not post because the completion queue was full (the
- *                           kernel's {@code cq.overflow}; it keeps them and posts them later)
+ * @param cqOverflows        turns that found the completion queue overflowed: completions waited in the kernel's
+ *                           overflow list because the CQ was full (raise {@code cqEntries} if this grows)
+ * @param cqDropped          completions the kernel dropped because it could not even keep them in its overflow
+ *                           list (the kernel's {@code cq.overflow}); anything but 0 means lost completions
  * @param mbufsInUse         receive mbufs held by the application now
  * @param mbufsHighWater     the most mbufs held at once
  * @param mbufCount          mbufs in the loop's pool
@@ -41,6 +43,7 @@ public record IxLoopStats(
         long enterCalls,
         long sqFull,
         long cqOverflows,
+        long cqDropped,
         int mbufsInUse,
         int mbufsHighWater,
         int mbufCount,

@@ -171,6 +171,16 @@ public final class IxServerSocketChannel extends AbstractIxChannel implements Se
     }
 
     @Override
+    protected void doClose() throws Exception {
+        if (active && socket.isOpen()) {
+            // The fd itself closes through the ring a turn later; shutdown(SHUT_RD) takes the listener out of its
+            // SO_REUSEPORT group now, so no new connection is routed to a socket about to go (IxListeners.park).
+            LibC.shutdown(socket.fd(), LibC.SHUT_RD);
+        }
+        super.doClose();
+    }
+
+    @Override
     void cancelOperations() {
         if (acceptUserData != 0 && reg != null) {
             reg.cancelOp(acceptUserData);

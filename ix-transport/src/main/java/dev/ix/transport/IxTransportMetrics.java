@@ -1,6 +1,5 @@
 package dev.ix.transport;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,10 +26,13 @@ import java.util.function.ToDoubleFunction;
  *   <tr><th>name</th><th>type</th><th>what</th></tr>
  *   <tr><td>ix.transport.turns</td><td>counter</td><td>loop turns</td></tr>
  *   <tr><td>ix.transport.completions</td><td>counter</td><td>completions handled</td></tr>
- *   <tr><td>ix.transport.turn.completions</td><td>distribution</td><td>completions per turn (the batch size)</td></tr>
+ *   <tr><td>ix.transport.turns.by.completions</td><td>counters, tag {@code completions}: {@code 0}, {@code 1},
+ *       {@code 2-3}, {@code 4-7}, … {@code 4096+}</td><td>turns by their number of completions: the batch-size
+ *       distribution</td></tr>
  *   <tr><td>ix.transport.enter.calls</td><td>counter</td><td>{@code io_uring_enter} system calls</td></tr>
  *   <tr><td>ix.transport.sq.full</td><td>counter</td><td>submission queue full mid-turn</td></tr>
- *   <tr><td>ix.transport.cq.overflows</td><td>counter</td><td>completions the full CQ could not take</td></tr>
+ *   <tr><td>ix.transport.cq.overflows</td><td>counter</td><td>turns that found the CQ overflowed</td></tr>
+ *   <tr><td>ix.transport.cq.dropped</td><td>counter</td><td>completions the kernel dropped (lost)</td></tr>
  *   <tr><td>ix.transport.mbufs.used / .high.water / .capacity</td><td>gauges</td><td>receive mbufs</td></tr>
  *   <tr><td>ix.transport.mbufs.enobufs</td><td>counter</td><td>receive paused, every mbuf held</td></tr>
  *   <tr><td>ix.transport.bytes.received / .sent</td><td>counters (bytes)</td><td>payload bytes</td></tr>
@@ -47,9 +49,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>ix.transport.loop.alive</td><td>gauge</td><td>1 while the loop runs, 0 once it stopped or died</td></tr>
  * </table>
  *
- * <p>Loops are looked up when {@link #bindTo} runs: bind after the group is created. Gauges and counters read the
- * loop's counters on demand (nothing on the loop's path); the batch-size distribution is recorded on the loop
- * thread once per turn.
+ * <p>Loops are looked up when {@link #bindTo} runs: bind after the group is created. Every meter reads the loop's
+ * counters on demand: binding adds nothing to the loop's path.
  */
 public final class IxTransportMetrics implements MeterBinder {
     private final EventExecutorGroup group;
@@ -81,8 +82,10 @@ public final class IxTransportMetrics implements MeterBinder {
                     s -> s.enterCalls());
             counter(registry, "ix.transport.sq.full", "times the submission queue was full in the middle of a turn",
                     null, t, loop, s -> s.sqFull());
-            counter(registry, "ix.transport.cq.overflows", "completions the kernel could not post to the full"
-                    + " completion queue", null, t, loop, s -> s.cqOverflows());
+            counter(registry, "ix.transport.cq.overflows", "turns that found the completion queue overflowed", null,
+                    t, loop, s -> s.cqOverflows());
+            counter(registry, "ix.transport.cq.dropped", "completions the kernel dropped: the completion queue and"
+                    + " its overflow list were full", null, t, loop, s -> s.cqDropped());
             counter(registry, "ix.transport.mbufs.enobufs", "times receive paused because every mbuf was held",
                     null, t, loop, s -> s.mbufEnobufs());
             counter(registry, "ix.transport.bytes.received", "bytes received", BaseUnits.BYTES, t, loop,
@@ -113,10 +116,12 @@ public final class IxTransportMetrics implements MeterBinder {
                     + " waits to be collected", "seconds", t, loop, l -> l.meanTurnNanos() / 1e9);
             gauge(registry, "ix.transport.loop.alive", "1 while the loop runs", null, t, loop,
                     l -> l.isAlive() ? 1 : 0);
-            DistributionSummary batch = DistributionSummary.builder("ix.transport.turn.completions")
-                    .description("completions handled per loop turn (the batch size)").tags(t)
-                    .register(registry);
-            loop.addTurnObserver(batch::record);
+            for (int b = 0; b < LoopActivity.TURN_SIZE_BUCKETS; b++) {
+                int bucket = b;
+                counter(registry, "ix.transport.turns.by.completions", "loop turns by the number of completions"
+                        + " they handled (the batch size)", null, t.and("completions", LoopActivity.bucketLabel(b)),
+                        loop, s -> s.completionsPerTurn()[bucket]);
+            }
         }
     }
 

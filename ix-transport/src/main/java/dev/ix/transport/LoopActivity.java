@@ -76,7 +76,16 @@ final class LoopActivity {
     }
 
     static int bucket(int completions) {
-        return completions == 0 ? 0 : Math.min(TURN_SIZE_BUCKETS - 1, 33 - Integer.numberOfLeadingZeros(completions));
+        return completions == 0 ? 0 : Math.min(TURN_SIZE_BUCKETS - 1, 32 - Integer.numberOfLeadingZeros(completions));
+    }
+
+    /** @return the range of completions bucket {@code b} counts: {@code 0}, {@code 1}, {@code 2-3}, … {@code 4096+} */
+    static String bucketLabel(int b) {
+        if (b <= 1) {
+            return Integer.toString(b);
+        }
+        int low = 1 << (b - 1);
+        return b == TURN_SIZE_BUCKETS - 1 ? low + "+" : low + "-" + (2 * low - 1);
     }
 
     /** @return the {@link System#nanoTime()} at which the current turn began, or {@link #WAITING} */
@@ -89,9 +98,16 @@ final class LoopActivity {
      * @return nanoseconds spent working so far, including the turn in progress
      */
     long busyNanos(long nowNanos) {
-        long since = busySince();
-        long total = (long) BUSY_NANOS.getOpaque(this);
-        return since == WAITING || nowNanos - since < 0 ? total : total + (nowNanos - since);
+        for (;;) {
+            long since = busySince();
+            long total = (long) BUSY_NANOS.getAcquire(this);
+            // The loop adds the stretch to the total and then moves busySince: a changed busySince means the
+            // total read may already hold the stretch counted from the old one. (A read that falls between the
+            // loop's two stores can still count one stretch twice; the figure is a sample, not a ledger.)
+            if (since == busySince()) {
+                return since == WAITING || nowNanos - since < 0 ? total : total + (nowNanos - since);
+            }
+        }
     }
 
     long turns() {

@@ -15,6 +15,8 @@ final class LoopCounters {
     private static final VarHandle CONNECTIONS_OPENED;
     private static final VarHandle ACCEPT_BACKOFFS;
     private static final VarHandle STALLS;
+    private static final VarHandle CQ_OVERFLOW_TURNS;
+    private static final VarHandle CQ_DROPPED;
 
     static {
         try {
@@ -25,6 +27,8 @@ final class LoopCounters {
             CONNECTIONS_OPENED = lookup.findVarHandle(LoopCounters.class, "connectionsOpened", long.class);
             ACCEPT_BACKOFFS = lookup.findVarHandle(LoopCounters.class, "acceptBackoffs", long.class);
             STALLS = lookup.findVarHandle(LoopCounters.class, "stalls", long.class);
+            CQ_OVERFLOW_TURNS = lookup.findVarHandle(LoopCounters.class, "cqOverflowTurns", long.class);
+            CQ_DROPPED = lookup.findVarHandle(LoopCounters.class, "cqDropped", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -42,6 +46,10 @@ final class LoopCounters {
     private long acceptBackoffs;
     @SuppressWarnings("unused")
     private long stalls;
+    @SuppressWarnings("unused")
+    private long cqOverflowTurns;
+    @SuppressWarnings("unused")
+    private long cqDropped;
 
     void received(int bytes) {
         BYTES_RECEIVED.setOpaque(this, (long) BYTES_RECEIVED.get(this) + bytes);
@@ -62,6 +70,16 @@ final class LoopCounters {
 
     void acceptBackoff() {
         ACCEPT_BACKOFFS.setOpaque(this, (long) ACCEPT_BACKOFFS.get(this) + 1);
+    }
+
+    /**
+     * Loop thread: a turn found completions waiting in the kernel's overflow list (the CQ was full).
+     *
+     * @param dropped the kernel's count of completions it had to drop ({@code cq.overflow})
+     */
+    void cqOverflowTurn(int dropped) {
+        CQ_OVERFLOW_TURNS.setOpaque(this, (long) CQ_OVERFLOW_TURNS.get(this) + 1);
+        CQ_DROPPED.setOpaque(this, Integer.toUnsignedLong(dropped));
     }
 
     /** Monitor thread only. */
@@ -91,5 +109,13 @@ final class LoopCounters {
 
     long stalls() {
         return (long) STALLS.getOpaque(this);
+    }
+
+    long cqOverflowTurns() {
+        return (long) CQ_OVERFLOW_TURNS.getOpaque(this);
+    }
+
+    long cqDropped() {
+        return (long) CQ_DROPPED.getOpaque(this);
     }
 }

@@ -51,6 +51,9 @@ final class LoopMonitor implements Runnable {
 
     @Override
     public void run() {
+        CpuAffinity.resetCurrentThread();
+        long lastCheck = System.nanoTime();
+        long period = MAX_PERIOD_NANOS;
         for (;;) {
             synchronized (this) {
                 if (loops.isEmpty()) {
@@ -58,8 +61,13 @@ final class LoopMonitor implements Runnable {
                     return;
                 }
             }
-            long period = MAX_PERIOD_NANOS;
             long now = System.nanoTime();
+            // Overslept by much more than the period: the whole JVM stood still (a GC or another safepoint), this
+            // thread and the loops alike. A loop turn that spans it was not blocked by its handler; if the loop is
+            // still stuck after it, the next look counts it.
+            boolean jvmPaused = now - lastCheck > 2 * period + MIN_PERIOD_NANOS;
+            lastCheck = now;
+            period = MAX_PERIOD_NANOS;
             boolean sample = now - lastSampleNanos >= SAMPLE_NANOS;
             if (sample) {
                 lastSampleNanos = now;
@@ -70,7 +78,9 @@ final class LoopMonitor implements Runnable {
                 }
                 long budget = loop.stallBudgetNanos();
                 if (budget > 0) {
-                    check(loop, budget, now);
+                    if (!jvmPaused && !loop.isStopping()) {
+                        check(loop, budget, now);
+                    }
                     period = Math.min(period, Math.max(MIN_PERIOD_NANOS, budget / 4));
                 }
             }

@@ -39,7 +39,7 @@ final class SteeringProgram {
     /**
      * @param cpuOfPosition {@code cpuOfPosition[p]} is the CPU whose connections go to the socket at position
      *                      {@code p} of the reuseport group (the order in which the sockets joined it), or -1
-     * @return the program's instructions as {@code long}s in {@code struct sock_filter} layout (little-endian)
+     * @return the program's instructions, each packed as {@code code | jt << 16 | jf << 24 | k << 32}
      */
     static long[] instructions(int[] cpuOfPosition) {
         int mapped = 0;
@@ -75,7 +75,12 @@ final class SteeringProgram {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment filter = arena.allocate((long) program.length * INSTRUCTION_SIZE, 8);
             for (int i = 0; i < program.length; i++) {
-                filter.set(ValueLayout.JAVA_LONG, (long) i * INSTRUCTION_SIZE, program[i]);
+                long at = (long) i * INSTRUCTION_SIZE;
+                long insn = program[i];
+                filter.set(ValueLayout.JAVA_SHORT, at, (short) insn);
+                filter.set(ValueLayout.JAVA_BYTE, at + 2, (byte) (insn >>> 16));
+                filter.set(ValueLayout.JAVA_BYTE, at + 3, (byte) (insn >>> 24));
+                filter.set(ValueLayout.JAVA_INT, at + 4, (int) (insn >>> 32));
             }
             MemorySegment fprog = arena.allocate(16, 8);
             fprog.set(ValueLayout.JAVA_SHORT, 0, (short) program.length);

@@ -71,6 +71,12 @@ class IxControlPlaneTest {
     }
 
     @Test
+    void refusesIntervalsShorterThanTheLoopsSamplePeriod() {
+        assertThatThrownBy(() -> IxControlPlane.start(null, Duration.ofMillis(100), POLICY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: >= 1 s");
+    }
+
+    @Test
     void policyRejectsInconsistentThresholds() {
         assertThatThrownBy(() -> new Policy(0.8, 0.5, 1, 1, true)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: 0 <= parkBelow < unparkAbove <= 1");
@@ -86,7 +92,7 @@ class IxControlPlaneTest {
             ServerBootstrap template = new ServerBootstrap().childHandler(new ChannelInboundHandlerAdapter());
             IxListeners listeners = IxListeners.bind(template, group,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false);
-            try (IxControlPlane plane = IxControlPlane.start(listeners, Duration.ofMillis(100),
+            try (IxControlPlane plane = IxControlPlane.start(listeners, Duration.ofSeconds(1),
                     new Policy(0.25, 0.75, 1, 1, true))) {
                 // Idle loops report a busy fraction near 0 after their first second; then loop 1 is parked.
                 for (int i = 0; i < 500 && listeners.isServing(1); i++) {

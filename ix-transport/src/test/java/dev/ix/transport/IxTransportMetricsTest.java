@@ -1,7 +1,6 @@
 package dev.ix.transport;
 
 import dev.ix.transport.test.RequiresIoUring;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -22,6 +21,7 @@ import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The Micrometer binder: one set of ix.transport.* meters per loop, fed by the loops' counters. */
 @RequiresIoUring
@@ -73,9 +73,15 @@ class IxTransportMetricsTest {
                 .allMatch(g -> g.value() == 1);
         assertThat(registry.find("ix.transport.mbufs.capacity").gauge().value())
                 .isEqualTo(IxIoHandlerConfig.defaults().mbufCount());
-        long batches = registry.find("ix.transport.turn.completions").summaries().stream()
-                .mapToLong(DistributionSummary::count).sum();
-        assertThat(batches).isPositive();
+        double turns = registry.find("ix.transport.turns").functionCounters().stream()
+                .mapToDouble(FunctionCounter::count).sum();
+        double byBatch = registry.find("ix.transport.turns.by.completions").functionCounters().stream()
+                .mapToDouble(FunctionCounter::count).sum();
+        assertThat(byBatch).as("every turn in one batch-size bucket").isPositive().isCloseTo(turns, within(turns));
+        assertThat(registry.find("ix.transport.turns.by.completions").tags("loop", "0").functionCounters())
+                .extracting(c -> c.getId().getTag("completions"))
+                .containsExactlyInAnyOrder("0", "1", "2-3", "4-7", "8-15", "16-31", "32-63", "64-127", "128-255",
+                        "256-511", "512-1023", "1024-2047", "2048-4095", "4096+");
         assertThat(registry.getMeters()).allMatch(m -> m.getId().getName().startsWith("ix.transport."))
                 .extracting(Meter::getId).allMatch(id -> id.getTag("loop") != null);
         assertThat(registry.find("ix.transport.busy").gauges()).extracting(Gauge::getId)

@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -52,7 +53,11 @@ final class SampleServer {
 
         Transports.Transport transport;
         try {
-            transport = Transports.select(options.transport(), IxIoHandlerConfig.defaults().withCpus(options.cpus()));
+            IxIoHandlerConfig ixConfig = IxIoHandlerConfig.defaults();   // -Ddev.ix.transport.* apply
+            if (!options.cpus().isEmpty()) {
+                ixConfig = ixConfig.withCpus(options.cpus());
+            }
+            transport = Transports.select(options.transport(), ixConfig);
         } catch (IllegalStateException e) {
             System.err.println(program + ": " + e.getMessage() + " (choose another with --transport)");
             System.exit(1);
@@ -61,9 +66,14 @@ final class SampleServer {
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(),
                 new DefaultThreadFactory(transport.name() + "-loop"), transport.ioHandlerFactory());
-        Runtime.getRuntime().addShutdownHook(new Thread(
-                () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS),
-                program + "-shutdown"));
+        AtomicReference<IxListeners> listeners = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            IxListeners l = listeners.get();
+            if (l != null) {
+                l.close();
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }, program + "-shutdown"));
         TransportStats.bind(group);
         try {
             ServerBootstrap template = new ServerBootstrap()
@@ -76,8 +86,9 @@ final class SampleServer {
             try {
                 if (transport.name().equals("ix")) {
                     // One SO_REUSEPORT listener per loop: a connection stays on the loop that accepted it.
-                    port = IxListeners.bind(template, group, new InetSocketAddress(options.host(), options.port()),
-                            options.steering()).localAddress().getPort();
+                    listeners.set(IxListeners.bind(template, group,
+                            new InetSocketAddress(options.host(), options.port()), options.steering()));
+                    port = listeners.get().localAddress().getPort();
                 } else {
                     server = template.group(group).channel(transport.serverChannelClass())
                             .bind(options.host(), options.port()).sync().channel();
@@ -92,7 +103,8 @@ final class SampleServer {
             System.out.printf("%s on %s (%d event loop%s%s) listening on %s:%d%n%s%n"
                             + "Transport metrics: GET /stats/transport or ./ix stats. Press Ctrl-C to stop.%n",
                     program, transport.name(), options.threads(), options.threads() == 1 ? "" : "s",
-                    options.cpus().isEmpty() ? "" : " pinned to CPUs " + options.cpus(), options.host(), port,
+                    options.cpus().isEmpty() || listeners.get() == null ? "" : " pinned to CPUs " + options.cpus(),
+                    options.host(), port,
                     howToReach.apply(reachableHost(options.host()), port));
             if (server != null) {
                 server.closeFuture().sync();

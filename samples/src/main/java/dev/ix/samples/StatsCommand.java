@@ -58,7 +58,13 @@ public final class StatsCommand {
                         System.exit(2);
                     }
                 }
-                default -> url = args[i].contains("/") ? args[i] : "http://" + args[i] + "/stats/transport";
+                default -> {
+                    if (args[i].startsWith("-")) {
+                        System.err.print("stats: unknown option " + args[i] + "\n" + USAGE);
+                        System.exit(2);
+                    }
+                    url = args[i].contains("/") ? args[i] : "http://" + args[i] + "/stats/transport";
+                }
             }
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  * text at {@code GET /stats/transport} and read by {@code ./ix stats}.
  *
  * <p>Format, one measurement per line, sorted: {@code name{tag="value",...} number}. A meter with one measurement
- * (counter, gauge) appears under its name; one with several (the batch-size distribution) as
- * {@code name.count}, {@code name.total} and {@code name.max}.
+ * (counter, gauge: all of the transport's) appears under its name; one with several under
+ * {@code name.<statistic>} ({@code .count}, {@code .total}, {@code .max}).
  */
 public final class TransportStats {
 

@@ -24,14 +24,14 @@ class StatsCommandTest {
         Map<Integer, Map<String, Double>> loops = StatsCommand.parse("""
                 ix.transport.turns{loop="0"} 10
                 ix.transport.turns{loop="1"} 20
-                ix.transport.turn.completions.count{loop="1"} 5
+                ix.transport.turns.by.completions{completions="1",loop="1"} 5
                 ix.transport.busy{loop="0",server="a"} 0.25
                 something.else{} 7
                 not a line
                 """);
         assertThat(loops).containsOnlyKeys(0, 1);
         assertThat(loops.get(0)).containsEntry("ix.transport.turns", 10.0).containsEntry("ix.transport.busy", 0.25);
-        assertThat(loops.get(1)).containsEntry("ix.transport.turn.completions.count", 5.0);
+        assertThat(loops.get(1)).containsEntry("ix.transport.turns.by.completions", 5.0);
     }
 
     @Test
@@ -57,7 +57,7 @@ class StatsCommandTest {
             group.next().submit(() -> { }).sync();
             String text = TransportStats.render(registry);
             assertThat(text).contains("ix.transport.turns{loop=\"0\"} ")
-                    .contains("ix.transport.turn.completions.count");
+                    .contains("ix.transport.turns.by.completions{completions=\"2-3\",loop=\"0\"} ");
             Map<Integer, Map<String, Double>> loops = StatsCommand.parse(text);
             assertThat(loops).containsOnlyKeys(0, 1);
             assertThat(loops.get(0)).containsKeys("ix.transport.turns", "ix.transport.mbufs.capacity",

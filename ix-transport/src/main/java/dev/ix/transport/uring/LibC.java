@@ -115,6 +115,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle MADVISE = downcall("madvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle SCHED_GETAFFINITY = downcall("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle SCHED_SETAFFINITY = downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle GETRLIMIT = downcall("getrlimit",
@@ -317,6 +319,16 @@ public final class LibC {
         MemorySegment capture = capture();
         try {
             return result((int) SCHED_SETAFFINITY.invokeExact(capture, pid, maskSize, mask), capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sched_getaffinity(pid, maskSize, mask)}: bytes of mask written, or {@code -errno}. */
+    public static int schedGetaffinity(int pid, long maskSize, MemorySegment mask) {
+        MemorySegment capture = capture();
+        try {
+            return result((int) SCHED_GETAFFINITY.invokeExact(capture, pid, maskSize, mask), capture);
         } catch (Throwable t) {
             throw rethrow(t);
         }
