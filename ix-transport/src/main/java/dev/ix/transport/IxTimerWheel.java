@@ -21,12 +21,23 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  *                      |
  *                    D r=1
  *   occupied   0    0    1    0    1    0    0    1       bitmap of non-empty buckets, 64 buckets per long
+ *   dueCount   0    0    1    0    1    0    0    0       timers with r = 0 per bucket (A, B; not D, not C)
+ *   due        0    0    1    0    1    0    0    0       bitmap of buckets whose dueCount &gt; 0
+ *   farFloor = 18 (or less)                              no timer with r &gt; 0 (D, C) is due before this tick
  * </pre>
  * A timer with deadline {@code d} goes into the bucket of tick {@code ceil((d - startNanos) / tickNanos)}: it fires
  * at the first {@code expire(now)} whose {@code now} has reached the end of that tick, so never before its deadline
  * and at most one tick after it (plus however late the loop calls {@code expire}). Timers that are already due when
  * scheduled (negative delay, or a tick the wheel has passed) wait in a pending list and fire at the next
  * {@code expire} call; a timer scheduled from inside {@link IxTimer#expired(long)} never fires in the same call.
+ * <p>
+ * {@link #nanosUntilNextDeadline(long)} bounds the loop's sleep without waking it once per occupied bucket for
+ * timers that are revolutions away: a timer with {@code r = 0} fires exactly at the next visit of its bucket, so the
+ * first bucket of the {@code due} bitmap gives the earliest deadline exactly; when no bucket is due, every timer is
+ * at least one revolution away and the bound is {@code farFloor}, a lower bound of their ticks kept on schedule and
+ * made exact again whenever expire jumps more than a revolution (it visits every timer then). An idle loop with only
+ * far timers (idle timeouts of keep-alive connections) thus sleeps until the earliest of them, or, when cancellations
+ * left {@code farFloor} stale, about one revolution first.
  * <p>
  * The wheel has no clock: every method that needs the time takes {@code nowNanos}, a {@link System#nanoTime()}-style
  * value that may be negative or wrap, compared only by subtraction. Time must not run backwards between calls.
@@ -55,6 +66,14 @@ public final class IxTimerWheel {
     private final int holding;
     /** Bit b set when bucket b (or, while b is being processed, the holding list) has a timer. */
     private final long[] occupied;
+    /** Per bucket (holding list included while it is processed): timers with rounds == 0, due at its next visit. */
+    private final int[] dueCount;
+    /** Bit b set when dueCount[b] > 0. */
+    private final long[] due;
+    /** Lower bound of the tick of every timer with rounds > 0; may be stale (too low) after cancels. */
+    private long farFloor = Long.MAX_VALUE;
+    /** farFloor being recomputed by a jump of more than a revolution, which visits every timer. */
+    private long jumpFarFloor = Long.MAX_VALUE;
 
     /** Last tick whose bucket the cursor has processed; ticks count from startNanos. */
     private long processedTick;
@@ -89,6 +108,8 @@ public final class IxTimerWheel {
         this.pendingList = wheelSize;
         this.holding = wheelSize + 2;
         this.occupied = new long[Math.max(1, wheelSize >>> 6)];
+        this.dueCount = new int[wheelSize];
+        this.due = new long[occupied.length];
     }
 
     /**
@@ -124,13 +145,20 @@ public final class IxTimerWheel {
         long deadline = nowNanos + delay;
         timer.deadline = deadline;
         timer.wheel = this;
-        size++;
+        if (size++ == 0) {
+            farFloor = Long.MAX_VALUE; // the floor of timers that are all gone
+        }
         long tick = Math.ceilDiv(deadline - startNanos, tickNanos);
         if (delay < 0 || tick <= dueTick) {
             attach(timer, pendingList);
             return;
         }
-        timer.rounds = (tick - processedTick - 1) / wheelSize;
+        long rounds = (tick - processedTick - 1) / wheelSize;
+        timer.rounds = rounds;
+        if (rounds > 0) {
+            farFloor = Math.min(farFloor, tick);
+            jumpFarFloor = Math.min(jumpFarFloor, tick);
+        }
         int bucket = (int) (tick & mask);
         // The bucket being drained has had this tick's visit already; its newcomers wait with the survivors.
         attach(timer, bucket == processingBucket ? holding : bucket);
@@ -176,9 +204,12 @@ public final class IxTimerWheel {
             fired += expirePending(nowNanos);
             if (target - processedTick > wheelSize) {
                 processedTick = target;
+                jumpFarFloor = Long.MAX_VALUE;
                 for (int bucket = 0; bucket < wheelSize; bucket++) {
                     fired += expireBucket(bucket, target, true, nowNanos);
                 }
+                // Every timer left was visited (or scheduled) by this loop: the floor is exact again.
+                farFloor = jumpFarFloor;
             } else {
                 for (long tick = processedTick + 1; tick <= target; tick++) {
                     processedTick = tick;
@@ -195,8 +226,11 @@ public final class IxTimerWheel {
 
     /**
      * A lower bound on the time until the next timer fires, for bounding the loop's wait: never later than the
-     * earliest deadline rounded up to the tick, but possibly earlier for a timer whole revolutions away. Costs
-     * O(wheelSize / 64), not O(timers). Meant for between {@link #expire(long)} calls. Loop thread only.
+     * earliest deadline rounded up to the tick. It is exact when that deadline is within a revolution of the cursor;
+     * for timers further away it is the earliest of them when known, else (after cancellations) at least about one
+     * revolution, so an idle loop wakes at most about once per revolution, not once per occupied bucket. Costs
+     * O(wheelSize / 64), not O(timers). Meant for between {@link #expire(long)} calls (0 from inside one). Loop
+     * thread only.
      *
      * @param nowNanos the current {@link System#nanoTime()}
      * @return nanoseconds, {@code >= 0}, or {@code -1} when no timer is scheduled
@@ -205,16 +239,25 @@ public final class IxTimerWheel {
         if (size == 0) {
             return -1;
         }
-        if (heads[wheelSize] != null || heads[wheelSize + 1] != null) {
+        if (expiring || heads[wheelSize] != null || heads[wheelSize + 1] != null) {
             return 0;
         }
-        int from = (int) ((processedTick + 1) & mask);
-        int distance = distanceToOccupied(from);
-        if (distance < 0) {
-            return 0; // only the holding list is occupied: called from inside expire
+        long next = processedTick + 1;
+        int from = (int) (next & mask);
+        int distance = distanceToSetBit(due, from);
+        long tick;
+        if (distance >= 0) {
+            // A timer with rounds == 0 fires at the next visit of its bucket, before any timer with rounds > 0.
+            tick = next + distance;
+        } else {
+            // Every timer has rounds > 0: at least one revolution after the next visit of its bucket.
+            int occupiedDistance = distanceToSetBit(occupied, from);
+            if (occupiedDistance < 0) {
+                return 0; // unreachable between expire calls: size > 0 and no pending timer
+            }
+            tick = Math.max(farFloor, next + occupiedDistance + wheelSize);
         }
-        long tickEnd = (processedTick + 1 + distance) * tickNanos;
-        return Math.max(0, tickEnd - (nowNanos - startNanos));
+        return Math.max(0, tick * tickNanos - (nowNanos - startNanos));
     }
 
     /**
@@ -275,6 +318,7 @@ public final class IxTimerWheel {
     /**
      * Drains one bucket at {@code tick}: fires the due timers, parks the others in the holding list, then puts them
      * back. Pops from the head, so callbacks may cancel or schedule any timer, including the ones still to visit.
+     * A timer's rounds change only while it is detached, so attach and detach keep dueCount right.
      */
     private int expireBucket(int bucket, long tick, boolean compareDeadlines, long nowNanos) {
         if (heads[bucket] == null) {
@@ -284,22 +328,22 @@ public final class IxTimerWheel {
         int fired = 0;
         IxTimer timer;
         while ((timer = heads[bucket]) != null) {
-            boolean due;
+            long rounds; // left after this visit; -1: due now
             if (compareDeadlines) {
                 long timerTick = Math.ceilDiv(timer.deadline - startNanos, tickNanos);
-                due = timerTick <= tick;
-                timer.rounds = due ? 0 : (timerTick - tick - 1) / wheelSize;
-            } else if (timer.rounds > 0) {
-                due = false;
-                timer.rounds--;
+                rounds = timerTick <= tick ? -1 : (timerTick - tick - 1) / wheelSize;
+                if (rounds > 0) {
+                    jumpFarFloor = Math.min(jumpFarFloor, timerTick);
+                }
             } else {
-                due = true;
+                rounds = timer.rounds - 1;
             }
-            if (due) {
+            if (rounds < 0) {
                 fire(timer, nowNanos);
                 fired++;
             } else {
                 detach(timer);
+                timer.rounds = rounds;
                 attach(timer, holding);
             }
         }
@@ -333,7 +377,13 @@ public final class IxTimerWheel {
         }
         heads[list] = timer;
         timer.bucket = list;
-        updateOccupied(list);
+        int bucket = bucketOf(list);
+        if (bucket != NO_BUCKET) {
+            occupied[bucket >>> 6] |= 1L << bucket;
+            if (timer.rounds == 0 && dueCount[bucket]++ == 0) {
+                due[bucket >>> 6] |= 1L << bucket;
+            }
+        }
     }
 
     private void detach(IxTimer timer) {
@@ -351,14 +401,24 @@ public final class IxTimerWheel {
         timer.prev = null;
         timer.next = null;
         timer.bucket = IxTimer.UNSCHEDULED;
-        updateOccupied(list);
+        int bucket = bucketOf(list);
+        if (bucket != NO_BUCKET) {
+            if (timer.rounds == 0 && --dueCount[bucket] == 0) {
+                due[bucket >>> 6] &= ~(1L << bucket);
+            }
+            updateOccupied(bucket);
+        }
     }
 
-    private void updateOccupied(int list) {
-        int bucket = list == holding ? processingBucket : list;
-        if (bucket < 0 || bucket >= wheelSize) {
-            return; // pending lists are not buckets
+    /** The bucket whose timers {@code list} holds, or NO_BUCKET for the pending lists. */
+    private int bucketOf(int list) {
+        if (list == holding) {
+            return processingBucket;
         }
+        return list < wheelSize ? list : NO_BUCKET;
+    }
+
+    private void updateOccupied(int bucket) {
         boolean nonEmpty = heads[bucket] != null || (bucket == processingBucket && heads[holding] != null);
         if (nonEmpty) {
             occupied[bucket >>> 6] |= 1L << bucket;
@@ -367,11 +427,11 @@ public final class IxTimerWheel {
         }
     }
 
-    /** Buckets from {@code from}, going round, to the first occupied one; -1 if none. */
-    private int distanceToOccupied(int from) {
-        int words = occupied.length;
+    /** Buckets from {@code from}, going round, to the first one whose bit is set in {@code bitmap}; -1 if none. */
+    private int distanceToSetBit(long[] bitmap, int from) {
+        int words = bitmap.length;
         int word = from >>> 6;
-        long bits = occupied[word] & (-1L << from);
+        long bits = bitmap[word] & (-1L << from);
         // words + 1 reads: the last one re-reads the first word for the buckets below `from`.
         for (int i = 0; i <= words; i++) {
             if (bits != 0) {
@@ -379,7 +439,7 @@ public final class IxTimerWheel {
                 return (bucket - from) & mask;
             }
             word = word + 1 == words ? 0 : word + 1;
-            bits = occupied[word];
+            bits = bitmap[word];
         }
         return -1;
     }

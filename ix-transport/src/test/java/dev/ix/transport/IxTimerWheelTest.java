@@ -216,6 +216,134 @@ class IxTimerWheelTest {
     }
 
     @Test
+    void idleLoopWithManyFarTimersSleepsInsteadOfWakingEveryTick() {
+        // 1000 keep-alive connections idle for 60 s, deadlines 1 ms apart: every bucket of the default wheel is used.
+        IxTimerWheel defaults = IxTimerWheel.withDefaults(0);
+        long tick = defaults.tickNanos();
+        long revolution = tick * defaults.wheelSize();
+        long idle = 60_000 * tick;
+        List<RecordingTimer> timers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            RecordingTimer timer = new RecordingTimer();
+            defaults.schedule(timer, idle + i * tick, 0);
+            timers.add(timer);
+        }
+
+        long bound = defaults.nanosUntilNextDeadline(0);
+        assertThat(bound).as("sleeps at least about a revolution").isGreaterThanOrEqualTo(revolution - tick)
+                .as("but not past the first deadline").isLessThanOrEqualTo(idle)
+                .as("and in fact until it: the wheel knows its far timers' floor").isEqualTo(idle);
+
+        IdleLoop loop = new IdleLoop(defaults, 0);
+        loop.runUntilAFire();
+        assertThat(loop.wakeUps).as("wake-ups before the first fire, not one per bucket or tick")
+                .isLessThanOrEqualTo((int) (idle / revolution) + 1)
+                .isEqualTo(1);
+        assertThat(loop.now).isEqualTo(idle);
+        assertThat(timers.get(0).firedAt).containsExactly(idle);
+
+        while (defaults.size() > 0) {
+            loop.runUntilAFire();
+        }
+        assertThat(loop.wakeUps).as("one wake-up per deadline").isEqualTo(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(timers.get(i).firedAt).as("timer %d fires at its deadline, not later", i)
+                    .containsExactly(idle + i * tick);
+        }
+    }
+
+    @Test
+    void farTimersWakeTheLoopAboutOncePerRevolutionEvenWhenCancellationsLeftTheFloorStale() {
+        IxTimerWheel defaults = IxTimerWheel.withDefaults(0);
+        long tick = defaults.tickNanos();
+        long revolution = tick * defaults.wheelSize();
+        long idle = 60_000 * tick;
+        for (int i = 0; i < 1000; i++) {
+            defaults.schedule(new RecordingTimer(), idle + i * tick, 0);
+        }
+        // Timers far away but then cancelled, or moved later (a keep-alive reset), leave a stale floor.
+        defaults.schedule(() -> { }, 2 * revolution, 0).cancel();
+        RecordingTimer reset = new RecordingTimer();
+        defaults.schedule(reset, 3 * revolution, 0);
+        defaults.schedule(reset, 2 * idle, 0);
+
+        IdleLoop loop = new IdleLoop(defaults, 0);
+        assertThat(defaults.nanosUntilNextDeadline(0)).isEqualTo(2 * revolution);
+        loop.runUntilAFire();
+        assertThat(loop.wakeUps).isLessThanOrEqualTo((int) (idle / revolution) + 1).isEqualTo(2);
+        assertThat(loop.now).isEqualTo(idle);
+
+        // 1000 more idle connections, and a cancelled far timer. A busy loop calls expire every tick for a while, the
+        // floor goes stale behind the cursor; idle again, the loop wakes a revolution later (a jump that recomputes
+        // the floor), then at the next deadline.
+        for (int i = 0; i < 1000; i++) {
+            defaults.schedule(new RecordingTimer(), idle + i * tick, idle);
+        }
+        defaults.schedule(() -> { }, 2 * revolution, idle).cancel();
+        long now = idle;
+        for (; now < idle + 3 * revolution; now += tick) {
+            defaults.expire(now);
+        }
+        defaults.expire(now);
+        long bound = defaults.nanosUntilNextDeadline(now);
+        assertThat(bound).isBetween(revolution - tick, revolution + tick);
+        now += bound;
+        assertThat(defaults.expire(now)).isZero();
+        assertThat(defaults.nanosUntilNextDeadline(now)).isEqualTo(2 * idle - now);
+    }
+
+    @Test
+    void nearTimerAmongFarOnesBoundsTheSleepExactly() {
+        IxTimerWheel defaults = IxTimerWheel.withDefaults(0);
+        long tick = defaults.tickNanos();
+        long revolution = tick * defaults.wheelSize();
+        long idle = 60_000 * tick;
+        for (int i = 0; i < 1000; i++) {
+            defaults.schedule(new RecordingTimer(), idle + i * tick, 0);
+        }
+        RecordingTimer near = new RecordingTimer();
+        defaults.schedule(near, 5 * tick, 0);
+
+        assertThat(defaults.nanosUntilNextDeadline(0)).isEqualTo(5 * tick);
+        assertThat(defaults.nanosUntilNextDeadline(2 * tick)).isEqualTo(3 * tick);
+        IdleLoop loop = new IdleLoop(defaults, 0);
+        loop.runUntilAFire();
+        assertThat(loop.wakeUps).isEqualTo(1);
+        assertThat(near.firedAt).containsExactly(5 * tick);
+        assertThat(defaults.nanosUntilNextDeadline(loop.now)).isGreaterThanOrEqualTo(revolution - tick)
+                .isEqualTo(idle - 5 * tick);
+
+        // Near again, in the bucket of the far timer due at `idle` (tick 60000, bucket 96): only it counts as due.
+        defaults.schedule(near, 96 * tick - loop.now, loop.now);
+        assertThat(defaults.nanosUntilNextDeadline(loop.now)).isEqualTo(96 * tick - loop.now);
+        near.cancel();
+        assertThat(defaults.nanosUntilNextDeadline(loop.now)).isEqualTo(idle - loop.now);
+
+        // A far timer before the others lowers the floor; cancelled, it leaves it stale: early, still a lower bound.
+        defaults.schedule(near, idle - revolution - loop.now, loop.now);
+        assertThat(defaults.nanosUntilNextDeadline(loop.now)).isEqualTo(idle - revolution - loop.now);
+        near.cancel();
+        assertThat(defaults.nanosUntilNextDeadline(loop.now)).isEqualTo(idle - revolution - loop.now);
+    }
+
+    @Test
+    void farTimerBecomesExactWithinTheLastRevolutionWhenTheLoopTicks() {
+        RecordingTimer far = new RecordingTimer();
+        wheel.schedule(far, 5 * REVOLUTION + 3 * TICK, 0);
+        for (long now = 0; now < 5 * REVOLUTION + 3 * TICK; now += TICK) {
+            wheel.expire(now);
+            long bound = wheel.nanosUntilNextDeadline(now);
+            assertThat(bound).isLessThanOrEqualTo(5 * REVOLUTION + 3 * TICK - now)
+                    .isGreaterThanOrEqualTo(Math.min(REVOLUTION, 5 * REVOLUTION + 3 * TICK - now));
+            if (now >= 4 * REVOLUTION + 3 * TICK) {
+                assertThat(bound).isEqualTo(5 * REVOLUTION + 3 * TICK - now);
+            }
+        }
+        assertThat(wheel.expire(5 * REVOLUTION + 3 * TICK)).isEqualTo(1);
+        assertThat(wheel.nanosUntilNextDeadline(5 * REVOLUTION + 3 * TICK)).isEqualTo(-1);
+    }
+
+    @Test
     void bigTimeJumpFiresEverythingDueInOneCallAndKeepsTheRest() {
         List<RecordingTimer> due = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -232,7 +360,7 @@ class IxTimerWheelTest {
         assertThat(wheel.expire(now)).isEqualTo(201);
         assertThat(exactlyAtTheJump.firedAt).containsExactly(now);
         assertThat(due).allSatisfy(timer -> assertThat(timer.firedAt).hasSize(1));
-        assertThat(wheel.nanosUntilNextDeadline(now)).isBetween(0L, 50 * REVOLUTION + 3 * TICK);
+        assertThat(wheel.nanosUntilNextDeadline(now)).isEqualTo(50 * REVOLUTION + 3 * TICK);
 
         assertThat(wheel.expire(150 * REVOLUTION + 3 * TICK - 1)).isZero();
         assertThat(wheel.expire(150 * REVOLUTION + 3 * TICK)).isEqualTo(1);
@@ -332,7 +460,10 @@ class IxTimerWheelTest {
         private final Map<ModelTimer, Long> model = new HashMap<>();
         private final List<ModelTimer> firedThisCall = new ArrayList<>();
         private final ModelTimer[] timers = new ModelTimer[500];
+        private final int wheelSize;
         private long now;
+        /** The tick the wheel's cursor is at: that of the latest expire call. */
+        private long cursorTick;
         private HashSet<ModelTimer> expectedThisCall = new HashSet<>();
         /** Assertion failures inside expired(), which the wheel would otherwise catch and log. */
         private final List<Throwable> callbackFailures = new ArrayList<>();
@@ -342,6 +473,7 @@ class IxTimerWheelTest {
             this.start = start;
             this.tick = tick;
             this.revolution = tick * wheelSize;
+            this.wheelSize = wheelSize;
             this.wheel = new IxTimerWheel(tick, wheelSize, start);
             this.now = start;
             for (int i = 0; i < timers.length; i++) {
@@ -381,6 +513,7 @@ class IxTimerWheelTest {
             });
             firedThisCall.clear();
             int fired = wheel.expire(now);
+            cursorTick = Math.max(cursorTick, Math.floorDiv(nowRel, tick));
             if (!callbackFailures.isEmpty()) {
                 throw new AssertionError("expired() failed at now - start = " + nowRel, callbackFailures.get(0));
             }
@@ -398,8 +531,17 @@ class IxTimerWheelTest {
                 return;
             }
             long earliest = model.values().stream().mapToLong(Long::longValue).min().orElseThrow();
-            long untilEarliest = earliest == Long.MIN_VALUE ? 0 : Math.max(0, earliest - (now - start));
-            assertThat(bound).isBetween(0L, untilEarliest);
+            long nowRel = now - start;
+            long untilEarliest = earliest == Long.MIN_VALUE ? 0 : Math.max(0, earliest - nowRel);
+            assertThat(bound).as("a lower bound").isBetween(0L, untilEarliest);
+            // Tight: exact within a revolution of the cursor, else at least until a revolution after its next tick.
+            long revolutionAhead = (cursorTick + wheelSize) * tick;
+            if (earliest <= revolutionAhead) {
+                assertThat(bound).as("exact within a revolution").isEqualTo(untilEarliest);
+            } else {
+                assertThat(bound).as("sleeps past the revolution")
+                        .isGreaterThanOrEqualTo(Math.max(0, revolutionAhead + tick - nowRel));
+            }
         }
 
         private void schedule(ModelTimer timer, long delay) {
@@ -468,6 +610,31 @@ class IxTimerWheelTest {
                     }
                 }
             }
+        }
+    }
+
+    /** An idle event loop: sleeps for the wheel's bound (at least 1 ns, as IxIoHandler does), then expires. */
+    private static final class IdleLoop {
+        private final IxTimerWheel wheel;
+        long now;
+        int wakeUps;
+
+        IdleLoop(IxTimerWheel wheel, long now) {
+            this.wheel = wheel;
+            this.now = now;
+        }
+
+        void runUntilAFire() {
+            for (int guard = 0; guard < 1_000_000; guard++) {
+                long bound = wheel.nanosUntilNextDeadline(now);
+                assertThat(bound).as("timers left").isNotNegative();
+                now += Math.max(1, bound);
+                wakeUps++;
+                if (wheel.expire(now) > 0) {
+                    return;
+                }
+            }
+            throw new AssertionError("no timer fired after a million wake-ups");
         }
     }
 
