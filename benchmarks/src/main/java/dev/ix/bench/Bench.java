@@ -8,6 +8,9 @@ import dev.ix.bench.peer.Peers;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -109,8 +112,17 @@ public final class Bench {
     }
 
     /** The project directory: {@code IX_HOME} as the launcher sets it, else the working directory. */
-    static Path home() {
+    public static Path home() {
         String home = System.getenv("IX_HOME");
         return Path.of(home != null && !home.isBlank() ? home : "").toAbsolutePath();
+    }
+
+    /** @return a TCP port free on {@code host} at the moment of the call */
+    public static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return s.getLocalPort();
+        }
     }
 }

@@ -111,7 +111,7 @@ final class BenchRunner {
     private RunResult runOnce(Peer peer, int repeat, Step step) throws Exception {
         progress.step(describe(step, repeat, peer));
         double runStart = plannedDone;
-        int port = freePort();
+        int port = Bench.freePort(HOST);
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
         try (PeerProcess server = PeerProcess.start(peer, config)) {
             server.awaitReady(READY_TIMEOUT);
@@ -213,11 +213,4 @@ final class BenchRunner {
         return d.toMillis() / 1000.0;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return s.getLocalPort();
-        }
-    }
 }

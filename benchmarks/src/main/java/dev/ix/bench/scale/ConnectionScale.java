@@ -1,5 +1,7 @@
 package dev.ix.bench.scale;
 
+import dev.ix.bench.Affinity;
+import dev.ix.bench.Bench;
 import dev.ix.bench.load.Durations;
 import dev.ix.bench.load.Percentiles;
 import dev.ix.bench.measure.ProcStat;
@@ -43,7 +45,7 @@ public final class ConnectionScale {
         LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
         ScaleOptions o;
         try {
-            o = ScaleOptions.parse(args, home().resolve("benchmarks").resolve("results")
+            o = ScaleOptions.parse(args, Bench.home().resolve("benchmarks").resolve("results")
                     .resolve("scale-" + STAMP.format(started)));
         } catch (ScaleOptions.UsageException e) {
             err.println("connection-scale: " + e.getMessage());
@@ -93,7 +95,7 @@ public final class ConnectionScale {
             return 1;
         }
         String environment = environment(started, o, sources, files, peers.getFirst());
-        pinSelf(o.clientCpus()).ifPresent(why -> err.println("connection-scale: " + why));
+        Affinity.pinSelf(o.clientCpus()).ifPresent(why -> err.println("connection-scale: " + why));
         out.print(environment);
         List<ScaleResult> results = new ArrayList<>();
         boolean allRan = runSteps(o, peers, sources, files, results, out, err);
@@ -202,30 +204,5 @@ public final class ConnectionScale {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    /** The project directory: {@code IX_HOME} as the launcher sets it, else the working directory. */
-    private static Path home() {
-        String home = System.getenv("IX_HOME");
-        return Path.of(home != null && !home.isBlank() ? home : "").toAbsolutePath();
-    }
 
-    /**
-     * Pins every thread of this JVM to {@code cpus}, as the harness pins its load generator ({@code taskset -a -p}).
-     *
-     * @return why it could not, empty when done
-     */
-    private static Optional<String> pinSelf(String cpus) {
-        String pid = Long.toString(ProcessHandle.current().pid());
-        try {
-            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, pid).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            boolean done = p.waitFor(10, TimeUnit.SECONDS);
-            return done && p.exitValue() == 0 ? Optional.empty()
-                    : Optional.of("taskset -a -p -c " + cpus + " " + pid + " failed: the client is not pinned");
-        } catch (IOException e) {
-            return Optional.of("taskset is missing (" + e.getMessage() + "): the client is not pinned");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted while pinning: the client is not pinned");
-        }
-    }
 }

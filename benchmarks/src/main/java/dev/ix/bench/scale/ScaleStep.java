@@ -1,5 +1,6 @@
 package dev.ix.bench.scale;
 
+import dev.ix.bench.Bench;
 import dev.ix.bench.load.Hgrm;
 import dev.ix.bench.load.Percentiles;
 import dev.ix.bench.measure.ProcStat;
@@ -65,7 +66,7 @@ final class ScaleStep {
      */
     ScaleResult run(EchoPeer peer, int idle) throws IOException, InterruptedException {
         String label = String.format(Locale.ROOT, "%s %d idle", peer.transport(), idle);
-        int port = freePort();
+        int port = Bench.freePort(HOST);
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), out.resolve("logs"));
         Path log = config.workDir().resolve(peer.name() + ".log");
         ScaleClient client = new ScaleClient(new InetSocketAddress(HOST, port), sources, options.connectTimeout());
@@ -282,11 +283,4 @@ final class ScaleStep {
                 : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return s.getLocalPort();
-        }
-    }
 }
