@@ -203,6 +203,4 @@ public final class ConnectionScale {
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }
-
-
 }
