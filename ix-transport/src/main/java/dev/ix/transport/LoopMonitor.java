@@ -103,8 +103,8 @@ final class LoopMonitor implements Runnable {
         if (now - loop.startedNanos() < WARMUP_NANOS) {
             // A loop's first requests load and compile the pipeline's classes: such a stall is counted like any
             // other, but is no reason to alarm anyone.
-            logger.info("{} (during the loop's first {} s: likely class loading and JIT warm-up)", report.getMessage(),
-                    TimeUnit.NANOSECONDS.toSeconds(WARMUP_NANOS));
+            logger.info("{} (during the loop's first {} s: likely class loading and JIT warm-up)",
+                    report.getMessage(), TimeUnit.NANOSECONDS.toSeconds(WARMUP_NANOS));
             return;
         }
         if (loop.stallsAtLastLog == 0 || now - loop.lastStallLogNanos >= LOG_INTERVAL_NANOS) {
@@ -112,7 +112,7 @@ final class LoopMonitor implements Runnable {
             loop.lastStallLogNanos = now;
             loop.stallsAtLastLog = stalls;
             logger.warn(report.getMessage() + (unlogged > 0 ? " (" + unlogged + " more stall(s) since the last"
-                    + " report)" : ""), report);
+                    + " report)" : "") + "; the loop thread's stack follows", report);
         }
     }
 
@@ -124,7 +124,7 @@ final class LoopMonitor implements Runnable {
             super(loop + " has been running one turn for " + TimeUnit.NANOSECONDS.toMillis(elapsedNanos)
                     + " ms (stall budget " + TimeUnit.NANOSECONDS.toMillis(budgetNanos) + " ms): a handler or task is"
                     + " blocking its event loop and every connection of the loop waits. Move blocking work off the"
-                    + " loop (IxBackground); the loop thread's stack follows", null, false, true);
+                    + " loop (IxBackground)", null, false, true);
             if (t != null) {
                 setStackTrace(t.getStackTrace());
             }
