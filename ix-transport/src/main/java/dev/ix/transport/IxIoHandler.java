@@ -98,7 +98,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private final LoopCounters counters;
     private final IxTimerWheel timerWheel;
     private final String threadName;
-    /** Set from any thread by {@link IxLoop#addTurnObserver}; read once per turn. */
+    /** Replaced, never changed, by {@link #addTurnObserver}; read once per turn. */
     private volatile IntConsumer[] turnObservers = new IntConsumer[0];
     private BufferRing bufferRing;
 
@@ -580,6 +580,10 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         } catch (NativeIoException e) {
             logger.debug("io_uring_enter failed during shutdown", e);
         }
+        reapAll();
+    }
+
+    private void reapAll() {
         while (cq.reap(this, Integer.MAX_VALUE) > 0) {
             // reap until empty
         }
@@ -613,9 +617,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
                 logger.warn("io_uring_enter failed during shutdown", e);
                 break;
             }
-            while (cq.reap(this, Integer.MAX_VALUE) > 0) {
-                // reap until empty
-            }
+            reapAll();
             pool.drainForeignReleases();
             // Netty defers a closed channel's deregistration to a task the stopping loop no longer runs: the loop
             // is going away, so a registration with nothing in flight is done.
@@ -663,16 +665,10 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return activity.turns();
     }
 
-    /** @return completions handled so far */
-    long completions() {
-        return activity.completions();
-    }
-
     /** @return times the SQ filled up in the middle of a turn */
     long sqFullSubmits() {
         return sq.earlySubmits();
     }
-
 
     IxTimerWheel timerWheel() {
         return timerWheel;
@@ -683,11 +679,10 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return timerWheel.size();
     }
 
-    IxLoop loop() {
-        return loop;
-    }
-
-    void turnObservers(IntConsumer[] observers) {
+    /** Any thread: see {@link IxLoop#addTurnObserver}. */
+    synchronized void addTurnObserver(IntConsumer observer) {
+        IntConsumer[] observers = Arrays.copyOf(turnObservers, turnObservers.length + 1);
+        observers[observers.length - 1] = observer;
         turnObservers = observers;
     }
 

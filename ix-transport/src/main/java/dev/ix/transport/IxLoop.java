@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 
 /**
@@ -52,8 +51,6 @@ public final class IxLoop {
     private long sampledBusy;
     private long sampledTurns;
     private long sampledCompletions;
-    private final CopyOnWriteArrayList<IntConsumer> turnObservers =
-            new CopyOnWriteArrayList<>();
 
     IxLoop(IxIoHandler handler, EventExecutor executor, int index, int[] cpus, long stallBudgetNanos) {
         this.handler = handler;
@@ -182,9 +179,8 @@ public final class IxLoop {
      * (for a batch-size distribution). It must be quick and must not block. A {@code RuntimeException} it throws is
      * logged; an {@code Error} stops the loop, as any {@code Error} escaping a loop turn does.
      */
-    public synchronized void addTurnObserver(IntConsumer observer) {
-        turnObservers.add(observer);
-        handler.turnObservers(turnObservers.toArray(new IntConsumer[0]));
+    public void addTurnObserver(IntConsumer observer) {
+        handler.addTurnObserver(observer);
     }
 
     /** Monitor thread, once per {@link LoopMonitor#SAMPLE_NANOS}. */
