@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.test.Poll;
 import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.transport.uring.Errno;
 import dev.ix.transport.uring.LibC;
@@ -78,9 +79,7 @@ class IxAcceptBackoffTest {
         }
         warmUp.close();
         new NativeIoException("accept", Errno.EMFILE).getMessage();
-        for (int i = 0; i < 1000 && loop.stats().connections() > 0; i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> loop.stats().connections() == 0);
         assertThat(loop.stats().acceptBackoffs()).isZero();
 
         List<SocketChannel> clients = new ArrayList<>();
@@ -106,9 +105,7 @@ class IxAcceptBackoffTest {
                 for (SocketChannel c : clients) {
                     c.connect(listeners.localAddress());   // completes in the kernel's backlog
                 }
-                for (int i = 0; i < 1000 && loop.stats().acceptBackoffs() == 0; i++) {
-                    Thread.sleep(10);
-                }
+                Poll.until(() -> loop.stats().acceptBackoffs() > 0);
                 assertThat(loop.stats().acceptBackoffs()).isPositive();
                 assertThat(loop.stats().connectionsOpened()).as("only the warm-up connection").isEqualTo(1);
             } finally {

@@ -4,6 +4,7 @@ import dev.ix.transport.IxControlPlane.Action;
 import dev.ix.transport.IxControlPlane.Decision;
 import dev.ix.transport.IxControlPlane.LoopSample;
 import dev.ix.transport.IxControlPlane.Policy;
+import dev.ix.transport.test.Poll;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -95,9 +96,7 @@ class IxControlPlaneTest {
             try (IxControlPlane plane = IxControlPlane.start(listeners, Duration.ofSeconds(1),
                     new Policy(0.25, 0.75, 1, 1, true))) {
                 // Idle loops report a busy fraction near 0 after their first second; then loop 1 is parked.
-                for (int i = 0; i < 500 && listeners.isServing(1); i++) {
-                    Thread.sleep(10);
-                }
+                Poll.until(() -> !listeners.isServing(1));
                 assertThat(listeners.isServing(1)).isFalse();
                 assertThat(listeners.isServing(0)).isTrue();
                 assertThat(plane.samples()).hasSize(2).allMatch(s -> s.busyFraction() < 0.25);

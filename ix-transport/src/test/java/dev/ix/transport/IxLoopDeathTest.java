@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.test.Poll;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelHandler;
@@ -71,9 +72,7 @@ class IxLoopDeathTest {
                 throw new InternalError("injected fault");
             });
             loop1.executor().execute(() -> { });
-            for (int i = 0; i < 1000 && loop1.isAlive(); i++) {
-                Thread.sleep(10);
-            }
+            Poll.until(() -> !loop1.isAlive());
             assertThat(loop1.isAlive()).isFalse();
             assertThat(loop1.deathCause()).hasMessage("injected fault");
 
@@ -84,9 +83,7 @@ class IxLoopDeathTest {
                 read = -1;
             }
             assertThat(read).as("the dead loop's connection is closed").isEqualTo(-1);
-            for (int i = 0; i < 1000 && listeners.isServing(1); i++) {
-                Thread.sleep(10);
-            }
+            Poll.until(() -> !listeners.isServing(1));
             assertThat(listeners.isServing(1)).isFalse();
             for (int i = 0; i < 16; i++) {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.test.Poll;
 import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.transport.uring.LibC;
 import io.netty.bootstrap.ServerBootstrap;
@@ -64,9 +65,7 @@ class IxShutdownTest {
             for (int i = 0; i < n; i++) {
                 clients.add(SocketChannel.open(listeners.localAddress()));
             }
-            for (int i = 0; i < 1000 && loop.stats().connections() < n; i++) {
-                Thread.sleep(10);
-            }
+            Poll.until(() -> loop.stats().connections() >= n);
             assertThat(loop.stats().connections()).isEqualTo(n);
             listeners.close();
             assertThat(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(60, TimeUnit.SECONDS)).isTrue();

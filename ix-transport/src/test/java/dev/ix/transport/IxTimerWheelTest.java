@@ -222,12 +222,7 @@ class IxTimerWheelTest {
         long tick = defaults.tickNanos();
         long revolution = tick * defaults.wheelSize();
         long idle = 60_000 * tick;
-        List<RecordingTimer> timers = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            RecordingTimer timer = new RecordingTimer();
-            defaults.schedule(timer, idle + i * tick, 0);
-            timers.add(timer);
-        }
+        List<RecordingTimer> timers = idleConnections(defaults, idle, 0);
 
         long bound = defaults.nanosUntilNextDeadline(0);
         assertThat(bound).as("sleeps at least about a revolution").isGreaterThanOrEqualTo(revolution - tick)
@@ -258,9 +253,7 @@ class IxTimerWheelTest {
         long tick = defaults.tickNanos();
         long revolution = tick * defaults.wheelSize();
         long idle = 60_000 * tick;
-        for (int i = 0; i < 1000; i++) {
-            defaults.schedule(new RecordingTimer(), idle + i * tick, 0);
-        }
+        idleConnections(defaults, idle, 0);
         // Timers far away but then cancelled, or moved later (a keep-alive reset), leave a stale floor.
         defaults.schedule(() -> { }, 2 * revolution, 0).cancel();
         RecordingTimer reset = new RecordingTimer();
@@ -276,9 +269,7 @@ class IxTimerWheelTest {
         // 1000 more idle connections, and a cancelled far timer. A busy loop calls expire every tick for a while, the
         // floor goes stale behind the cursor; idle again, the loop wakes a revolution later (a jump that recomputes
         // the floor), then at the next deadline.
-        for (int i = 0; i < 1000; i++) {
-            defaults.schedule(new RecordingTimer(), idle + i * tick, idle);
-        }
+        idleConnections(defaults, idle, idle);
         defaults.schedule(() -> { }, 2 * revolution, idle).cancel();
         long now = idle;
         for (; now < idle + 3 * revolution; now += tick) {
@@ -298,9 +289,7 @@ class IxTimerWheelTest {
         long tick = defaults.tickNanos();
         long revolution = tick * defaults.wheelSize();
         long idle = 60_000 * tick;
-        for (int i = 0; i < 1000; i++) {
-            defaults.schedule(new RecordingTimer(), idle + i * tick, 0);
-        }
+        idleConnections(defaults, idle, 0);
         RecordingTimer near = new RecordingTimer();
         defaults.schedule(near, 5 * tick, 0);
 
@@ -636,6 +625,17 @@ class IxTimerWheelTest {
             }
             throw new AssertionError("no timer fired after a million wake-ups");
         }
+    }
+
+    /** Schedules 1000 timers {@code idle} after {@code now}, one tick apart, as idle connections' timeouts. */
+    private static List<RecordingTimer> idleConnections(IxTimerWheel wheel, long idle, long now) {
+        List<RecordingTimer> timers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            RecordingTimer timer = new RecordingTimer();
+            wheel.schedule(timer, idle + i * wheel.tickNanos(), now);
+            timers.add(timer);
+        }
+        return timers;
     }
 
     private static final class RecordingTimer extends IxTimer {
