@@ -1,6 +1,7 @@
 package dev.ix.bench.peer;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,5 +53,31 @@ public interface Peer {
      */
     default Optional<String> servingBanner() {
         return Optional.empty();
+    }
+
+    /**
+     * @param log  the peer's log since it was started
+     * @param port the port it was given
+     * @return whether the log shows it serves as its name says: by default, whether it has the
+     *         {@linkplain #servingBanner() banner} (true when there is none)
+     */
+    default boolean announced(String log, int port) {
+        return servingBanner().map(log::contains).orElse(true);
+    }
+
+    /**
+     * Probes the peer the way its clients use it: by default {@code GET /plaintext} must answer 200.
+     *
+     * @param timeout how long the probe may take
+     * @return empty when it answered as it should, else what went wrong
+     */
+    default Optional<String> notServing(String host, int port, Duration timeout) {
+        try {
+            HttpProbe.Response response = HttpProbe.get(host, port, "/plaintext", timeout);
+            return response.status() == 200 ? Optional.empty()
+                    : Optional.of("GET /plaintext answered " + response.status());
+        } catch (IOException e) {
+            return Optional.of("GET /plaintext failed: " + e.getMessage());
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
@@ -173,17 +174,12 @@ public final class PeerProcess implements AutoCloseable {
         if (!ListeningSockets.ownsOrUnknown(pid(), config.port())) {
             return "not listening on port " + config.port() + " yet";
         }
-        try {
-            HttpProbe.Response response = HttpProbe.get(config.connectHost(), config.port(), "/plaintext",
-                    PROBE_TIMEOUT);
-            if (response.status() != 200) {
-                return "GET /plaintext answered " + response.status();
-            }
-        } catch (IOException e) {
-            return "GET /plaintext failed: " + e.getMessage();
+        Optional<String> probe = peer.notServing(config.connectHost(), config.port(), PROBE_TIMEOUT);
+        if (probe.isPresent()) {
+            return probe.get();
         }
-        if (peer.servingBanner().isPresent() && !logSinceStart().contains(peer.servingBanner().get())) {
-            return "its log does not say \"" + peer.servingBanner().get() + "\"";
+        if (!peer.announced(logSinceStart(), config.port())) {
+            return "its log does not say \"" + peer.servingBanner().orElse("") + "\" for port " + config.port();
         }
         return null;
     }
@@ -208,7 +204,23 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
-    private String logTail() {
+    /** @return whether the peer's process is still running */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * @throws IllegalStateException if the peer's process has exited; the message has the last lines of its log
+     */
+    public void requireAlive() {
+        if (!isAlive()) {
+            throw new IllegalStateException(peer.name() + " (pid " + pid() + ") exited with status "
+                    + process.exitValue() + "; " + logTail());
+        }
+    }
+
+    /** @return the last lines of the peer's log, introduced for an error message */
+    public String logTail() {
         long end;
         try {
             end = Files.size(log);

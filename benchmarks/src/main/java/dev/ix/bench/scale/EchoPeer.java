@@ -7,7 +7,12 @@ import dev.ix.samples.EchoServer;
 import dev.ix.samples.HelloServer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,8 +21,8 @@ import java.util.Optional;
  * {@code netty-epoll}, …), with the same JVM, heap, GC flags and pinning, running {@code EchoServer} instead of
  * {@code HelloServer}. Immutable and thread-safe.
  *
- * <p>It does not serve HTTP, so {@link dev.ix.bench.peer.PeerProcess#awaitReady} does not apply: {@link
- * ConnectionScale} waits for {@link #announced its banner} in the log and an echo instead.
+ * <p>It does not serve HTTP: {@link dev.ix.bench.peer.PeerProcess#awaitReady} probes it with an echo
+ * ({@link #notServing}) and checks {@link #announced its banner}, port included.
  */
 final class EchoPeer implements Peer {
 
@@ -51,7 +56,8 @@ final class EchoPeer implements Peer {
      * @return whether the log has the line EchoServer prints once it listens on {@code port} on this transport
      *         (not on a fallback): {@code EchoServer on ix (1 event loop) listening on 127.0.0.1:8007}
      */
-    boolean announced(String log, int port) {
+    @Override
+    public boolean announced(String log, int port) {
         String banner = servingBanner().orElseThrow();
         return log.lines().anyMatch(line -> line.startsWith(banner) && line.contains(" listening on ")
                 && line.endsWith(":" + port));
@@ -83,6 +89,22 @@ final class EchoPeer implements Peer {
         }
         command.set(main, EchoServer.class.getName());
         return command;
+    }
+
+    /** Probes with an echo: {@code ping} must come back. */
+    @Override
+    public Optional<String> notServing(String host, int port, Duration timeout) {
+        byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(ping);
+            byte[] back = socket.getInputStream().readNBytes(ping.length);
+            return Arrays.equals(ping, back) ? Optional.empty()
+                    : Optional.of("it answered " + Arrays.toString(back) + " to ping");
+        } catch (IOException e) {
+            return Optional.of("echo probe failed: " + e);
+        }
     }
 
     @Override

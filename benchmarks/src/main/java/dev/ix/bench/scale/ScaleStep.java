@@ -8,17 +8,12 @@ import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -68,12 +63,11 @@ final class ScaleStep {
         String label = String.format(Locale.ROOT, "%s %d idle", peer.transport(), idle);
         int port = Bench.freePort(HOST);
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), out.resolve("logs"));
-        Path log = config.workDir().resolve(peer.name() + ".log");
         ScaleClient client = new ScaleClient(new InetSocketAddress(HOST, port), sources, options.connectTimeout());
         // Resources close in reverse: the server stops first, then the client closes what is left of its side.
         try (client; PeerProcess server = PeerProcess.start(peer, config)) {
             long pid = server.pid();
-            awaitEcho(peer, pid, port, log);
+            server.awaitReady(READY_TIMEOUT);
             long needed = (long) idle + options.active() + SystemLimits.SPARE_FILES;
             OptionalLong limit = SystemLimits.openFiles(pid);
             if (limit.isPresent() && limit.getAsLong() < needed) {
@@ -84,23 +78,23 @@ final class ScaleStep {
             // Accepting, echoing and closing some connections first compiles those paths and grows the allocators'
             // pools before the baseline, so that the growth measured is the connections' own; every step does it, so
             // that every server is as warm when its latency is measured.
-            open(client, WARMUP_CONNECTIONS, ScaleClient.Role.WARMUP, label + " (warm-up)", pid, log);
+            open(client, WARMUP_CONNECTIONS, ScaleClient.Role.WARMUP, label + " (warm-up)", server);
             Thread.sleep(SETTLE.toMillis());
             ServerSnapshot before = ServerSnapshot.take(pid, options.heap());
 
             if (idle > 0) {
                 progress.println(label + ": opening " + idle + " connections from " + sources.describe());
             }
-            ScaleClient.Outcome opened = open(client, idle, ScaleClient.Role.IDLE, label, pid, log);
+            ScaleClient.Outcome opened = open(client, idle, ScaleClient.Role.IDLE, label, server);
             if (opened.failed() > 0) {
                 diagnose(label, port, out.resolve("diagnostics-" + peer.transport() + "-" + idle + ".txt"));
             }
             Thread.sleep(SETTLE.toMillis());
-            requireAlive(peer, pid, log);
+            server.requireAlive();
             ServerSnapshot delta = ServerSnapshot.take(pid, options.heap()).minus(before);
 
             ScaleClient.Outcome loaders = open(client, options.active(), ScaleClient.Role.ACTIVE, label + " (active)",
-                    pid, log);
+                    server);
             StringBuilder note = new StringBuilder();
             if (loaders.failed() > 0) {
                 note.append(loaders.failed()).append(" of ").append(options.active()).append(" active failed");
@@ -130,7 +124,7 @@ final class ScaleStep {
                 otherCores = used.others();
                 Hgrm.write(load.micros(), out.resolve(peer.transport() + "-" + idle + ".hgrm"));
             }
-            requireAlive(peer, pid, log);
+            server.requireAlive();
             describeFailures(label, opened);
             return new ScaleResult(peer.transport(), idle, opened.opened(), opened.nanos() / 1e9, opened.failures(),
                     delta.rssBytes(), delta.heapLiveBytes(), delta.kernelBytes(), delta.serverFiles(), latency, sent,
@@ -139,8 +133,8 @@ final class ScaleStep {
     }
 
     /** Opens {@code count} connections, printing progress while it takes; returns the outcome. */
-    private ScaleClient.Outcome open(ScaleClient client, int count, ScaleClient.Role role, String label, long pid,
-                                     Path log) throws InterruptedException {
+    private ScaleClient.Outcome open(ScaleClient client, int count, ScaleClient.Role role, String label,
+                                     PeerProcess server) throws InterruptedException {
         ScaleClient.Batch batch = client.open(count, role, options.inFlight(), options.maxFailures());
         long started = System.nanoTime();
         while (true) {
@@ -149,8 +143,8 @@ final class ScaleStep {
             } catch (TimeoutException e) {
                 progress.printf(Locale.ROOT, "%s: %d of %d open, %d failed, %.0f s%n", label, batch.opened(), count,
                         batch.failed(), (System.nanoTime() - started) / 1e9);
-                if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    progress.println(label + ": the server exited; " + logTail(log));
+                if (!server.isAlive()) {
+                    progress.println(label + ": the server exited; " + server.logTail());
                 }
             } catch (ExecutionException e) {
                 throw new IllegalStateException("opening connections failed", e.getCause());
@@ -191,61 +185,6 @@ final class ScaleStep {
             progress.println(label + ": connections failed; could not save diagnostics: " + e.getMessage()
                     + "\n" + sb);
         }
-    }
-
-    /** Waits until the server's log says it listens on {@code port} on its transport and a byte comes back. */
-    private static void awaitEcho(EchoPeer peer, long pid, int port, Path log) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String missing;
-        while (true) {
-            requireAlive(peer, pid, log);
-            missing = !peer.announced(read(log), port) ? "its log does not say it listens on port " + port
-                    + " on " + peer.transport() : echoes(port);
-            if (missing == null) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(peer.name() + " (pid " + pid + ") did not serve within "
-                        + READY_TIMEOUT.toSeconds() + " s (" + missing + "); " + logTail(log));
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** @return null if {@code ping} comes back from the port, else what went wrong */
-    private static String echoes(int port) {
-        byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, port), 1000);
-            socket.setSoTimeout(2000);
-            socket.getOutputStream().write(ping);
-            InputStream in = socket.getInputStream();
-            byte[] back = in.readNBytes(ping.length);
-            return Arrays.equals(ping, back) ? null : "it answered " + Arrays.toString(back) + " to ping";
-        } catch (IOException e) {
-            return "echo probe failed: " + e;
-        }
-    }
-
-    private static void requireAlive(EchoPeer peer, long pid, Path log) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            throw new IllegalStateException(peer.name() + " (pid " + pid + ") exited; " + logTail(log));
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    static String logTail(Path log) {
-        List<String> lines = read(log).lines().toList();
-        List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-        return tail.isEmpty() ? "its log " + log + " is empty"
-                : "last lines of " + log + ":\n  " + String.join("\n  ", tail);
     }
 
     /**
