@@ -1,0 +1,31 @@
+package dev.ix.transport.integrity;
+
+/**
+ * How much each run of the integrity suite carries. {@link #current()} is the CI size (the whole suite in about two
+ * minutes on a two-core machine) unless {@value #LONG_PROP_NAME} is {@code true}, the long run: many more streams,
+ * up to 8 MiB each.
+ *
+ * @param connections checked streams per run, all open at once
+ * @param maxBytes    the longest stream (lengths are uniform in 0..maxBytes, every eighth stream 0..64 B)
+ */
+record Sizing(int connections, long maxBytes) {
+
+    /** System property: {@code true} runs the long integrity suite. */
+    static final String LONG_PROP_NAME = "dev.ix.test.integrity.long";
+
+    /** System property: the seed of a run to repeat (its failure message names it); default: a new one. */
+    static final String SEED_PROP_NAME = "dev.ix.test.integrity.seed";
+
+    static final Sizing CI = new Sizing(64, 2 * 1024 * 1024);
+    static final Sizing LONG = new Sizing(200, 8 * 1024 * 1024);
+
+    static Sizing current() {
+        return Boolean.getBoolean(LONG_PROP_NAME) ? LONG : CI;
+    }
+
+    /** @return the seed to use: {@value #SEED_PROP_NAME} when set, else a fresh one */
+    static long seed() {
+        String fixed = System.getProperty(SEED_PROP_NAME);
+        return fixed == null || fixed.isBlank() ? System.nanoTime() : Long.parseLong(fixed.trim());
+    }
+}
