@@ -109,6 +109,11 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private int liveRegistrations;
 
     private final List<Runnable> bufferWaiters = new ArrayList<>();
+    /**
+     * mbufs published to the buffer ring whose selection no reaped completion has reported yet: an upper bound on
+     * what the kernel can still select (completions not yet reaped may have taken some).
+     */
+    private int buffersInKernel;
     private final ArrayList<AbstractIxChannel> batchEnd = new ArrayList<>();
     private final Scratch scratch = new Scratch(256 * 1024);
     private boolean eventFdReadArmed;
@@ -199,7 +204,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         for (int i = 0; i < pool.slotCount(); i++) {
             bufferRing.add(i, pool.slotAddress(i), size);
         }
-        bufferRing.publish();
+        buffersInKernel = bufferRing.publish();
         if (logger.isDebugEnabled()) {
             logger.debug("ix loop {} started: {}, mbufs {} x {} B on {}", Thread.currentThread().getName(), config,
                     pool.slotCount(), size, pool.pageKind());
@@ -340,10 +345,15 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return scratch.address(offset);
     }
 
-    /** Hands released mbufs back to the kernel and resumes receives paused by {@code ENOBUFS}. */
+    /**
+     * Hands released mbufs back to the kernel and resumes receives paused by {@code ENOBUFS} whenever the kernel has
+     * mbufs to select: not only when this call published some, since a waiter may have been added after its mbufs
+     * came back (they were published before its {@code ENOBUFS} completion was reaped) and nothing more may return.
+     */
     private void returnBuffers() {
         pool.drainForeignReleases();
-        if (bufferRing.publish() > 0 && !bufferWaiters.isEmpty()) {
+        buffersInKernel += bufferRing.publish();
+        if (buffersInKernel > 0 && !bufferWaiters.isEmpty()) {
             Runnable[] waiters = bufferWaiters.toArray(new Runnable[0]);
             bufferWaiters.clear();
             for (Runnable w : waiters) {
@@ -372,6 +382,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
 
     @Override
     public void complete(long userData, int res, int flags) {
+        if ((flags & Uring.IORING_CQE_F_BUFFER) != 0) {
+            buffersInKernel--;
+        }
         int id = (int) userData;
         if (id >= 0 && id < nextId) {
             IxIoRegistration reg = registrations[id];

@@ -18,6 +18,7 @@ import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -35,8 +36,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +53,20 @@ import java.util.concurrent.TimeUnit;
  * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
  * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
  * Buffers without a native address are copied to direct memory when written ({@link #filterOutboundMessage}).
+ *
+ * <p><b>What a close delivers.</b> A write's promise succeeds when the kernel has taken every byte of it into the
+ * socket's send buffer; from then on the kernel delivers those bytes before the FIN of any later close or output
+ * shutdown, in order, as with every Netty transport. A {@code close()} (explicit, or the one that follows the
+ * peer's FIN when {@link io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} is off) and a {@link #shutdownOutput()}
+ * first hand the flushed messages to the kernel for as long as it takes them without waiting for the peer: the
+ * send in flight completes (one that waits for room in a full send buffer is cancelled, keeping what it wrote), then
+ * the rest goes out with {@code MSG_DONTWAIT} sends until the outbound buffer is empty or the kernel takes no more.
+ * That is what Netty's epoll transport has written by the time its {@code close()} runs, since epoll writes at
+ * flush time. Flushed messages the kernel did not take fail with {@link ClosedChannelException} (close) or
+ * {@link ChannelOutputShutdownException} (output shutdown); unflushed ones fail as on every transport, and so does a
+ * write issued after the close or shutdown was asked. To deliver everything whatever the peer's pace, close when
+ * the last write completes: {@code ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE)}. Data received
+ * after {@code close()} was asked are released, not passed to the pipeline.
  */
 public final class IxSocketChannel extends AbstractIxChannel implements SocketChannel {
     private static final int IOV_MAX = 1024;
@@ -82,8 +95,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private boolean inputEof;
 
     private long writeUserData;
-    /** Buffers of an in-flight send that Netty released early (output shutdown); freed when the send completes. */
-    private List<Object> pinned;
+    /** A {@link #shutdownOutput()} waiting for the flushed data to be handed to the kernel. */
+    private ChannelPromise outputShutdown;
     private ByteBuf fileChunk;
     private long connectUserData;
     private ChannelPromise connectPromise;
@@ -259,7 +272,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         int bid = flags >>> Uring.IORING_CQE_BUFFER_SHIFT;
         if (res > 0) {
             ByteBuf buf = reg.handler.receivedBuffer(bid, res);
-            if (!isOpen() || inputEof) {
+            if (!isOpen() || inputEof || ((SocketUnsafe) unsafe()).closePending()) {
                 buf.release();
                 return;
             }
@@ -369,7 +382,13 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     // ---------------------------------------------------------------- send
 
     @Override
-    protected Object filterOutboundMessage(Object msg) {
+    protected Object filterOutboundMessage(Object msg) throws IOException {
+        if (outputShutdown != null) {
+            throw new ChannelOutputShutdownException("write after shutdownOutput(): " + this);
+        }
+        if (((SocketUnsafe) unsafe()).closePending()) {
+            throw new ClosedChannelException();
+        }
         if (msg instanceof ByteBuf buf) {
             if (buf.hasMemoryAddress()) {
                 return buf;
@@ -402,8 +421,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeUserData != 0 || ((SocketUnsafe) unsafe()).closePending()) {
-            return; // the completion continues the flush, or the pending close fails what is left
+        if (writeUserData != 0) {
+            return; // its completion continues the flush
         }
         while (true) {
             Object msg = in.current();
@@ -444,15 +463,16 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             return false;
         }
         int len = (int) Math.min(total, Integer.MAX_VALUE);
+        int sendFlags = sendFlags();
         if (count == 1) {
             writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress, len,
-                    MSG_NOSIGNAL, (short) 0, (short) 0);
+                    sendFlags, (short) 0, (short) 0);
         } else {
             mem.asSlice(off, MSGHDR_SIZE).fill((byte) 0);
             mem.set(ValueLayout.JAVA_LONG, off + 16, h.scratchAddress(iovOff)); // msg_iov
             mem.set(ValueLayout.JAVA_LONG, off + 24, count);                    // msg_iovlen
             writeUserData = reg.submit(Uring.IORING_OP_SENDMSG, (byte) 0, (short) 0, socket.fd(), 0,
-                    h.scratchAddress(off), 1, MSG_NOSIGNAL, (short) 0, (short) 0);
+                    h.scratchAddress(off), 1, sendFlags, (short) 0, (short) 0);
         }
         return true;
     }
@@ -526,7 +546,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             }
         }
         writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0,
-                fileChunk.memoryAddress() + fileChunk.readerIndex(), fileChunk.readableBytes(), MSG_NOSIGNAL,
+                fileChunk.memoryAddress() + fileChunk.readerIndex(), fileChunk.readableBytes(), sendFlags(),
                 (short) 1, (short) 0);
         return true;
     }
@@ -553,13 +573,21 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         }
     }
 
+    /**
+     * Flags of the next send. While a close or an output shutdown waits for the flushed data, sends never wait for
+     * the peer: the kernel takes what fits now ({@code EAGAIN} ends the drain), as a close on Netty's epoll
+     * transport keeps what its writes had handed to the kernel and fails the rest.
+     */
+    private int sendFlags() {
+        return draining() ? MSG_NOSIGNAL | MSG_DONTWAIT : MSG_NOSIGNAL;
+    }
+
+    /** @return whether a close or an output shutdown waits for the flushed data to be handed to the kernel */
+    private boolean draining() {
+        return ((SocketUnsafe) unsafe()).closePending() || outputShutdown != null;
+    }
+
     private void sendComplete(int res, short data) {
-        if (pinned != null) {
-            for (Object m : pinned) {
-                ReferenceCountUtil.safeRelease(m);
-            }
-            pinned = null;
-        }
         if (data == 1 && !isOpen() && fileChunk != null) {
             // The channel closed while this chunk was in flight; deregistration left the chunk to us.
             writeUserData = 0;
@@ -573,6 +601,12 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         }
         if (res < 0) {
             writeUserData = 0;
+            if (draining()) {
+                // ECANCELED (the close stopped a send that waited for the peer), EAGAIN (the kernel takes no more
+                // now) or an error: the drain ends and the close or shutdown fails what is left.
+                drained();
+                return;
+            }
             if (res == -Errno.ECANCELED) {
                 return;
             }
@@ -597,9 +631,23 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             in.removeBytes(res);
         }
         writeUserData = 0;
-        SocketUnsafe unsafe = (SocketUnsafe) unsafe();
-        if (in != null && !in.isEmpty() && isOpen() && !unsafe.closePending()) {
-            unsafe.continueFlush();
+        if (in != null && !in.isEmpty() && isOpen() && (res > 0 || !draining())) {
+            ((SocketUnsafe) unsafe()).continueFlush();
+        }
+        if (writeUserData == 0 && draining()) {
+            drained();
+        }
+    }
+
+    /**
+     * The flushed data went to the kernel as far as it would take them: a waiting output shutdown happens now (a
+     * waiting close happens when this completion's handling ends, see {@link IxUnsafe#handle}).
+     */
+    private void drained() {
+        ChannelPromise p = outputShutdown;
+        if (p != null) {
+            outputShutdown = null;
+            ((AbstractUnsafe) unsafe()).shutdownOutput(p);
         }
     }
 
@@ -732,29 +780,27 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     }
 
     /**
-     * Netty fails and releases the flushed buffers when the output shuts down, but the kernel may still be reading
-     * the ones an in-flight send points at: keep them alive until that send completes.
+     * Shuts the output down once the flushed data have been handed to the kernel: a send in flight completes first
+     * (the kernel may be reading its buffers), then what is still flushed goes out as far as the kernel takes it
+     * without waiting; what it did not take fails, as on Netty's epoll transport. FIN follows the last byte taken.
      */
-    private void pinInFlightBuffers() {
-        ChannelOutboundBuffer in = unsafe().outboundBuffer();
-        if (writeUserData == 0 || in == null || pinned != null) {
+    private void shutdownOutput0(ChannelPromise promise) {
+        if (writeUserData == 0 || !isOpen()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
             return;
         }
-        List<Object> keep = new ArrayList<>();
-        try {
-            in.forEachFlushedMessage(m -> {
-                keep.add(ReferenceCountUtil.retain(m));
-                return true;
+        if (outputShutdown == null) {
+            outputShutdown = promise;
+            reg.cancelOp(writeUserData); // a send that waits for the peer stops; one that can go on completes
+        } else {
+            outputShutdown.addListener(f -> {
+                if (f.isSuccess()) {
+                    promise.trySuccess();
+                } else {
+                    promise.tryFailure(f.cause());
+                }
             });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
-        pinned = keep;
-    }
-
-    private void shutdownOutput0(ChannelPromise promise) {
-        pinInFlightBuffers();
-        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
     }
 
     @Override
