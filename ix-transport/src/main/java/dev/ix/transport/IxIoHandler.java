@@ -311,27 +311,25 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     }
 
     /**
-     * Reserves {@code size} bytes of memory that an SQE may point at until it is submitted.
+     * Reserves {@code size} bytes of memory that an SQE may point at until it is submitted. Never fails for want of
+     * room: a full region is submitted early and reused, or, while the kernel holds SQEs back, followed by another.
      *
-     * @return the offset in {@link #scratchMemory()}
+     * @return the offset in {@link #scratchMemory()}, which is valid until the next call
      */
     long scratch(long size) {
         long off = scratch.allocate(size);
         if (off < 0) {
-            // Full: submit what references it now, then start over.
             try {
                 ring.submitAndGet(false, 0);
             } catch (NativeIoException e) {
-                throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
+                logger.debug("early submit for scratch memory failed; a new region serves meanwhile", e);
             }
-            if (!sq.allConsumed()) {
-                throw new IllegalStateException("the kernel did not take " + sq.pending() + " queued SQE(s) (CQ"
-                        + " overflow backpressure); retry later");
+            if (sq.allConsumed()) {
+                scratch.reset();
+                off = scratch.allocate(size);
             }
-            scratch.reset();
-            off = scratch.allocate(size);
             if (off < 0) {
-                throw new IllegalArgumentException("size: " + size + " (expected: <= " + scratch.capacity() + ")");
+                off = scratch.allocateInNewRegion(size);
             }
         }
         return off;
@@ -371,13 +369,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     }
 
     private void armEventFdRead() {
-        try {
-            sq.enqueue(Uring.IORING_OP_READ, (byte) 0, (short) 0, eventFd, 0, eventFdReadBuffer.address(), 8, 0,
-                    userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0), (short) 0);
-            eventFdReadArmed = true;
-        } catch (NativeIoException e) {
-            logger.warn("cannot arm the wake-up eventfd read; the loop retries next turn", e);
-        }
+        sq.enqueue(Uring.IORING_OP_READ, (byte) 0, (short) 0, eventFd, 0, eventFdReadBuffer.address(), 8, 0,
+                userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0), (short) 0);
+        eventFdReadArmed = true;
     }
 
     @Override
@@ -422,24 +416,17 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return Integer.toUnsignedLong(id) | (Byte.toUnsignedLong(opcode) << 32) | ((long) data << 48);
     }
 
+    /** Queues one SQE; it never fails (see {@link SubmissionQueue#enqueue}). @return its {@code user_data} */
     long enqueue(IxIoRegistration reg, byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len,
                  int opFlags, short data, short bufGroup) {
-        long userData = userData(reg.id, opcode, data);
-        try {
-            return sq.enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup);
-        } catch (NativeIoException e) {
-            throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
-        }
+        return sq.enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData(reg.id, opcode, data),
+                bufGroup);
     }
 
     void enqueueCancel(long targetUserData) {
-        try {
-            sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
-                    Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),
-                    (short) 0);
-        } catch (NativeIoException e) {
-            throw new IllegalStateException("cannot submit a cancellation: " + e.getMessage(), e);
-        }
+        sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
+                Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),
+                (short) 0);
     }
 
     /** @return bytes per mbuf: the most one receive completion delivers */
