@@ -117,6 +117,8 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private final ArrayList<AbstractIxChannel> batchEnd = new ArrayList<>();
     private final Scratch scratch = new Scratch(256 * 1024);
     private boolean eventFdReadArmed;
+    /** Inside {@code cq.reap}: completions are being dispatched. */
+    private boolean dispatching;
     private boolean destroyed;
     @SuppressWarnings("unused")
     private volatile int wakeupPending;
@@ -275,7 +277,13 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         if (sq.allConsumed()) {
             scratch.reset();
         }
-        int n = cq.reap(this, config.batchLimit());
+        dispatching = true;
+        int n;
+        try {
+            n = cq.reap(this, config.batchLimit());
+        } finally {
+            dispatching = false;
+        }
         if (timerWheel.size() > 0) {
             timerWheel.expire(now);
         }
@@ -290,6 +298,39 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             }
         }
         return n;
+    }
+
+    /**
+     * Runs the ring until every operation {@code reg} has in flight has completed, dispatching completions (of every
+     * channel, as a turn does) and firing the read-completes they owe. A channel that leaves its loop calls it after
+     * cancelling its operations, so that what its receive had already taken from the socket reaches its pipeline,
+     * a partial send is accounted for, and nothing of it is in flight when another loop takes it over.
+     *
+     * <p>Loop thread, from a task: never from inside a dispatch (the CQ head is advanced once per reap).
+     *
+     * @return whether nothing is in flight any more (false when called from a dispatch or the kernel did not answer
+     *         every cancellation within about a second)
+     */
+    boolean awaitCompletions(IxIoRegistration reg) {
+        if (dispatching || !inLoop()) {
+            return reg.inFlight == 0;
+        }
+        for (int round = 0; round < 1000 && reg.inFlight > 0; round++) {
+            try {
+                ring.submitAndGet(cq.ready() == 0, 1_000_000L);
+            } catch (NativeIoException e) {
+                logger.warn("io_uring_enter failed while {} left its loop", reg.handle, e);
+                return false;
+            }
+            dispatching = true;
+            try {
+                cq.reap(this, Integer.MAX_VALUE);
+            } finally {
+                dispatching = false;
+            }
+            endBatch();
+        }
+        return reg.inFlight == 0;
     }
 
     /** Fires the read-complete of every channel that read in this batch: the point where handlers flush. */

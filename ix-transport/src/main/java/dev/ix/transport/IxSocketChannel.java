@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -15,7 +14,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FileRegion;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
@@ -48,7 +46,10 @@ import java.util.concurrent.TimeUnit;
  * default), and a {@code POLLRDHUP} watch notices the peer's shutdown without a read pending. An allocator other than
  * {@link io.netty.channel.AdaptiveRecvByteBufAllocator} whose {@code guess()} is below the mbuf size caps each
  * receive at that many bytes (read loops then serve {@code autoRead} too). When the pool is empty
- * ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel.
+ * ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel. {@link StreamReceiver}
+ * holds the receive side as one state machine. A channel deregistered while open first lets its cancelled receive
+ * complete on the loop it leaves: what the receive had already taken from the socket reaches the pipeline before
+ * {@code channelUnregistered}, and later data stay in the socket for the next loop.
  *
  * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
  * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
@@ -74,25 +75,11 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private static final int MSGHDR_SIZE = 56;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_DONTWAIT = 0x40;
-    private static final int POLLRDHUP = 0x2000;
     private static final int FILE_CHUNK = 64 * 1024;
 
     private final IxSocketChannelConfig config;
 
-    private long recvUserData;
-    private boolean recvMultishot;
-    private boolean recvCancelled;
-    /** A read() not yet served: it arrived while a receive was armed, paused or a read loop ran. */
-    private boolean readPending;
-    /** A read loop (see "receive" below) is in progress: one of its single-shot recvs is armed or being handled. */
-    private boolean inReadLoop;
-    private int loopReads;
-    private long rdHupUserData;
-    /** The peer shut its output down (POLLRDHUP): read to the end of stream whatever autoRead says. */
-    private boolean peerShutdown;
-    private boolean readThisBatch;
-    private boolean waitingForBuffers;
-    private boolean inputEof;
+    private final StreamReceiver receiver = new StreamReceiver(this);
 
     private long writeUserData;
     /** A {@link #shutdownOutput()} waiting for the flushed data to be handed to the kernel. */
@@ -138,109 +125,30 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         return new SocketUnsafe();
     }
 
-    // ---------------------------------------------------------------- receive
-    //
-    // Streaming (autoRead on, the usual case): one multishot recv stays armed and hands every filled mbuf to the
-    // pipeline; channelReadComplete fires at the end of the loop's batch.
-    //
-    // Read loops (autoRead off, or a RecvByteBufAllocator that asks for reads smaller than an mbuf): Netty's read
-    // loop, one single-shot recv at a time, each capped at the allocator's guess(); while continueReading() says so
-    // the next recv goes out with MSG_DONTWAIT (EAGAIN ends the loop instead of waiting), and the loop ends with
-    // channelReadComplete. A read() during a loop is served by the loop's next read, as in Netty's epoll transport.
-    //
-    // With autoRead off no recv may be armed, so a one-shot POLLRDHUP watch notices the peer's shutdown: Netty's
-    // native transports then read what is left up to the end of stream, whether or not a read() is pending.
+    // ---------------------------------------------------------------- receive (see StreamReceiver)
 
     @Override
     protected void doBeginRead() {
-        if (!active || inputEof || socket.isInputShutdown()) {
-            return;
-        }
-        if (recvUserData != 0 || waitingForBuffers || inReadLoop) {
-            if (!recvMultishot || recvCancelled || waitingForBuffers) {
-                readPending = true;
-            }
-            return;
-        }
-        readPending = false;
-        int cap = recvCap();
-        if (config.isAutoRead() && cap == 0) {
-            armRecv(true, 0, 0);
-        } else {
-            beginReadLoop(cap);
-        }
+        receiver.beginRead();
     }
 
-    /** @return the byte cap the channel's allocator puts on one receive, 0 for a whole mbuf */
-    private int recvCap() {
-        if (config.getRecvByteBufAllocator() instanceof AdaptiveRecvByteBufAllocator) {
-            return 0; // its guesses size heap buffers to save memory; an mbuf is already allocated
-        }
-        int guess = unsafe().recvBufAllocHandle().guess();
-        return guess > 0 && guess < reg.handler.mbufSize() ? guess : 0;
-    }
-
-    private void beginReadLoop(int cap) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-        handle.reset(config);
-        inReadLoop = true;
-        loopReads = 0;
-        armRecv(false, cap, 0);
-        watchPeerClose();
-    }
-
-    private void armRecv(boolean multishot, int cap, int msgFlags) {
-        short ioprio = multishot ? Uring.IORING_RECV_MULTISHOT : 0;
-        recvMultishot = multishot;
-        recvCancelled = false;
-        recvUserData = reg.submit(Uring.IORING_OP_RECV, Uring.IOSQE_BUFFER_SELECT, ioprio, socket.fd(), 0, 0, cap,
-                msgFlags, (short) 0, reg.handler.bufferGroup());
-    }
-
-    /** The armed receive has ended: arm the next one if autoRead is on, a read() is waiting or the peer shut down. */
-    private void receiveEnded() {
-        if (!isOpen() || inputEof || recvUserData != 0 || waitingForBuffers || inReadLoop) {
-            return;
-        }
-        if (config.isAutoRead() || readPending) {
-            doBeginRead();
-        } else if (peerShutdown && active && !socket.isInputShutdown()) {
-            beginReadLoop(recvCap());
-        }
-    }
-
-    private void endReadLoop() {
-        inReadLoop = false;
-        unsafe().recvBufAllocHandle().readComplete();
-        fireReadCompleteNow();
-        if (isOpen()) {
-            receiveEnded();
-            watchPeerClose();
-        }
-    }
-
-    /** Arms the POLLRDHUP watch when nothing else would notice the peer's shutdown (autoRead off). */
-    private void watchPeerClose() {
-        if (reg == null || !active || config.isAutoRead() || inputEof || peerShutdown || rdHupUserData != 0
-                || !isOpen()) {
-            return;
-        }
-        rdHupUserData = reg.submit(Uring.IORING_OP_POLL_ADD, (byte) 0, (short) 0, socket.fd(), 0, 0, 0, POLLRDHUP,
-                (short) 0, (short) 0);
-    }
-
-    private void peerClosed(int res) {
-        rdHupUserData = 0;
-        if (res < 0 || !isOpen() || inputEof) {
-            return; // cancelled (close) or already at end of stream
-        }
-        peerShutdown = true;
-        receiveEnded();
+    /** @return where the receive side is; loop thread (tests read it through a task) */
+    StreamReceiver.State receiveState() {
+        return receiver.state();
     }
 
     @Override
     void registered() {
-        watchPeerClose();
+        receiver.watchPeerClose();
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (in != null && !in.isEmpty() && active) {
+            ((SocketUnsafe) unsafe()).continueFlush(); // data flushed on the loop this channel left go on from here
+        }
+    }
+
+    @Override
+    void detached() {
+        receiver.detached();
     }
 
     @Override
@@ -253,109 +161,29 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             eventLoop().execute(this::autoReadCleared);
             return;
         }
-        if (config.isAutoRead()) {
-            return;
-        }
-        if (recvUserData != 0 && recvMultishot && !recvCancelled) {
-            recvCancelled = true;
-            reg.cancelOp(recvUserData);
-        }
-        watchPeerClose();
-    }
-
-    private void recvComplete(int res, int flags) {
-        boolean more = (flags & Uring.IORING_CQE_F_MORE) != 0;
-        if (!more) {
-            recvUserData = 0;
-        }
-        boolean hasBuffer = (flags & Uring.IORING_CQE_F_BUFFER) != 0;
-        int bid = flags >>> Uring.IORING_CQE_BUFFER_SHIFT;
-        if (res > 0) {
-            ByteBuf buf = reg.handler.receivedBuffer(bid, res);
-            if (!isOpen() || inputEof || ((SocketUnsafe) unsafe()).closePending()) {
-                buf.release();
-                return;
-            }
-            if (recvMultishot) {
-                if (!readThisBatch) {
-                    readThisBatch = true;
-                    readCompleteLater();
-                }
-                pipeline().fireChannelRead(buf);
-                if (!more && recvUserData == 0) {
-                    receiveEnded();
-                }
-            } else {
-                loopRead(buf, res);
-            }
-            return;
-        }
-        if (hasBuffer) {
-            reg.handler.returnUnusedBuffer(bid);
-        }
-        boolean loop = inReadLoop && recvUserData == 0;
-        if (res == -Errno.EAGAIN && loop) {
-            endReadLoop(); // a continuation found nothing more to read
-            return;
-        }
-        if (loop) {
-            inReadLoop = false;
-        }
-        if (res == 0) {
-            inputEof = true;
-            fireReadCompleteNow();
-            shutdownInput(true);
-        } else if (res == -Errno.ENOBUFS) {
-            fireReadCompleteNow();
-            if (!waitingForBuffers && isOpen()) {
-                waitingForBuffers = true;
-                // A read() that got nothing still counts as requested, with autoRead off too.
-                readPending |= loop && loopReads == 0;
-                reg.handler.whenBuffersReturn(this::buffersReturned);
-            }
-        } else if (res != -Errno.ECANCELED) {
-            fireReadCompleteNow();
-            ((SocketUnsafe) unsafe()).failAndClose(errnoException("recv", res));
-        } else if (recvUserData == 0) {
-            // Cancelled because autoRead went off; autoRead may be back on, or a read() may have come meanwhile.
-            receiveEnded();
-        }
-    }
-
-    /** One read of a read loop: deliver it, then continue the loop or end it. */
-    private void loopRead(ByteBuf buf, int bytes) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-        handle.lastBytesRead(bytes);
-        handle.incMessagesRead(1);
-        loopReads++;
-        readPending = false;
-        readThisBatch = true;
-        pipeline().fireChannelRead(buf);
-        if (!isOpen() || inputEof || socket.isInputShutdown()) {
-            inReadLoop = false;
-            fireReadCompleteNow();
-        } else if (handle.continueReading() || peerShutdown) {
-            armRecv(false, recvCap(), MSG_DONTWAIT);
-        } else {
-            endReadLoop();
-        }
-    }
-
-    private void buffersReturned() {
-        waitingForBuffers = false;
-        receiveEnded();
-    }
-
-    private void fireReadCompleteNow() {
-        if (readThisBatch) {
-            readThisBatch = false;
-            pipeline().fireChannelReadComplete();
+        if (!config.isAutoRead()) {
+            receiver.autoReadCleared();
         }
     }
 
     @Override
     void batchEnd() {
-        fireReadCompleteNow();
+        receiver.fireReadCompleteNow();
+    }
+
+    /** @return whether a close waits for flushed data: received data are then dropped, not read */
+    boolean closePending() {
+        return ((SocketUnsafe) unsafe()).closePending();
+    }
+
+    /** The receive failed with {@code -errno} {@code res}: the pipeline hears of it and the channel closes. */
+    void receiveFailed(int res) {
+        ((SocketUnsafe) unsafe()).failAndClose(errnoException("recv", res));
+    }
+
+    /** The peer's FIN was read: half-close or close, as {@code ALLOW_HALF_CLOSURE} says. */
+    void inputEnded() {
+        shutdownInput(true);
     }
 
     private void shutdownInput(boolean allDataRead) {
@@ -696,7 +524,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (!wasActive) {
             pipeline().fireChannelActive();
         }
-        watchPeerClose();
+        receiver.watchPeerClose();
         if (!promiseSet) {
             unsafe().close(voidPromise());
         }
@@ -721,14 +549,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (r == null) {
             return;
         }
-        if (recvUserData != 0) {
-            r.cancelOp(recvUserData);
-        }
+        receiver.cancel();
         if (connectUserData != 0) {
             r.cancelOp(connectUserData);
-        }
-        if (rdHupUserData != 0) {
-            r.cancelOp(rdHupUserData);
         }
         if (writeUserData != 0) {
             r.cancelOp(writeUserData);
@@ -766,10 +589,10 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     @Override
     void complete(byte opcode, int res, int flags, short data) {
         switch (opcode) {
-            case Uring.IORING_OP_RECV -> recvComplete(res, flags);
+            case Uring.IORING_OP_RECV -> receiver.recvComplete(res, flags);
             case Uring.IORING_OP_SEND, Uring.IORING_OP_SENDMSG -> sendComplete(res, data);
             case Uring.IORING_OP_CONNECT -> connectComplete(res);
-            case Uring.IORING_OP_POLL_ADD -> peerClosed(res);
+            case Uring.IORING_OP_POLL_ADD -> receiver.peerClosed(res);
             default -> logUnexpected("unexpected completion opcode " + opcode, null);
         }
     }
@@ -805,7 +628,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     public boolean isInputShutdown() {
-        return socket.isInputShutdown() || inputEof;
+        return socket.isInputShutdown() || receiver.atEof();
     }
 
     @Override
