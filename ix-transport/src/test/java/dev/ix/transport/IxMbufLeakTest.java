@@ -67,6 +67,7 @@ class IxMbufLeakTest {
             return pool.inUse() == 0;
         })).as("the leaked slot came back: %s", pool).isTrue();
         assertThat(pool.leaksReclaimed()).isOne();
+        assertThat(IxLoop.allOf(ix).get(0).stats().mbufLeaksReclaimed()).isOne();
         client.close().sync();
         server.close().sync();
     }
