@@ -52,7 +52,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
  * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
- * Buffers without a native address are copied to direct memory when written ({@link #filterOutboundMessage}).
+ * A direct buffer of several parts (a {@link io.netty.buffer.CompositeByteBuf} of direct buffers) is gathered part by
+ * part into the {@code sendmsg}, not copied ({@link IovecGather}); heap buffers, and composites with a heap part,
+ * are copied to direct memory when written ({@link #filterOutboundMessage}).
  *
  * <p><b>What a close delivers.</b> A write's promise succeeds when the kernel has taken every byte of it into the
  * socket's send buffer; from then on the kernel delivers those bytes before the FIN of any later close or output
@@ -69,8 +71,6 @@ import java.util.concurrent.TimeUnit;
  * after {@code close()} was asked are released, not passed to the pipeline.
  */
 public final class IxSocketChannel extends AbstractIxChannel implements SocketChannel {
-    private static final int IOV_MAX = 1024;
-    private static final int IOVEC_SIZE = 16;
     private static final int MSGHDR_SIZE = 56;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_DONTWAIT = 0x40;
@@ -98,6 +98,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     /** A {@link #shutdownOutput()} waiting for the flushed data to be handed to the kernel. */
     private ChannelPromise outputShutdown;
     private ByteBuf fileChunk;
+    /** A buffer that may need several iovec entries was written since the outbound buffer was last empty. */
+    private boolean multiPartWritten;
     private long connectUserData;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
@@ -390,8 +392,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             throw new ClosedChannelException();
         }
         if (msg instanceof ByteBuf buf) {
-            if (buf.hasMemoryAddress()) {
-                return buf;
+            if (IovecGather.isSendable(buf)) {
+                multiPartWritten |= IovecGather.isMultiPart(buf);
+                return buf; // sent from where it is, a direct composite part by part
             }
             return copyToDirect(buf);
         }
@@ -444,20 +447,16 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     /** @return true when a send was submitted, false when there was nothing to send (empty buffers removed) */
     private boolean writeBuffers(ChannelOutboundBuffer in) {
         IxIoHandler h = reg.handler;
-        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count.
-        int size = Math.max(1, Math.min(in.size(), IOV_MAX));
-        long off = h.scratch((long) size * IOVEC_SIZE + MSGHDR_SIZE);
+        IovecGather g = gather;
+        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count, or,
+        // when a multi-part buffer was written since the outbound buffer was last empty, by the parts they need.
+        int size = Math.max(1, multiPartWritten ? g.entriesNeeded(in) : Math.min(in.size(), IovecGather.IOV_MAX));
+        long off = h.scratch((long) size * IovecGather.IOVEC_SIZE + MSGHDR_SIZE);
         MemorySegment mem = h.scratchMemory();
         long iovOff = off + MSGHDR_SIZE;
-        GatherProcessor g = gather;
-        g.reset(mem, iovOff, size);
-        try {
-            in.forEachFlushedMessage(g);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        int count = g.count;
-        long total = g.total;
+        g.gather(in, mem, iovOff, size);
+        int count = g.count();
+        long total = g.total();
         if (total == 0) {
             in.removeBytes(0);
             return false;
@@ -465,8 +464,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         int len = (int) Math.min(total, Integer.MAX_VALUE);
         int sendFlags = sendFlags();
         if (count == 1) {
-            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress, len,
-                    sendFlags, (short) 0, (short) 0);
+            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress(),
+                    len, sendFlags, (short) 0, (short) 0);
         } else {
             mem.asSlice(off, MSGHDR_SIZE).fill((byte) 0);
             mem.set(ValueLayout.JAVA_LONG, off + 16, h.scratchAddress(iovOff)); // msg_iov
@@ -477,50 +476,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         return true;
     }
 
-    private final GatherProcessor gather = new GatherProcessor();
-
-    /** Writes the flushed buffers' addresses into an iovec array; reused, so gathering allocates nothing. */
-    private static final class GatherProcessor implements ChannelOutboundBuffer.MessageProcessor {
-        MemorySegment mem;
-        long iovOff;
-        int max;
-        int count;
-        long total;
-        long firstAddress;
-
-        void reset(MemorySegment mem, long iovOff, int max) {
-            this.mem = mem;
-            this.iovOff = iovOff;
-            this.max = max;
-            count = 0;
-            total = 0;
-            firstAddress = 0;
-        }
-
-        @Override
-        public boolean processMessage(Object msg) {
-            if (!(msg instanceof ByteBuf buf)) {
-                return false;
-            }
-            int readable = buf.readableBytes();
-            if (readable == 0) {
-                return count < max;
-            }
-            if (total + readable > Integer.MAX_VALUE) {
-                return false;
-            }
-            long addr = buf.memoryAddress() + buf.readerIndex();
-            if (count == 0) {
-                firstAddress = addr;
-            }
-            long e = iovOff + (long) count * IOVEC_SIZE;
-            mem.set(ValueLayout.JAVA_LONG, e, addr);
-            mem.set(ValueLayout.JAVA_LONG, e + 8, readable);
-            count++;
-            total += readable;
-            return count < max;
-        }
-    }
+    private final IovecGather gather = new IovecGather();
 
     /** Sends the next chunk of a file region through a direct buffer. @return true when a send was submitted */
     private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
@@ -629,6 +585,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             }
         } else if (in != null) {
             in.removeBytes(res);
+            if (in.isEmpty() && in.totalPendingWriteBytes() == 0) {
+                multiPartWritten = false;
+            }
         }
         writeUserData = 0;
         if (in != null && !in.isEmpty() && isOpen() && (res > 0 || !draining())) {
