@@ -39,7 +39,7 @@ public final class IxTransport {
         Uring.IORING_OP_SENDMSG, Uring.IORING_OP_CONNECT, Uring.IORING_OP_CLOSE, Uring.IORING_OP_POLL_ADD,
         Uring.IORING_OP_ASYNC_CANCEL, Uring.IORING_OP_READ};
     /** Opcodes the transport uses when the kernel has them, with a fallback when not ({@code SPLICE}: FileRegion). */
-    static final byte[] OPTIONAL_OPS = {};
+    static final byte[] OPTIONAL_OPS = {Uring.IORING_OP_SPLICE};
 
     private static final Throwable UNAVAILABILITY_CAUSE;
     private static boolean spliceSupported;
