@@ -464,6 +464,13 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
                 bufGroup);
     }
 
+    /** {@link #enqueue} of an {@code IORING_OP_SPLICE} from {@code fdIn} at {@code offIn} to {@code fdOut}. */
+    long enqueueSplice(IxIoRegistration reg, byte flags, int fdOut, long offOut, int fdIn, long offIn, int len,
+                       int spliceFlags, short data) {
+        return sq.enqueue(Uring.IORING_OP_SPLICE, flags, (short) 0, fdOut, offOut, offIn, len, spliceFlags,
+                userData(reg.id, Uring.IORING_OP_SPLICE, data), (short) 0, fdIn);
+    }
+
     void enqueueCancel(long targetUserData) {
         sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
                 Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),

@@ -28,12 +28,10 @@ import java.lang.foreign.ValueLayout;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
-import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,7 +51,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
  * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
- * Buffers without a native address are copied to direct memory when written ({@link #filterOutboundMessage}).
+ * A direct buffer of several parts (a {@link io.netty.buffer.CompositeByteBuf} of direct buffers) is gathered part by
+ * part into the {@code sendmsg}, not copied ({@link IovecGather}); heap buffers, and composites with a heap part,
+ * are copied to direct memory when written ({@link #filterOutboundMessage}). A {@link FileRegion} goes out without a
+ * user-space copy when it is a {@link io.netty.channel.DefaultFileRegion}: spliced file → pipe → socket
+ * ({@code IORING_OP_SPLICE}) when built from a {@link java.io.File}, sent from a read-only mapping of the file when
+ * built from a {@link java.nio.channels.FileChannel}; other regions through a 64 KiB buffer ({@link FileRegionSender}
+ * says why and how). The close rule below holds for regions too: a splice never waits for room while draining.
  *
  * <p><b>What a close delivers.</b> A write's promise succeeds when the kernel has taken every byte of it into the
  * socket's send buffer; from then on the kernel delivers those bytes before the FIN of any later close or output
@@ -70,12 +74,9 @@ import java.util.concurrent.TimeUnit;
  * after {@code close()} was asked are released, not passed to the pipeline.
  */
 public final class IxSocketChannel extends AbstractIxChannel implements SocketChannel {
-    private static final int IOV_MAX = 1024;
-    private static final int IOVEC_SIZE = 16;
     private static final int MSGHDR_SIZE = 56;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_DONTWAIT = 0x40;
-    private static final int FILE_CHUNK = 64 * 1024;
 
     private final IxSocketChannelConfig config;
 
@@ -84,7 +85,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     private long writeUserData;
     /** A {@link #shutdownOutput()} waiting for the flushed data to be handed to the kernel. */
     private ChannelPromise outputShutdown;
-    private ByteBuf fileChunk;
+    private FileRegionSender fileSender;
+    /** A buffer that may need several iovec entries was written since the outbound buffer was last empty. */
+    private boolean multiPartWritten;
     private long connectUserData;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
@@ -218,8 +221,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             throw new ClosedChannelException();
         }
         if (msg instanceof ByteBuf buf) {
-            if (buf.hasMemoryAddress()) {
-                return buf;
+            if (IovecGather.isSendable(buf)) {
+                multiPartWritten |= IovecGather.isMultiPart(buf);
+                return buf; // sent from where it is, a direct composite part by part
             }
             return copyToDirect(buf);
         }
@@ -272,20 +276,16 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     /** @return true when a send was submitted, false when there was nothing to send (empty buffers removed) */
     private boolean writeBuffers(ChannelOutboundBuffer in) {
         IxIoHandler h = reg.handler;
-        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count.
-        int size = Math.max(1, Math.min(in.size(), IOV_MAX));
-        long off = h.scratch((long) size * IOVEC_SIZE + MSGHDR_SIZE);
+        IovecGather g = gather;
+        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count, or,
+        // when a multi-part buffer was written since the outbound buffer was last empty, by the parts they need.
+        int size = Math.max(1, multiPartWritten ? g.entriesNeeded(in) : Math.min(in.size(), IovecGather.IOV_MAX));
+        long off = h.scratch((long) size * IovecGather.IOVEC_SIZE + MSGHDR_SIZE);
         MemorySegment mem = h.scratchMemory();
         long iovOff = off + MSGHDR_SIZE;
-        GatherProcessor g = gather;
-        g.reset(mem, iovOff, size);
-        try {
-            in.forEachFlushedMessage(g);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        int count = g.count;
-        long total = g.total;
+        g.gather(in, mem, iovOff, size);
+        int count = g.count();
+        long total = g.total();
         if (total == 0) {
             in.removeBytes(0);
             return false;
@@ -293,8 +293,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         int len = (int) Math.min(total, Integer.MAX_VALUE);
         int sendFlags = sendFlags();
         if (count == 1) {
-            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress, len,
-                    sendFlags, (short) 0, (short) 0);
+            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress(),
+                    len, sendFlags, (short) 0, (short) 0);
         } else {
             mem.asSlice(off, MSGHDR_SIZE).fill((byte) 0);
             mem.set(ValueLayout.JAVA_LONG, off + 16, h.scratchAddress(iovOff)); // msg_iov
@@ -305,99 +305,69 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         return true;
     }
 
-    private final GatherProcessor gather = new GatherProcessor();
+    private final IovecGather gather = new IovecGather();
 
-    /** Writes the flushed buffers' addresses into an iovec array; reused, so gathering allocates nothing. */
-    private static final class GatherProcessor implements ChannelOutboundBuffer.MessageProcessor {
-        MemorySegment mem;
-        long iovOff;
-        int max;
-        int count;
-        long total;
-        long firstAddress;
-
-        void reset(MemorySegment mem, long iovOff, int max) {
-            this.mem = mem;
-            this.iovOff = iovOff;
-            this.max = max;
-            count = 0;
-            total = 0;
-            firstAddress = 0;
-        }
-
-        @Override
-        public boolean processMessage(Object msg) {
-            if (!(msg instanceof ByteBuf buf)) {
-                return false;
-            }
-            int readable = buf.readableBytes();
-            if (readable == 0) {
-                return count < max;
-            }
-            if (total + readable > Integer.MAX_VALUE) {
-                return false;
-            }
-            long addr = buf.memoryAddress() + buf.readerIndex();
-            if (count == 0) {
-                firstAddress = addr;
-            }
-            long e = iovOff + (long) count * IOVEC_SIZE;
-            mem.set(ValueLayout.JAVA_LONG, e, addr);
-            mem.set(ValueLayout.JAVA_LONG, e + 8, readable);
-            count++;
-            total += readable;
-            return count < max;
-        }
-    }
-
-    /** Sends the next chunk of a file region through a direct buffer. @return true when a send was submitted */
+    /** Sends the next step of a file region (see {@link FileRegionSender}). @return true when SQEs were submitted */
     private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
-        boolean chunkSent = fileChunk == null || !fileChunk.isReadable();
-        if (region.transferred() >= region.count() && chunkSent) {
+        FileRegionSender s = fileSender;
+        if (s == null) {
+            s = fileSender = new FileRegionSender(this);
+        }
+        if (!s.next(region, sendFlags())) {
             in.remove();
             return false;
         }
-        if (fileChunk == null || !fileChunk.isReadable()) {
-            if (fileChunk == null) {
-                fileChunk = alloc().directBuffer(FILE_CHUNK);
-                if (!fileChunk.hasMemoryAddress()) {
-                    fileChunk.release();
-                    fileChunk = UnpooledByteBufAllocator.DEFAULT.directBuffer(FILE_CHUNK);
-                }
-            }
-            fileChunk.clear();
-            long before = region.transferred();
-            long n = region.transferTo(new ChunkChannel(fileChunk), before);
-            if (n <= 0 && region.transferred() < region.count()) {
-                throw new IOException("FileRegion.transferTo produced no bytes at position " + before + " of "
-                        + region.count() + " (file truncated?)");
-            }
-        }
-        writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0,
-                fileChunk.memoryAddress() + fileChunk.readerIndex(), fileChunk.readableBytes(), sendFlags(),
-                (short) 1, (short) 0);
+        writeUserData = s.cancelTarget();
         return true;
     }
 
-    /** A WritableByteChannel over the free space of a ByteBuf: what FileRegion.transferTo writes into. */
-    private record ChunkChannel(ByteBuf target) implements WritableByteChannel {
-        @Override
-        public int write(ByteBuffer src) {
-            int n = Math.min(src.remaining(), target.writableBytes());
-            ByteBuffer slice = src.slice();
-            slice.limit(n);
-            target.writeBytes(slice);
-            src.position(src.position() + n);
-            return n;
+    /**
+     * A completion of a file region's SQE. The write stays in flight ({@link #writeUserData} set) until every
+     * completion of the step is in: a splice step is two linked SQEs.
+     */
+    private void fileRegionComplete(int res, short data) {
+        FileRegionSender s = fileSender;
+        FileRegion region = s.region();
+        int taken = s.complete(data, res);
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (taken > 0) {
+            reg.handler.sent(taken);
+            if (in != null && isOpen() && in.current() == region) {
+                in.progress(taken);
+            }
         }
-
-        @Override
-        public boolean isOpen() {
-            return true;
+        if (s.inFlight()) {
+            return;
         }
-
-        @Override
-        public void close() {
+        if (!isOpen()) {
+            // The channel closed while the step was in flight; deregistration left the sender to us.
+            writeUserData = 0;
+            s.close();
+            return;
+        }
+        int failure = s.failure();
+        if (failure != 0 || s.waitingForRoom() && draining()) {
+            writeUserData = 0;
+            if (draining()) {
+                // The kernel takes no more now (or the wait for room was cancelled): the drain ends, and the close
+                // or shutdown fails the region with what is left (bytes in the pipe go with it).
+                s.abandon();
+                drained();
+            } else if (failure != -Errno.ECANCELED) {
+                IOException cause = s.failureCause();
+                s.abandon();
+                if (in != null) {
+                    ((SocketUnsafe) unsafe()).writeFailed(cause);
+                }
+            } // ECANCELED without a close: deregistered; the region goes on where it stopped when flushed again
+            return;
+        }
+        writeUserData = 0;
+        if (in != null && !in.isEmpty()) {
+            ((SocketUnsafe) unsafe()).continueFlush();
+        }
+        if (writeUserData == 0 && draining()) {
+            drained();
         }
     }
 
@@ -416,11 +386,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     }
 
     private void sendComplete(int res, short data) {
-        if (data == 1 && !isOpen() && fileChunk != null) {
-            // The channel closed while this chunk was in flight; deregistration left the chunk to us.
-            writeUserData = 0;
-            fileChunk.release();
-            fileChunk = null;
+        if (data != 0) {
+            fileRegionComplete(res, data);
             return;
         }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
@@ -438,7 +405,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             if (res == -Errno.ECANCELED) {
                 return;
             }
-            IOException cause = errnoException(data == 1 ? "send(file region)" : "send", res);
+            IOException cause = errnoException("send", res);
             if (in != null) {
                 ((SocketUnsafe) unsafe()).writeFailed(cause);
             }
@@ -447,16 +414,11 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         // writeUserData stays set while the outbound buffer is updated: removing a message completes its promise,
         // and a listener that writes and flushes must not start a send before all of these bytes are removed (it
         // would send some of them twice, and point the kernel at buffers about to be released).
-        if (data == 1) {
-            fileChunk.skipBytes(res);
-            if (in != null && in.current() instanceof FileRegion region) {
-                in.progress(res);
-                if (!fileChunk.isReadable() && region.transferred() >= region.count()) {
-                    in.remove();
-                }
-            }
-        } else if (in != null) {
+        if (in != null) {
             in.removeBytes(res);
+            if (in.isEmpty() && in.totalPendingWriteBytes() == 0) {
+                multiPartWritten = false;
+            }
         }
         writeUserData = 0;
         if (in != null && !in.isEmpty() && isOpen() && (res > 0 || !draining())) {
@@ -580,9 +542,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     @Override
     protected void doDeregister() {
         super.doDeregister();
-        if (fileChunk != null && writeUserData == 0) {
-            fileChunk.release();
-            fileChunk = null;
+        if (fileSender != null && writeUserData == 0 && !isOpen()) {
+            fileSender.close(); // else the completion of the step in flight closes it
         }
     }
 
@@ -591,8 +552,15 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         switch (opcode) {
             case Uring.IORING_OP_RECV -> receiver.recvComplete(res, flags);
             case Uring.IORING_OP_SEND, Uring.IORING_OP_SENDMSG -> sendComplete(res, data);
+            case Uring.IORING_OP_SPLICE -> fileRegionComplete(res, data);
             case Uring.IORING_OP_CONNECT -> connectComplete(res);
-            case Uring.IORING_OP_POLL_ADD -> receiver.peerClosed(res);
+            case Uring.IORING_OP_POLL_ADD -> {
+                if (data == 0) {
+                    receiver.peerClosed(res);
+                } else {
+                    fileRegionComplete(res, data); // a file region's wait for room in the socket
+                }
+            }
             default -> logUnexpected("unexpected completion opcode " + opcode, null);
         }
     }

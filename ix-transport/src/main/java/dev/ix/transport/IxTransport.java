@@ -30,11 +30,19 @@ import java.util.Locale;
  * the kernel version is only quoted in messages, never used to decide.
  */
 public final class IxTransport {
-    private static final byte[] REQUIRED_OPS = {Uring.IORING_OP_ACCEPT, Uring.IORING_OP_RECV, Uring.IORING_OP_SEND,
-        Uring.IORING_OP_WRITEV, Uring.IORING_OP_CONNECT, Uring.IORING_OP_ASYNC_CANCEL, Uring.IORING_OP_READ,
-        Uring.IORING_OP_WRITE, Uring.IORING_OP_POLL_ADD};
+    /**
+     * Every opcode the transport submits and cannot do without: ix is unavailable when the kernel lacks one.
+     * {@code IxTransportTest} fails when a source file submits an opcode missing from here or from
+     * {@link #OPTIONAL_OPS}, or when one listed here is no longer used.
+     */
+    static final byte[] REQUIRED_OPS = {Uring.IORING_OP_ACCEPT, Uring.IORING_OP_RECV, Uring.IORING_OP_SEND,
+        Uring.IORING_OP_SENDMSG, Uring.IORING_OP_CONNECT, Uring.IORING_OP_CLOSE, Uring.IORING_OP_POLL_ADD,
+        Uring.IORING_OP_ASYNC_CANCEL, Uring.IORING_OP_READ};
+    /** Opcodes the transport uses when the kernel has them, with a fallback when not ({@code SPLICE}: FileRegion). */
+    static final byte[] OPTIONAL_OPS = {Uring.IORING_OP_SPLICE};
 
     private static final Throwable UNAVAILABILITY_CAUSE;
+    private static boolean spliceSupported;
     private static final List<String[]> FEATURES = new ArrayList<>();
 
     static {
@@ -72,6 +80,11 @@ public final class IxTransport {
             throw (Error) new UnsatisfiedLinkError("ix transport is unavailable: "
                     + UNAVAILABILITY_CAUSE.getMessage()).initCause(UNAVAILABILITY_CAUSE);
         }
+    }
+
+    /** @return whether the kernel runs {@code IORING_OP_SPLICE}, which {@link FileRegionSender} prefers */
+    static boolean spliceSupported() {
+        return spliceSupported;
     }
 
     /**
@@ -133,6 +146,9 @@ public final class IxTransport {
                 }
             }
             feature("required opcodes", missing.isEmpty() ? "all supported" : "MISSING " + missing);
+            spliceSupported = probe.supports(Uring.IORING_OP_SPLICE);
+            feature("SPLICE (FileRegion)", spliceSupported ? "on (file -> pipe -> socket, no user-space copy)"
+                    : "not supported: a FileRegion is sent from a read-only mapping of its file (Linux 5.7+)");
             feature("SEND_ZC", probe.supports(Uring.IORING_OP_SEND_ZC) ? "supported" : "not supported (Linux 6.0+)");
             if (!missing.isEmpty()) {
                 return new IOException("the kernel lacks io_uring opcodes " + missing + "; upgrade to Linux 6.1+");

@@ -45,6 +45,14 @@ public final class IxTransportProperties {
     /** Default of {@link #STALL_BUDGET_MILLIS_PROP_NAME}: {@value} ms. */
     public static final long STALL_BUDGET_MILLIS_DEFAULT = 100;
 
+    /**
+     * Whether a {@link io.netty.channel.DefaultFileRegion} built from a {@link java.io.File} is spliced file → pipe →
+     * socket when the kernel has {@code IORING_OP_SPLICE} (else it is sent from a read-only mapping): {@value}.
+     */
+    public static final String SPLICE_PROP_NAME = "dev.ix.transport.splice";
+    /** Default of {@link #SPLICE_PROP_NAME}: {@value}. */
+    public static final boolean SPLICE_DEFAULT = true;
+
     private IxTransportProperties() {
     }
 
@@ -74,5 +82,9 @@ public final class IxTransportProperties {
 
     static int mbufCount() {
         return SystemPropertyUtil.getInt(MBUF_COUNT_PROP_NAME, MBUF_COUNT_DEFAULT);
+    }
+
+    static boolean splice() {
+        return SystemPropertyUtil.getBoolean(SPLICE_PROP_NAME, SPLICE_DEFAULT);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <pre>
  * one entry: WORDS longs
  *   0 opcode | flags << 8 | ioprio << 16 | fd << 32     1 off     2 addr
- *   3 len | opFlags << 32                                4 user_data     5 buf_group
+ *   3 len | opFlags << 32                                4 user_data     5 buf_group | splice_fd_in << 32
  * </pre>
  *
  * Owner thread of the ring only.
@@ -38,7 +38,7 @@ final class SqeBacklog {
     }
 
     void add(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags, long userData,
-             short bufGroup) {
+             short bufGroup, int spliceFdIn) {
         if ((head + size + 1) * WORDS > entries.length) {
             compactOrGrow();
         }
@@ -50,7 +50,7 @@ final class SqeBacklog {
         a[e + 2] = addr;
         a[e + 3] = Integer.toUnsignedLong(len) | (long) opFlags << 32;
         a[e + 4] = userData;
-        a[e + 5] = bufGroup;
+        a[e + 5] = Short.toUnsignedLong(bufGroup) | (long) spliceFdIn << 32;
         size++;
         total++;
     }
@@ -61,8 +61,9 @@ final class SqeBacklog {
         long[] a = entries;
         long w0 = a[e];
         long w3 = a[e + 3];
+        long w5 = a[e + 5];
         sq.write((byte) w0, (byte) (w0 >>> 8), (short) (w0 >>> 16), (int) (w0 >>> 32), a[e + 1], a[e + 2], (int) w3,
-                (int) (w3 >>> 32), a[e + 4], (short) a[e + 5]);
+                (int) (w3 >>> 32), a[e + 4], (short) w5, (int) (w5 >>> 32));
         head++;
         if (--size == 0) {
             head = 0;

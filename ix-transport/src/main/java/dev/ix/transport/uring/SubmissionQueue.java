@@ -77,11 +77,20 @@ public final class SubmissionQueue {
      */
     public long enqueue(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
                         long userData, short bufGroup) {
+        return enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, 0);
+    }
+
+    /**
+     * {@link #enqueue(byte, byte, short, int, long, long, int, int, long, short)} with the SQE's
+     * {@code splice_fd_in} (the source of an {@code IORING_OP_SPLICE}).
+     */
+    public long enqueue(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
+                        long userData, short bufGroup, int spliceFdIn) {
         if (!backlog.isEmpty() || !hasRoom()) {
-            backlog.add(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup);
+            backlog.add(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, spliceFdIn);
             return userData;
         }
-        write(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup);
+        write(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, spliceFdIn);
         return userData;
     }
 
@@ -115,7 +124,7 @@ public final class SubmissionQueue {
     }
 
     void write(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
-               long userData, short bufGroup) {
+               long userData, short bufGroup, int spliceFdIn) {
         long sqe = (long) (tail & mask) * SQE_SIZE;
         MemorySegment s = sqes;
         s.set(ValueLayout.JAVA_BYTE, sqe + SQE_OPCODE, opcode);
@@ -129,7 +138,7 @@ public final class SubmissionQueue {
         s.set(ValueLayout.JAVA_LONG, sqe + SQE_USER_DATA, userData);
         s.set(ValueLayout.JAVA_SHORT, sqe + SQE_BUF_GROUP, bufGroup);
         s.set(ValueLayout.JAVA_SHORT, sqe + SQE_PERSONALITY, (short) 0);
-        s.set(ValueLayout.JAVA_INT, sqe + SQE_FILE_INDEX, 0);
+        s.set(ValueLayout.JAVA_INT, sqe + SQE_FILE_INDEX, spliceFdIn);
         s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR3, 0L);
         s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR3 + 8, 0L);
         tail++;
