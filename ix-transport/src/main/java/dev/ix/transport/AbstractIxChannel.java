@@ -164,7 +164,7 @@ abstract class AbstractIxChannel extends AbstractChannel {
     abstract void batchEnd();
 
     void readCompleteLater() {
-        reg.handler.atBatchEnd(this);
+        reg.handler.atBatchEnd(reg);
     }
 
     /** The channel is registered with its loop: {@link #reg} is set. */
@@ -177,6 +177,11 @@ abstract class AbstractIxChannel extends AbstractChannel {
     /** The handle registered with the loop: receives completions and runs the (possibly delayed) close. */
     abstract class IxUnsafe extends AbstractUnsafe implements IxIoHandle {
         private DelayedClose delayedClose;
+
+        @Override
+        public final void batchEnd() {
+            AbstractIxChannel.this.batchEnd();
+        }
 
         @Override
         public final void handle(IoRegistration registration, IoEvent ioEvent) {

@@ -3,6 +3,7 @@ package dev.ix.transport;
 import dev.ix.transport.uring.Errno;
 import dev.ix.transport.uring.LibC;
 import dev.ix.transport.uring.NativeIoException;
+import dev.ix.transport.uring.Net;
 import dev.ix.transport.uring.Uring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -81,8 +82,6 @@ final class FileRegionSender {
     private static final int MAX_SEND = 1 << 30;
     private static final int SPLICE_F_MOVE = 1;
     private static final int SPLICE_F_NONBLOCK = 2;
-    private static final int POLLOUT = 4;
-    private static final int MSG_DONTWAIT = 0x40;
 
     private static final VarHandle REGION_FILE;
     private static final VarHandle REGION_CHANNEL;
@@ -194,7 +193,7 @@ final class FileRegionSender {
                 take(r);
             }
             return switch (mode) {
-                case SPLICE -> nextSplice((sendFlags & MSG_DONTWAIT) != 0);
+                case SPLICE -> nextSplice((sendFlags & Net.MSG_DONTWAIT) != 0);
                 case MAPPED -> nextMapped(sendFlags);
                 case COPY -> nextCopy(sendFlags);
             };
@@ -267,7 +266,7 @@ final class FileRegionSender {
         if (pipeBytes > 0) {
             if (waitForRoom && !draining) {
                 cancelTarget = counted(reg.submit(Uring.IORING_OP_POLL_ADD, Uring.IOSQE_IO_LINK, (short) 0, socketFd,
-                        0, 0, 0, POLLOUT, WAIT_ROOM, (short) 0));
+                        0, 0, 0, Net.POLLOUT, WAIT_ROOM, (short) 0));
             }
             outRequested = pipeBytes;
             long out = counted(reg.submitSplice((byte) 0, socketFd, -1, pipeIn, -1, pipeBytes,

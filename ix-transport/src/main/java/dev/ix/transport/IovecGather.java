@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.uring.Net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 
@@ -17,7 +18,7 @@ import java.nio.ByteBuffer;
  * struct iovec (16 bytes): 0 u64 iov_base   8 u64 iov_len
  * </pre>
  *
- * At most {@link #IOV_MAX} entries and {@code Integer.MAX_VALUE} bytes go into one array; a buffer that does not fit
+ * At most {@link Net#IOV_MAX} entries and {@code Integer.MAX_VALUE} bytes go into one array; a buffer that does not fit
  * wholly goes in as far as it fits and the rest is sent next time (the completion's byte count says how far the
  * outbound buffer advances). Reused by its channel: a buffer with a native address costs no allocation; a multi-part
  * buffer allocates the {@link ByteBuffer} views Netty's {@code nioBuffers} returns, once per write.
@@ -25,9 +26,6 @@ import java.nio.ByteBuffer;
  * <p>Loop thread of the owning channel only.
  */
 final class IovecGather implements ChannelOutboundBuffer.MessageProcessor {
-    /** {@code IOV_MAX} of Linux: the most entries one {@code sendmsg} takes. */
-    static final int IOV_MAX = 1024;
-    static final int IOVEC_SIZE = 16;
 
     private MemorySegment mem;
     private long iovOff;
@@ -53,9 +51,9 @@ final class IovecGather implements ChannelOutboundBuffer.MessageProcessor {
         return buf.hasMemoryAddress() || buf.isDirect() && buf.nioBufferCount() > 0;
     }
 
-    /** @return the entries the flushed buffers need, at most {@link #IOV_MAX} (an upper bound: empty parts count) */
+    /** @return the entries the flushed buffers need, at most {@link Net#IOV_MAX} (an upper bound: empty parts count) */
     int entriesNeeded(ChannelOutboundBuffer in) {
-        start(null, 0, IOV_MAX, true);
+        start(null, 0, Net.IOV_MAX, true);
         forEach(in);
         return count;
     }
@@ -143,7 +141,7 @@ final class IovecGather implements ChannelOutboundBuffer.MessageProcessor {
             if (count == 0) {
                 firstAddress = address;
             }
-            long e = iovOff + (long) count * IOVEC_SIZE;
+            long e = iovOff + (long) count * Net.IOVEC_SIZE;
             mem.set(ValueLayout.JAVA_LONG, e, address);
             mem.set(ValueLayout.JAVA_LONG, e + 8, len);
         }

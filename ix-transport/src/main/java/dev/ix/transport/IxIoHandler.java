@@ -53,7 +53,7 @@ import java.util.function.IntConsumer;
  * <p>Threading: as Netty's SPI requires, everything but {@link #wakeup()} and {@link #isCompatible} runs on the loop
  * thread.
  */
-public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
+public final class IxIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxIoHandler.class);
     private static final VarHandle WAKEUP_PENDING;
     private static final VarHandle WAKEUP_WRITERS;
@@ -70,7 +70,12 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private static final AtomicInteger GROUPS = new AtomicInteger();
     /** Per group (the loops' parent): its number and the next loop index. Weak: a group may be dropped. */
     private static final Map<Object, int[]> LOOP_NUMBERS = new WeakHashMap<>();
-    private static final int SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
+    /**
+     * How every ix ring is set up, the loops' and the availability probe's alike: one thread submits, completions are
+     * posted only when it enters the kernel ({@code DEFER_TASKRUN}), the ring starts disabled so the loop thread
+     * enables it, and one bad SQE does not stop the submission of the others.
+     */
+    static final int RING_SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
             | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
 
     static {
@@ -114,7 +119,9 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
      * what the kernel can still select (completions not yet reaped may have taken some).
      */
     private int buffersInKernel;
-    private final ArrayList<AbstractIxChannel> batchEnd = new ArrayList<>();
+    private final ArrayList<IxIoHandle> batchEnd = new ArrayList<>();
+    /** Dispatches each reaped completion; private, so the CQ's callback is not part of this class's API. */
+    private final CompletionQueue.Handler dispatcher = this::complete;
     private final Scratch scratch = new Scratch(256 * 1024);
     private boolean eventFdReadArmed;
     /** Inside {@code cq.reap}: completions are being dispatched. */
@@ -136,7 +143,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         int efd = -1;
         MbufPool p = null;
         try {
-            r = Ring.open(config.ringEntries(), config.cqEntries(), SETUP_FLAGS);
+            r = Ring.open(config.ringEntries(), config.cqEntries(), RING_SETUP_FLAGS);
             efd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
             if (efd < 0) {
                 throw new NativeIoException("eventfd", -efd);
@@ -280,7 +287,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         dispatching = true;
         int n;
         try {
-            n = cq.reap(this, config.batchLimit());
+            n = cq.reap(dispatcher, config.batchLimit());
         } finally {
             dispatching = false;
         }
@@ -324,7 +331,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
             }
             dispatching = true;
             try {
-                cq.reap(this, Integer.MAX_VALUE);
+                cq.reap(dispatcher, Integer.MAX_VALUE);
             } finally {
                 dispatching = false;
             }
@@ -335,20 +342,21 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
 
     /** Fires the read-complete of every channel that read in this batch: the point where handlers flush. */
     private void endBatch() {
-        ArrayList<AbstractIxChannel> channels = batchEnd;
-        for (int i = 0; i < channels.size(); i++) {
-            AbstractIxChannel ch = channels.get(i);
+        ArrayList<IxIoHandle> handles = batchEnd;
+        for (int i = 0; i < handles.size(); i++) {
+            IxIoHandle h = handles.get(i);
             try {
-                ch.batchEnd();
+                h.batchEnd();
             } catch (Throwable t) {
-                logger.warn("unexpected exception at the end of a batch on {}", ch, t);
+                logger.warn("unexpected exception at the end of a batch on {}", h, t);
             }
         }
-        channels.clear();
+        handles.clear();
     }
 
-    void atBatchEnd(AbstractIxChannel channel) {
-        batchEnd.add(channel);
+    /** Calls {@code reg}'s {@link IxIoHandle#batchEnd} once this batch's completions are all handled. */
+    void atBatchEnd(IxIoRegistration reg) {
+        batchEnd.add(reg.handle);
     }
 
     /**
@@ -361,7 +369,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         long off = scratch.allocate(size);
         if (off < 0) {
             try {
-                ring.submitAndGet(false, 0);
+                ring.submitNow();
             } catch (NativeIoException e) {
                 logger.debug("early submit for scratch memory failed; a new region serves meanwhile", e);
             }
@@ -415,8 +423,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         eventFdReadArmed = true;
     }
 
-    @Override
-    public void complete(long userData, int res, int flags) {
+    private void complete(long userData, int res, int flags) {
         if ((flags & Uring.IORING_CQE_F_BUFFER) != 0) {
             buffersInKernel--;
         }
@@ -632,7 +639,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     }
 
     private void reapAll() {
-        while (cq.reap(this, Integer.MAX_VALUE) > 0) {
+        while (cq.reap(dispatcher, Integer.MAX_VALUE) > 0) {
             // reap until empty
         }
     }

@@ -1,6 +1,7 @@
 package dev.ix.transport;
 
 import dev.ix.transport.uring.Errno;
+import dev.ix.transport.uring.Net;
 import dev.ix.transport.uring.SockAddr;
 import dev.ix.transport.uring.Uring;
 import io.netty.buffer.ByteBuf;
@@ -74,9 +75,6 @@ import java.util.concurrent.TimeUnit;
  * after {@code close()} was asked are released, not passed to the pipeline.
  */
 public final class IxSocketChannel extends AbstractIxChannel implements SocketChannel {
-    private static final int MSGHDR_SIZE = 56;
-    private static final int MSG_NOSIGNAL = 0x4000;
-    private static final int MSG_DONTWAIT = 0x40;
 
     private final IxSocketChannelConfig config;
 
@@ -279,10 +277,10 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         IovecGather g = gather;
         // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count, or,
         // when a multi-part buffer was written since the outbound buffer was last empty, by the parts they need.
-        int size = Math.max(1, multiPartWritten ? g.entriesNeeded(in) : Math.min(in.size(), IovecGather.IOV_MAX));
-        long off = h.scratch((long) size * IovecGather.IOVEC_SIZE + MSGHDR_SIZE);
+        int size = Math.max(1, multiPartWritten ? g.entriesNeeded(in) : Math.min(in.size(), Net.IOV_MAX));
+        long off = h.scratch((long) size * Net.IOVEC_SIZE + Net.MSGHDR_SIZE);
         MemorySegment mem = h.scratchMemory();
-        long iovOff = off + MSGHDR_SIZE;
+        long iovOff = off + Net.MSGHDR_SIZE;
         g.gather(in, mem, iovOff, size);
         int count = g.count();
         long total = g.total();
@@ -296,9 +294,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress(),
                     len, sendFlags, (short) 0, (short) 0);
         } else {
-            mem.asSlice(off, MSGHDR_SIZE).fill((byte) 0);
-            mem.set(ValueLayout.JAVA_LONG, off + 16, h.scratchAddress(iovOff)); // msg_iov
-            mem.set(ValueLayout.JAVA_LONG, off + 24, count);                    // msg_iovlen
+            mem.asSlice(off, Net.MSGHDR_SIZE).fill((byte) 0);
+            mem.set(ValueLayout.JAVA_LONG, off + Net.MSGHDR_IOV, h.scratchAddress(iovOff));
+            mem.set(ValueLayout.JAVA_LONG, off + Net.MSGHDR_IOVLEN, count);
             writeUserData = reg.submit(Uring.IORING_OP_SENDMSG, (byte) 0, (short) 0, socket.fd(), 0,
                     h.scratchAddress(off), 1, sendFlags, (short) 0, (short) 0);
         }
@@ -377,7 +375,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
      * transport keeps what its writes had handed to the kernel and fails the rest.
      */
     private int sendFlags() {
-        return draining() ? MSG_NOSIGNAL | MSG_DONTWAIT : MSG_NOSIGNAL;
+        return draining() ? Net.MSG_NOSIGNAL | Net.MSG_DONTWAIT : Net.MSG_NOSIGNAL;
     }
 
     /** @return whether a close or an output shutdown waits for the flushed data to be handed to the kernel */

@@ -120,11 +120,9 @@ public final class IxTransport {
         if (!os.startsWith("linux")) {
             return new UnsupportedOperationException("io_uring exists only on Linux (this is " + os + ")");
         }
-        int flags = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
-                | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
         Ring ring;
         try {
-            ring = Ring.open(8, 16, flags);
+            ring = Ring.open(8, 16, IxIoHandler.RING_SETUP_FLAGS);
         } catch (NativeIoException e) {
             feature("io_uring_setup", "FAILED: " + e.getMessage());
             return new IOException(setupFailureAdvice(e), e);

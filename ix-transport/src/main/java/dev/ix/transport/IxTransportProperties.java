@@ -53,11 +53,35 @@ public final class IxTransportProperties {
     /** Default of {@link #SPLICE_PROP_NAME}: {@value}. */
     public static final boolean SPLICE_DEFAULT = true;
 
+    /**
+     * Threads of {@link IxBackground#shared()}; {@code 0} means 10 × {@link Runtime#availableProcessors()}:
+     * {@value}.
+     */
+    public static final String BACKGROUND_THREADS_PROP_NAME = "dev.ix.transport.backgroundThreads";
+    /**
+     * Default of {@link #BACKGROUND_THREADS_PROP_NAME}: {@value}, i.e. 10 threads per CPU, as Reactor's
+     * {@code boundedElastic}: background threads mostly wait on something, and they exist only while there is work.
+     */
+    public static final int BACKGROUND_THREADS_DEFAULT = 0;
+
+    /** Tasks {@link IxBackground#shared()} queues while all its threads are busy, before it rejects: {@value}. */
+    public static final String BACKGROUND_QUEUE_PROP_NAME = "dev.ix.transport.backgroundQueue";
+    /** Default of {@link #BACKGROUND_QUEUE_PROP_NAME}: {@value} tasks. */
+    public static final int BACKGROUND_QUEUE_DEFAULT = 4096;
+
     private IxTransportProperties() {
     }
 
     static int[] cpus() {
         return CpuAffinity.parseCpuList(SystemPropertyUtil.get(CPUS_PROP_NAME, CPUS_DEFAULT), CPUS_PROP_NAME);
+    }
+
+    static int backgroundThreads() {
+        return SystemPropertyUtil.getInt(BACKGROUND_THREADS_PROP_NAME, BACKGROUND_THREADS_DEFAULT);
+    }
+
+    static int backgroundQueue() {
+        return SystemPropertyUtil.getInt(BACKGROUND_QUEUE_PROP_NAME, BACKGROUND_QUEUE_DEFAULT);
     }
 
     static long stallBudgetMillis() {

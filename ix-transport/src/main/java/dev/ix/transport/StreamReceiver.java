@@ -1,6 +1,7 @@
 package dev.ix.transport;
 
 import dev.ix.transport.uring.Errno;
+import dev.ix.transport.uring.Net;
 import dev.ix.transport.uring.Uring;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -60,9 +61,6 @@ final class StreamReceiver {
         /** The peer's FIN was read; terminal. */
         EOF
     }
-
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final int POLLRDHUP = 0x2000;
 
     private final IxSocketChannel ch;
     private State state = State.IDLE;
@@ -184,7 +182,7 @@ final class StreamReceiver {
             return;
         }
         rdHupUserData = ch.reg.submit(Uring.IORING_OP_POLL_ADD, (byte) 0, (short) 0, ch.socket.fd(), 0, 0, 0,
-                POLLRDHUP, (short) 0, (short) 0);
+                Net.POLLRDHUP, (short) 0, (short) 0);
     }
 
     /** The POLLRDHUP watch completed. */
@@ -292,7 +290,7 @@ final class StreamReceiver {
             fireReadCompleteNow();
         } else if (handle.continueReading() || peerShutdown) {
             moveTo(State.READING);
-            armRecv(false, recvCap(), MSG_DONTWAIT);
+            armRecv(false, recvCap(), Net.MSG_DONTWAIT);
         } else {
             endReadLoop();
         }

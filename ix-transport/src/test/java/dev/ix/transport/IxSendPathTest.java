@@ -158,7 +158,7 @@ class IxSendPathTest {
         InetSocketAddress address = serve(8192, ctx -> {
             ctx.write(composite(ctx, a, 3000, false));
             ctx.write(ctx.alloc().directBuffer(b.length).writeBytes(b));
-            ctx.write(composite(ctx, c, IovecGather.IOV_MAX + 1, false));
+            ctx.write(composite(ctx, c, dev.ix.transport.uring.Net.IOV_MAX + 1, false));
             for (int i = 0; i < 5; i++) {
                 ctx.write(composite(ctx, b, 3, false));
             }

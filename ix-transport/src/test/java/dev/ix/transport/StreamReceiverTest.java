@@ -45,7 +45,9 @@ class StreamReceiverTest {
     void shutdown() throws Exception {
         if (accepted.isDone()) {
             IxSocketChannel ch = accepted.get();
+            // Closed first: a channel still reading would hold more after the release.
             ch.eventLoop().submit(() -> {
+                ch.unsafe().closeForcibly();
                 held.forEach(ReferenceCountUtil::release);
                 held.clear();
             }).sync();
