@@ -1,6 +1,7 @@
 package dev.ix.transport;
 
 import dev.ix.transport.mbuf.MbufPool;
+import dev.ix.transport.test.EchoHandler;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -353,20 +354,10 @@ class IxChannelRegressionTest {
         EventLoopGroup g = ix(IxIoHandlerConfig.defaults());
         CompletableFuture<Channel> child = new CompletableFuture<>();
         Channel server = new ServerBootstrap().group(g).channel(IxServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
+                .childHandler(new EchoHandler() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
                         child.complete(ctx.channel());
-                    }
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.write(msg);
-                    }
-
-                    @Override
-                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                        ctx.flush();
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         AtomicBoolean stop = new AtomicBoolean();

@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.test.EchoHandler;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -77,23 +78,9 @@ class IxCloseDeliveryTest {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Netty's echo sample: write on read, flush at read complete; the peer's FIN closes (half-closure off). */
-    @ChannelHandler.Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-    }
-
     @Test
     void echoedStreamsArriveWholeBeforeTheCloseThatFollowsThePeersFin() throws Exception {
-        Channel server = server(new Echo());
+        Channel server = server(new EchoHandler());
         int connections = 20;
         ExecutorService pool = Executors.newFixedThreadPool(2 * connections);
         try {
@@ -112,7 +99,7 @@ class IxCloseDeliveryTest {
 
     @Test
     void helloThenHalfCloseIsEchoed() throws Exception {
-        Channel server = server(new Echo());
+        Channel server = server(new EchoHandler());
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port(server))) {
             s.getOutputStream().write("hello".getBytes());
             s.shutdownOutput();

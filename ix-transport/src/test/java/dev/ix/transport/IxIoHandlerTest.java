@@ -1,6 +1,7 @@
 package dev.ix.transport;
 
 import dev.ix.transport.mbuf.MbufPool;
+import dev.ix.transport.test.EchoHandler;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -76,17 +77,7 @@ class IxIoHandlerTest {
         // A 4-entry SQ under 16 echoing connections: SQ-full submits happen, and they are the only extra enters.
         EventLoopGroup loop = ix(IxIoHandlerConfig.defaults().withRingEntries(4));
         Channel server = new ServerBootstrap().group(loop).channel(IxServerSocketChannel.class)
-                .childHandler(new SharableInbound() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.write(msg);
-                    }
-
-                    @Override
-                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                        ctx.flush();
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .childHandler(new EchoHandler()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         IxLoop ixLoop = IxLoop.of(server.eventLoop()).orElseThrow();
         List<java.net.Socket> sockets = new ArrayList<>();
         try {
