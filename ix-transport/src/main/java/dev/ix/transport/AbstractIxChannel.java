@@ -92,13 +92,27 @@ abstract class AbstractIxChannel extends AbstractChannel {
         });
     }
 
+    /**
+     * Leaves the loop. A channel that stays open (to be registered with another loop) first lets every operation it
+     * has in flight complete on this loop: data its receive already took from the socket reach the pipeline before
+     * {@code channelUnregistered}, and what arrives later stays in the socket for the next loop, as with epoll.
+     */
     @Override
     protected void doDeregister() {
         IoRegistration r = registration;
         if (r != null) {
             cancelOperations();
             r.cancel();
+            IxIoRegistration ours = reg;
+            if (isOpen() && ours != null && !ours.handler.awaitCompletions(ours)) {
+                logger.warn("{} left its loop with operations still in flight; data they receive are dropped", this);
+            }
+            detached();
         }
+    }
+
+    /** The channel left its loop (see {@link #doDeregister}): nothing it armed there is armed any more. */
+    void detached() {
     }
 
     @Override
@@ -150,7 +164,7 @@ abstract class AbstractIxChannel extends AbstractChannel {
     abstract void batchEnd();
 
     void readCompleteLater() {
-        reg.handler.atBatchEnd(this);
+        reg.handler.atBatchEnd(reg);
     }
 
     /** The channel is registered with its loop: {@link #reg} is set. */
@@ -163,6 +177,11 @@ abstract class AbstractIxChannel extends AbstractChannel {
     /** The handle registered with the loop: receives completions and runs the (possibly delayed) close. */
     abstract class IxUnsafe extends AbstractUnsafe implements IxIoHandle {
         private DelayedClose delayedClose;
+
+        @Override
+        public final void batchEnd() {
+            AbstractIxChannel.this.batchEnd();
+        }
 
         @Override
         public final void handle(IoRegistration registration, IoEvent ioEvent) {

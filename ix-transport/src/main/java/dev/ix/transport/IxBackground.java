@@ -1,5 +1,8 @@
 package dev.ix.transport;
 
+import static dev.ix.transport.IxTransportProperties.BACKGROUND_QUEUE_PROP_NAME;
+import static dev.ix.transport.IxTransportProperties.BACKGROUND_THREADS_PROP_NAME;
+
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultPromise;
@@ -8,7 +11,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.ObjectUtil;
-import io.netty.util.internal.SystemPropertyUtil;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
@@ -83,19 +85,6 @@ import java.util.concurrent.atomic.LongAdder;
  * caches, which are freed when a thread ends.
  */
 public final class IxBackground implements AutoCloseable {
-    /** Threads of {@link #shared()}; {@code 0} means 10 × {@link Runtime#availableProcessors()}: {@value}. */
-    public static final String BACKGROUND_THREADS_PROP_NAME = "dev.ix.transport.backgroundThreads";
-    /**
-     * Default of {@link #BACKGROUND_THREADS_PROP_NAME}: {@value}, i.e. 10 threads per CPU, as Reactor's
-     * {@code boundedElastic}: background threads mostly wait on something, and they exist only while there is work.
-     */
-    public static final int BACKGROUND_THREADS_DEFAULT = 0;
-
-    /** Tasks {@link #shared()} queues while all its threads are busy, before it rejects: {@value}. */
-    public static final String BACKGROUND_QUEUE_PROP_NAME = "dev.ix.transport.backgroundQueue";
-    /** Default of {@link #BACKGROUND_QUEUE_PROP_NAME}: {@value} tasks. */
-    public static final int BACKGROUND_QUEUE_DEFAULT = 4096;
-
     /** Seconds an idle background thread lives before it ends: {@value}. */
     public static final long KEEP_ALIVE_SECONDS = 60;
 
@@ -137,9 +126,10 @@ public final class IxBackground implements AutoCloseable {
     }
 
     /**
-     * The pool every handler can share, created on first use from {@value #BACKGROUND_THREADS_PROP_NAME} and
-     * {@value #BACKGROUND_QUEUE_PROP_NAME}. It lives as long as the JVM (its threads are daemons) and cannot be
-     * closed. Any thread.
+     * The pool every handler can share, created on first use from
+     * {@value IxTransportProperties#BACKGROUND_THREADS_PROP_NAME} and
+     * {@value IxTransportProperties#BACKGROUND_QUEUE_PROP_NAME}. It lives as long as the JVM (its threads are
+     * daemons) and cannot be closed. Any thread.
      *
      * @return the shared pool
      * @throws IllegalArgumentException when a property is out of range (the next call tries again)
@@ -151,8 +141,8 @@ public final class IxBackground implements AutoCloseable {
         }
         synchronized (IxBackground.class) {
             if (shared == null) {
-                int threads = SystemPropertyUtil.getInt(BACKGROUND_THREADS_PROP_NAME, BACKGROUND_THREADS_DEFAULT);
-                int queue = SystemPropertyUtil.getInt(BACKGROUND_QUEUE_PROP_NAME, BACKGROUND_QUEUE_DEFAULT);
+                int threads = IxTransportProperties.backgroundThreads();
+                int queue = IxTransportProperties.backgroundQueue();
                 if (threads < 0 || queue < 1) {
                     throw new IllegalArgumentException("-D" + BACKGROUND_THREADS_PROP_NAME + "=" + threads
                             + " (expected: 0 for 10 per CPU, or >= 1), -D" + BACKGROUND_QUEUE_PROP_NAME + "=" + queue

@@ -12,4 +12,12 @@ public interface IxIoHandle extends IoHandle {
     default boolean isConnection() {
         return false;
     }
+
+    /**
+     * The last completion of the loop's batch has been handled; called once per batch for a handle that asked with
+     * {@link IxIoHandler#atBatchEnd}. Where a channel fires {@code channelReadComplete}, so that handlers flush once
+     * per batch.
+     */
+    default void batchEnd() {
+    }
 }

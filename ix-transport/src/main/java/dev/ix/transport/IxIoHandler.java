@@ -53,7 +53,7 @@ import java.util.function.IntConsumer;
  * <p>Threading: as Netty's SPI requires, everything but {@link #wakeup()} and {@link #isCompatible} runs on the loop
  * thread.
  */
-public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
+public final class IxIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IxIoHandler.class);
     private static final VarHandle WAKEUP_PENDING;
     private static final VarHandle WAKEUP_WRITERS;
@@ -70,7 +70,12 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private static final AtomicInteger GROUPS = new AtomicInteger();
     /** Per group (the loops' parent): its number and the next loop index. Weak: a group may be dropped. */
     private static final Map<Object, int[]> LOOP_NUMBERS = new WeakHashMap<>();
-    private static final int SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
+    /**
+     * How every ix ring is set up, the loops' and the availability probe's alike: one thread submits, completions are
+     * posted only when it enters the kernel ({@code DEFER_TASKRUN}), the ring starts disabled so the loop thread
+     * enables it, and one bad SQE does not stop the submission of the others.
+     */
+    static final int RING_SETUP_FLAGS = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
             | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
 
     static {
@@ -109,9 +114,18 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     private int liveRegistrations;
 
     private final List<Runnable> bufferWaiters = new ArrayList<>();
-    private final ArrayList<AbstractIxChannel> batchEnd = new ArrayList<>();
+    /**
+     * mbufs published to the buffer ring whose selection no reaped completion has reported yet: an upper bound on
+     * what the kernel can still select (completions not yet reaped may have taken some).
+     */
+    private int buffersInKernel;
+    private final ArrayList<IxIoHandle> batchEnd = new ArrayList<>();
+    /** Dispatches each reaped completion; private, so the CQ's callback is not part of this class's API. */
+    private final CompletionQueue.Handler dispatcher = this::complete;
     private final Scratch scratch = new Scratch(256 * 1024);
     private boolean eventFdReadArmed;
+    /** Inside {@code cq.reap}: completions are being dispatched. */
+    private boolean dispatching;
     private boolean destroyed;
     @SuppressWarnings("unused")
     private volatile int wakeupPending;
@@ -129,7 +143,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         int efd = -1;
         MbufPool p = null;
         try {
-            r = Ring.open(config.ringEntries(), config.cqEntries(), SETUP_FLAGS);
+            r = Ring.open(config.ringEntries(), config.cqEntries(), RING_SETUP_FLAGS);
             efd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
             if (efd < 0) {
                 throw new NativeIoException("eventfd", -efd);
@@ -199,7 +213,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         for (int i = 0; i < pool.slotCount(); i++) {
             bufferRing.add(i, pool.slotAddress(i), size);
         }
-        bufferRing.publish();
+        buffersInKernel = bufferRing.publish();
         if (logger.isDebugEnabled()) {
             logger.debug("ix loop {} started: {}, mbufs {} x {} B on {}", Thread.currentThread().getName(), config,
                     pool.slotCount(), size, pool.pageKind());
@@ -270,7 +284,13 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         if (sq.allConsumed()) {
             scratch.reset();
         }
-        int n = cq.reap(this, config.batchLimit());
+        dispatching = true;
+        int n;
+        try {
+            n = cq.reap(dispatcher, config.batchLimit());
+        } finally {
+            dispatching = false;
+        }
         if (timerWheel.size() > 0) {
             timerWheel.expire(now);
         }
@@ -287,46 +307,78 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return n;
     }
 
-    /** Fires the read-complete of every channel that read in this batch: the point where handlers flush. */
-    private void endBatch() {
-        ArrayList<AbstractIxChannel> channels = batchEnd;
-        for (int i = 0; i < channels.size(); i++) {
-            AbstractIxChannel ch = channels.get(i);
-            try {
-                ch.batchEnd();
-            } catch (Throwable t) {
-                logger.warn("unexpected exception at the end of a batch on {}", ch, t);
-            }
+    /**
+     * Runs the ring until every operation {@code reg} has in flight has completed, dispatching completions (of every
+     * channel, as a turn does) and firing the read-completes they owe. A channel that leaves its loop calls it after
+     * cancelling its operations, so that what its receive had already taken from the socket reaches its pipeline,
+     * a partial send is accounted for, and nothing of it is in flight when another loop takes it over.
+     *
+     * <p>Loop thread, from a task: never from inside a dispatch (the CQ head is advanced once per reap).
+     *
+     * @return whether nothing is in flight any more (false when called from a dispatch or the kernel did not answer
+     *         every cancellation within about a second)
+     */
+    boolean awaitCompletions(IxIoRegistration reg) {
+        if (dispatching || !inLoop()) {
+            return reg.inFlight == 0;
         }
-        channels.clear();
+        for (int round = 0; round < 1000 && reg.inFlight > 0; round++) {
+            try {
+                ring.submitAndGet(cq.ready() == 0, 1_000_000L);
+            } catch (NativeIoException e) {
+                logger.warn("io_uring_enter failed while {} left its loop", reg.handle, e);
+                return false;
+            }
+            dispatching = true;
+            try {
+                cq.reap(dispatcher, Integer.MAX_VALUE);
+            } finally {
+                dispatching = false;
+            }
+            endBatch();
+        }
+        return reg.inFlight == 0;
     }
 
-    void atBatchEnd(AbstractIxChannel channel) {
-        batchEnd.add(channel);
+    /** Fires the read-complete of every channel that read in this batch: the point where handlers flush. */
+    private void endBatch() {
+        ArrayList<IxIoHandle> handles = batchEnd;
+        for (int i = 0; i < handles.size(); i++) {
+            IxIoHandle h = handles.get(i);
+            try {
+                h.batchEnd();
+            } catch (Throwable t) {
+                logger.warn("unexpected exception at the end of a batch on {}", h, t);
+            }
+        }
+        handles.clear();
+    }
+
+    /** Calls {@code reg}'s {@link IxIoHandle#batchEnd} once this batch's completions are all handled. */
+    void atBatchEnd(IxIoRegistration reg) {
+        batchEnd.add(reg.handle);
     }
 
     /**
-     * Reserves {@code size} bytes of memory that an SQE may point at until it is submitted.
+     * Reserves {@code size} bytes of memory that an SQE may point at until it is submitted. Never fails for want of
+     * room: a full region is submitted early and reused, or, while the kernel holds SQEs back, followed by another.
      *
-     * @return the offset in {@link #scratchMemory()}
+     * @return the offset in {@link #scratchMemory()}, which is valid until the next call
      */
     long scratch(long size) {
         long off = scratch.allocate(size);
         if (off < 0) {
-            // Full: submit what references it now, then start over.
             try {
-                ring.submitAndGet(false, 0);
+                ring.submitNow();
             } catch (NativeIoException e) {
-                throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
+                logger.debug("early submit for scratch memory failed; a new region serves meanwhile", e);
             }
-            if (!sq.allConsumed()) {
-                throw new IllegalStateException("the kernel did not take " + sq.pending() + " queued SQE(s) (CQ"
-                        + " overflow backpressure); retry later");
+            if (sq.allConsumed()) {
+                scratch.reset();
+                off = scratch.allocate(size);
             }
-            scratch.reset();
-            off = scratch.allocate(size);
             if (off < 0) {
-                throw new IllegalArgumentException("size: " + size + " (expected: <= " + scratch.capacity() + ")");
+                off = scratch.allocateInNewRegion(size);
             }
         }
         return off;
@@ -340,10 +392,15 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return scratch.address(offset);
     }
 
-    /** Hands released mbufs back to the kernel and resumes receives paused by {@code ENOBUFS}. */
+    /**
+     * Hands released mbufs back to the kernel and resumes receives paused by {@code ENOBUFS} whenever the kernel has
+     * mbufs to select: not only when this call published some, since a waiter may have been added after its mbufs
+     * came back (they were published before its {@code ENOBUFS} completion was reaped) and nothing more may return.
+     */
     private void returnBuffers() {
         pool.drainForeignReleases();
-        if (bufferRing.publish() > 0 && !bufferWaiters.isEmpty()) {
+        buffersInKernel += bufferRing.publish();
+        if (buffersInKernel > 0 && !bufferWaiters.isEmpty()) {
             Runnable[] waiters = bufferWaiters.toArray(new Runnable[0]);
             bufferWaiters.clear();
             for (Runnable w : waiters) {
@@ -361,17 +418,15 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     }
 
     private void armEventFdRead() {
-        try {
-            sq.enqueue(Uring.IORING_OP_READ, (byte) 0, (short) 0, eventFd, 0, eventFdReadBuffer.address(), 8, 0,
-                    userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0), (short) 0);
-            eventFdReadArmed = true;
-        } catch (NativeIoException e) {
-            logger.warn("cannot arm the wake-up eventfd read; the loop retries next turn", e);
-        }
+        sq.enqueue(Uring.IORING_OP_READ, (byte) 0, (short) 0, eventFd, 0, eventFdReadBuffer.address(), 8, 0,
+                userData(WAKEUP_ID, Uring.IORING_OP_READ, (short) 0), (short) 0);
+        eventFdReadArmed = true;
     }
 
-    @Override
-    public void complete(long userData, int res, int flags) {
+    private void complete(long userData, int res, int flags) {
+        if ((flags & Uring.IORING_CQE_F_BUFFER) != 0) {
+            buffersInKernel--;
+        }
         int id = (int) userData;
         if (id >= 0 && id < nextId) {
             IxIoRegistration reg = registrations[id];
@@ -409,24 +464,24 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
         return Integer.toUnsignedLong(id) | (Byte.toUnsignedLong(opcode) << 32) | ((long) data << 48);
     }
 
+    /** Queues one SQE; it never fails (see {@link SubmissionQueue#enqueue}). @return its {@code user_data} */
     long enqueue(IxIoRegistration reg, byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len,
                  int opFlags, short data, short bufGroup) {
-        long userData = userData(reg.id, opcode, data);
-        try {
-            return sq.enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup);
-        } catch (NativeIoException e) {
-            throw new IllegalStateException("cannot submit to the ring: " + e.getMessage(), e);
-        }
+        return sq.enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData(reg.id, opcode, data),
+                bufGroup);
+    }
+
+    /** {@link #enqueue} of an {@code IORING_OP_SPLICE} from {@code fdIn} at {@code offIn} to {@code fdOut}. */
+    long enqueueSplice(IxIoRegistration reg, byte flags, int fdOut, long offOut, int fdIn, long offIn, int len,
+                       int spliceFlags, short data) {
+        return sq.enqueue(Uring.IORING_OP_SPLICE, flags, (short) 0, fdOut, offOut, offIn, len, spliceFlags,
+                userData(reg.id, Uring.IORING_OP_SPLICE, data), (short) 0, fdIn);
     }
 
     void enqueueCancel(long targetUserData) {
-        try {
-            sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
-                    Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),
-                    (short) 0);
-        } catch (NativeIoException e) {
-            throw new IllegalStateException("cannot submit a cancellation: " + e.getMessage(), e);
-        }
+        sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
+                Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),
+                (short) 0);
     }
 
     /** @return bytes per mbuf: the most one receive completion delivers */
@@ -584,7 +639,7 @@ public final class IxIoHandler implements IoHandler, CompletionQueue.Handler {
     }
 
     private void reapAll() {
-        while (cq.reap(this, Integer.MAX_VALUE) > 0) {
+        while (cq.reap(dispatcher, Integer.MAX_VALUE) > 0) {
             // reap until empty
         }
     }

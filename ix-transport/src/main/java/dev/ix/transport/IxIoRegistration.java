@@ -55,6 +55,22 @@ final class IxIoRegistration implements IoRegistration {
         return userData;
     }
 
+    /**
+     * Queues one {@code IORING_OP_SPLICE} of {@code len} bytes from {@code fdIn} (at {@code offIn}, -1 for a pipe)
+     * to {@code fdOut} (at {@code offOut}, -1 for a pipe or socket).
+     *
+     * @return the {@code user_data} of the SQE, or 0 when the registration is no longer valid
+     */
+    long submitSplice(byte flags, int fdOut, long offOut, int fdIn, long offIn, int len, int spliceFlags,
+                      short data) {
+        if (cancelled) {
+            return 0;
+        }
+        long userData = handler.enqueueSplice(this, flags, fdOut, offOut, fdIn, offIn, len, spliceFlags, data);
+        inFlight++;
+        return userData;
+    }
+
     /** Queues an {@code ASYNC_CANCEL} of the operation whose SQE carried {@code userData}; allowed after cancel. */
     void cancelOp(long userData) {
         if (!removed && userData != 0) {

@@ -133,9 +133,9 @@ public final class IxLoop {
                 activity.turnSizes(), handler.enterCalls(), handler.sqFullSubmits(), counters.cqOverflowTurns(),
                 counters.cqDropped(),
                 handler.pool().inUse(), handler.pool().highWater(), handler.pool().slotCount(),
-                handler.pool().enobufs(), counters.bytesReceived(), counters.bytesSent(), counters.connections(),
-                counters.connectionsOpened(), counters.acceptBackoffs(), counters.stalls(), activity.busyNanos(now),
-                handler.timerCount());
+                handler.pool().enobufs(), handler.pool().leaksReclaimed(), counters.bytesReceived(),
+                counters.bytesSent(), counters.connections(), counters.connectionsOpened(), counters.acceptBackoffs(),
+                counters.stalls(), activity.busyNanos(now), handler.timerCount());
     }
 
     /**

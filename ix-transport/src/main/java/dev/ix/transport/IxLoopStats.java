@@ -23,6 +23,8 @@ package dev.ix.transport;
  * @param mbufsHighWater     the most mbufs held at once
  * @param mbufCount          mbufs in the loop's pool
  * @param mbufEnobufs        times receive paused because every mbuf was held ({@code ENOBUFS})
+ * @param mbufLeaksReclaimed mbufs the application dropped without releasing them, found by the garbage collector
+ *                           (only those Netty's leak detector tracked: see {@code MbufPool}) and taken back
  * @param bytesReceived      bytes received on the loop's connections
  * @param bytesSent          bytes sent on the loop's connections
  * @param connections        connections registered on the loop now
@@ -48,6 +50,7 @@ public record IxLoopStats(
         int mbufsHighWater,
         int mbufCount,
         long mbufEnobufs,
+        long mbufLeaksReclaimed,
         long bytesReceived,
         long bytesSent,
         int connections,

@@ -28,9 +28,12 @@ final class IxSocket {
 
     private final int fd;
     private final boolean ipv6;
-    private boolean inputShutdown;
-    private boolean outputShutdown;
-    private boolean closed;
+    // Written on the loop (or by the owner before registration), read from any thread through Channel.isOpen(),
+    // isActive(), isInputShutdown() and isOutputShutdown(): volatile, so a reader sees a close or shutdown once it
+    // has happened. Writes are rare (tear-down); a volatile read costs a plain load on x86 and aarch64's ldar.
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private volatile boolean closed;
 
     private IxSocket(int fd, boolean ipv6) {
         this.fd = fd;

@@ -1,13 +1,13 @@
 package dev.ix.transport;
 
 import dev.ix.transport.uring.Errno;
+import dev.ix.transport.uring.Net;
 import dev.ix.transport.uring.SockAddr;
 import dev.ix.transport.uring.Uring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -15,9 +15,9 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FileRegion;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -29,14 +29,10 @@ import java.lang.foreign.ValueLayout;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
-import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,42 +45,47 @@ import java.util.concurrent.TimeUnit;
  * default), and a {@code POLLRDHUP} watch notices the peer's shutdown without a read pending. An allocator other than
  * {@link io.netty.channel.AdaptiveRecvByteBufAllocator} whose {@code guess()} is below the mbuf size caps each
  * receive at that many bytes (read loops then serve {@code autoRead} too). When the pool is empty
- * ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel.
+ * ({@code ENOBUFS}) receiving pauses until mbufs are released; the data waits in the kernel. {@link StreamReceiver}
+ * holds the receive side as one state machine. A channel deregistered while open first lets its cancelled receive
+ * complete on the loop it leaves: what the receive had already taken from the socket reaches the pipeline before
+ * {@code channelUnregistered}, and later data stay in the socket for the next loop.
  *
  * <p>Send: flushed buffers go out with one {@code send} (one buffer) or {@code sendmsg} (many, gathered), one write
  * in flight at a time; buffers stay in the outbound buffer, owned by Netty, until the kernel reports them written.
- * Buffers without a native address are copied to direct memory when written ({@link #filterOutboundMessage}).
+ * A direct buffer of several parts (a {@link io.netty.buffer.CompositeByteBuf} of direct buffers) is gathered part by
+ * part into the {@code sendmsg}, not copied ({@link IovecGather}); heap buffers, and composites with a heap part,
+ * are copied to direct memory when written ({@link #filterOutboundMessage}). A {@link FileRegion} goes out without a
+ * user-space copy when it is a {@link io.netty.channel.DefaultFileRegion}: spliced file → pipe → socket
+ * ({@code IORING_OP_SPLICE}) when built from a {@link java.io.File}, sent from a read-only mapping of the file when
+ * built from a {@link java.nio.channels.FileChannel}; other regions through a 64 KiB buffer ({@link FileRegionSender}
+ * says why and how). The close rule below holds for regions too: a splice never waits for room while draining.
+ *
+ * <p><b>What a close delivers.</b> A write's promise succeeds when the kernel has taken every byte of it into the
+ * socket's send buffer; from then on the kernel delivers those bytes before the FIN of any later close or output
+ * shutdown, in order, as with every Netty transport. A {@code close()} (explicit, or the one that follows the
+ * peer's FIN when {@link io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} is off) and a {@link #shutdownOutput()}
+ * first hand the flushed messages to the kernel for as long as it takes them without waiting for the peer: the
+ * send in flight completes (one that waits for room in a full send buffer is cancelled, keeping what it wrote), then
+ * the rest goes out with {@code MSG_DONTWAIT} sends until the outbound buffer is empty or the kernel takes no more.
+ * That is what Netty's epoll transport has written by the time its {@code close()} runs, since epoll writes at
+ * flush time. Flushed messages the kernel did not take fail with {@link ClosedChannelException} (close) or
+ * {@link ChannelOutputShutdownException} (output shutdown); unflushed ones fail as on every transport, and so does a
+ * write issued after the close or shutdown was asked. To deliver everything whatever the peer's pace, close when
+ * the last write completes: {@code ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE)}. Data received
+ * after {@code close()} was asked are released, not passed to the pipeline.
  */
 public final class IxSocketChannel extends AbstractIxChannel implements SocketChannel {
-    private static final int IOV_MAX = 1024;
-    private static final int IOVEC_SIZE = 16;
-    private static final int MSGHDR_SIZE = 56;
-    private static final int MSG_NOSIGNAL = 0x4000;
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final int POLLRDHUP = 0x2000;
-    private static final int FILE_CHUNK = 64 * 1024;
 
     private final IxSocketChannelConfig config;
 
-    private long recvUserData;
-    private boolean recvMultishot;
-    private boolean recvCancelled;
-    /** A read() not yet served: it arrived while a receive was armed, paused or a read loop ran. */
-    private boolean readPending;
-    /** A read loop (see "receive" below) is in progress: one of its single-shot recvs is armed or being handled. */
-    private boolean inReadLoop;
-    private int loopReads;
-    private long rdHupUserData;
-    /** The peer shut its output down (POLLRDHUP): read to the end of stream whatever autoRead says. */
-    private boolean peerShutdown;
-    private boolean readThisBatch;
-    private boolean waitingForBuffers;
-    private boolean inputEof;
+    private final StreamReceiver receiver = new StreamReceiver(this);
 
     private long writeUserData;
-    /** Buffers of an in-flight send that Netty released early (output shutdown); freed when the send completes. */
-    private List<Object> pinned;
-    private ByteBuf fileChunk;
+    /** A {@link #shutdownOutput()} waiting for the flushed data to be handed to the kernel. */
+    private ChannelPromise outputShutdown;
+    private FileRegionSender fileSender;
+    /** A buffer that may need several iovec entries was written since the outbound buffer was last empty. */
+    private boolean multiPartWritten;
     private long connectUserData;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
@@ -125,109 +126,30 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         return new SocketUnsafe();
     }
 
-    // ---------------------------------------------------------------- receive
-    //
-    // Streaming (autoRead on, the usual case): one multishot recv stays armed and hands every filled mbuf to the
-    // pipeline; channelReadComplete fires at the end of the loop's batch.
-    //
-    // Read loops (autoRead off, or a RecvByteBufAllocator that asks for reads smaller than an mbuf): Netty's read
-    // loop, one single-shot recv at a time, each capped at the allocator's guess(); while continueReading() says so
-    // the next recv goes out with MSG_DONTWAIT (EAGAIN ends the loop instead of waiting), and the loop ends with
-    // channelReadComplete. A read() during a loop is served by the loop's next read, as in Netty's epoll transport.
-    //
-    // With autoRead off no recv may be armed, so a one-shot POLLRDHUP watch notices the peer's shutdown: Netty's
-    // native transports then read what is left up to the end of stream, whether or not a read() is pending.
+    // ---------------------------------------------------------------- receive (see StreamReceiver)
 
     @Override
     protected void doBeginRead() {
-        if (!active || inputEof || socket.isInputShutdown()) {
-            return;
-        }
-        if (recvUserData != 0 || waitingForBuffers || inReadLoop) {
-            if (!recvMultishot || recvCancelled || waitingForBuffers) {
-                readPending = true;
-            }
-            return;
-        }
-        readPending = false;
-        int cap = recvCap();
-        if (config.isAutoRead() && cap == 0) {
-            armRecv(true, 0, 0);
-        } else {
-            beginReadLoop(cap);
-        }
+        receiver.beginRead();
     }
 
-    /** @return the byte cap the channel's allocator puts on one receive, 0 for a whole mbuf */
-    private int recvCap() {
-        if (config.getRecvByteBufAllocator() instanceof AdaptiveRecvByteBufAllocator) {
-            return 0; // its guesses size heap buffers to save memory; an mbuf is already allocated
-        }
-        int guess = unsafe().recvBufAllocHandle().guess();
-        return guess > 0 && guess < reg.handler.mbufSize() ? guess : 0;
-    }
-
-    private void beginReadLoop(int cap) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-        handle.reset(config);
-        inReadLoop = true;
-        loopReads = 0;
-        armRecv(false, cap, 0);
-        watchPeerClose();
-    }
-
-    private void armRecv(boolean multishot, int cap, int msgFlags) {
-        short ioprio = multishot ? Uring.IORING_RECV_MULTISHOT : 0;
-        recvMultishot = multishot;
-        recvCancelled = false;
-        recvUserData = reg.submit(Uring.IORING_OP_RECV, Uring.IOSQE_BUFFER_SELECT, ioprio, socket.fd(), 0, 0, cap,
-                msgFlags, (short) 0, reg.handler.bufferGroup());
-    }
-
-    /** The armed receive has ended: arm the next one if autoRead is on, a read() is waiting or the peer shut down. */
-    private void receiveEnded() {
-        if (!isOpen() || inputEof || recvUserData != 0 || waitingForBuffers || inReadLoop) {
-            return;
-        }
-        if (config.isAutoRead() || readPending) {
-            doBeginRead();
-        } else if (peerShutdown && active && !socket.isInputShutdown()) {
-            beginReadLoop(recvCap());
-        }
-    }
-
-    private void endReadLoop() {
-        inReadLoop = false;
-        unsafe().recvBufAllocHandle().readComplete();
-        fireReadCompleteNow();
-        if (isOpen()) {
-            receiveEnded();
-            watchPeerClose();
-        }
-    }
-
-    /** Arms the POLLRDHUP watch when nothing else would notice the peer's shutdown (autoRead off). */
-    private void watchPeerClose() {
-        if (reg == null || !active || config.isAutoRead() || inputEof || peerShutdown || rdHupUserData != 0
-                || !isOpen()) {
-            return;
-        }
-        rdHupUserData = reg.submit(Uring.IORING_OP_POLL_ADD, (byte) 0, (short) 0, socket.fd(), 0, 0, 0, POLLRDHUP,
-                (short) 0, (short) 0);
-    }
-
-    private void peerClosed(int res) {
-        rdHupUserData = 0;
-        if (res < 0 || !isOpen() || inputEof) {
-            return; // cancelled (close) or already at end of stream
-        }
-        peerShutdown = true;
-        receiveEnded();
+    /** @return where the receive side is; loop thread (tests read it through a task) */
+    StreamReceiver.State receiveState() {
+        return receiver.state();
     }
 
     @Override
     void registered() {
-        watchPeerClose();
+        receiver.watchPeerClose();
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (in != null && !in.isEmpty() && active) {
+            ((SocketUnsafe) unsafe()).continueFlush(); // data flushed on the loop this channel left go on from here
+        }
+    }
+
+    @Override
+    void detached() {
+        receiver.detached();
     }
 
     @Override
@@ -240,109 +162,29 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             eventLoop().execute(this::autoReadCleared);
             return;
         }
-        if (config.isAutoRead()) {
-            return;
-        }
-        if (recvUserData != 0 && recvMultishot && !recvCancelled) {
-            recvCancelled = true;
-            reg.cancelOp(recvUserData);
-        }
-        watchPeerClose();
-    }
-
-    private void recvComplete(int res, int flags) {
-        boolean more = (flags & Uring.IORING_CQE_F_MORE) != 0;
-        if (!more) {
-            recvUserData = 0;
-        }
-        boolean hasBuffer = (flags & Uring.IORING_CQE_F_BUFFER) != 0;
-        int bid = flags >>> Uring.IORING_CQE_BUFFER_SHIFT;
-        if (res > 0) {
-            ByteBuf buf = reg.handler.receivedBuffer(bid, res);
-            if (!isOpen() || inputEof) {
-                buf.release();
-                return;
-            }
-            if (recvMultishot) {
-                if (!readThisBatch) {
-                    readThisBatch = true;
-                    readCompleteLater();
-                }
-                pipeline().fireChannelRead(buf);
-                if (!more && recvUserData == 0) {
-                    receiveEnded();
-                }
-            } else {
-                loopRead(buf, res);
-            }
-            return;
-        }
-        if (hasBuffer) {
-            reg.handler.returnUnusedBuffer(bid);
-        }
-        boolean loop = inReadLoop && recvUserData == 0;
-        if (res == -Errno.EAGAIN && loop) {
-            endReadLoop(); // a continuation found nothing more to read
-            return;
-        }
-        if (loop) {
-            inReadLoop = false;
-        }
-        if (res == 0) {
-            inputEof = true;
-            fireReadCompleteNow();
-            shutdownInput(true);
-        } else if (res == -Errno.ENOBUFS) {
-            fireReadCompleteNow();
-            if (!waitingForBuffers && isOpen()) {
-                waitingForBuffers = true;
-                // A read() that got nothing still counts as requested, with autoRead off too.
-                readPending |= loop && loopReads == 0;
-                reg.handler.whenBuffersReturn(this::buffersReturned);
-            }
-        } else if (res != -Errno.ECANCELED) {
-            fireReadCompleteNow();
-            ((SocketUnsafe) unsafe()).failAndClose(errnoException("recv", res));
-        } else if (recvUserData == 0) {
-            // Cancelled because autoRead went off; autoRead may be back on, or a read() may have come meanwhile.
-            receiveEnded();
-        }
-    }
-
-    /** One read of a read loop: deliver it, then continue the loop or end it. */
-    private void loopRead(ByteBuf buf, int bytes) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-        handle.lastBytesRead(bytes);
-        handle.incMessagesRead(1);
-        loopReads++;
-        readPending = false;
-        readThisBatch = true;
-        pipeline().fireChannelRead(buf);
-        if (!isOpen() || inputEof || socket.isInputShutdown()) {
-            inReadLoop = false;
-            fireReadCompleteNow();
-        } else if (handle.continueReading() || peerShutdown) {
-            armRecv(false, recvCap(), MSG_DONTWAIT);
-        } else {
-            endReadLoop();
-        }
-    }
-
-    private void buffersReturned() {
-        waitingForBuffers = false;
-        receiveEnded();
-    }
-
-    private void fireReadCompleteNow() {
-        if (readThisBatch) {
-            readThisBatch = false;
-            pipeline().fireChannelReadComplete();
+        if (!config.isAutoRead()) {
+            receiver.autoReadCleared();
         }
     }
 
     @Override
     void batchEnd() {
-        fireReadCompleteNow();
+        receiver.fireReadCompleteNow();
+    }
+
+    /** @return whether a close waits for flushed data: received data are then dropped, not read */
+    boolean closePending() {
+        return ((SocketUnsafe) unsafe()).closePending();
+    }
+
+    /** The receive failed with {@code -errno} {@code res}: the pipeline hears of it and the channel closes. */
+    void receiveFailed(int res) {
+        ((SocketUnsafe) unsafe()).failAndClose(errnoException("recv", res));
+    }
+
+    /** The peer's FIN was read: half-close or close, as {@code ALLOW_HALF_CLOSURE} says. */
+    void inputEnded() {
+        shutdownInput(true);
     }
 
     private void shutdownInput(boolean allDataRead) {
@@ -369,10 +211,17 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     // ---------------------------------------------------------------- send
 
     @Override
-    protected Object filterOutboundMessage(Object msg) {
+    protected Object filterOutboundMessage(Object msg) throws IOException {
+        if (outputShutdown != null) {
+            throw new ChannelOutputShutdownException("write after shutdownOutput(): " + this);
+        }
+        if (((SocketUnsafe) unsafe()).closePending()) {
+            throw new ClosedChannelException();
+        }
         if (msg instanceof ByteBuf buf) {
-            if (buf.hasMemoryAddress()) {
-                return buf;
+            if (IovecGather.isSendable(buf)) {
+                multiPartWritten |= IovecGather.isMultiPart(buf);
+                return buf; // sent from where it is, a direct composite part by part
             }
             return copyToDirect(buf);
         }
@@ -402,8 +251,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeUserData != 0 || ((SocketUnsafe) unsafe()).closePending()) {
-            return; // the completion continues the flush, or the pending close fails what is left
+        if (writeUserData != 0) {
+            return; // its completion continues the flush
         }
         while (true) {
             Object msg = in.current();
@@ -425,146 +274,118 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     /** @return true when a send was submitted, false when there was nothing to send (empty buffers removed) */
     private boolean writeBuffers(ChannelOutboundBuffer in) {
         IxIoHandler h = reg.handler;
-        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count.
-        int size = Math.max(1, Math.min(in.size(), IOV_MAX));
-        long off = h.scratch((long) size * IOVEC_SIZE + MSGHDR_SIZE);
+        IovecGather g = gather;
+        // The iovec array and the msghdr come from one scratch allocation, sized by the flushed message count, or,
+        // when a multi-part buffer was written since the outbound buffer was last empty, by the parts they need.
+        int size = Math.max(1, multiPartWritten ? g.entriesNeeded(in) : Math.min(in.size(), Net.IOV_MAX));
+        long off = h.scratch((long) size * Net.IOVEC_SIZE + Net.MSGHDR_SIZE);
         MemorySegment mem = h.scratchMemory();
-        long iovOff = off + MSGHDR_SIZE;
-        GatherProcessor g = gather;
-        g.reset(mem, iovOff, size);
-        try {
-            in.forEachFlushedMessage(g);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        int count = g.count;
-        long total = g.total;
+        long iovOff = off + Net.MSGHDR_SIZE;
+        g.gather(in, mem, iovOff, size);
+        int count = g.count();
+        long total = g.total();
         if (total == 0) {
             in.removeBytes(0);
             return false;
         }
         int len = (int) Math.min(total, Integer.MAX_VALUE);
+        int sendFlags = sendFlags();
         if (count == 1) {
-            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress, len,
-                    MSG_NOSIGNAL, (short) 0, (short) 0);
+            writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress(),
+                    len, sendFlags, (short) 0, (short) 0);
         } else {
-            mem.asSlice(off, MSGHDR_SIZE).fill((byte) 0);
-            mem.set(ValueLayout.JAVA_LONG, off + 16, h.scratchAddress(iovOff)); // msg_iov
-            mem.set(ValueLayout.JAVA_LONG, off + 24, count);                    // msg_iovlen
+            mem.asSlice(off, Net.MSGHDR_SIZE).fill((byte) 0);
+            mem.set(ValueLayout.JAVA_LONG, off + Net.MSGHDR_IOV, h.scratchAddress(iovOff));
+            mem.set(ValueLayout.JAVA_LONG, off + Net.MSGHDR_IOVLEN, count);
             writeUserData = reg.submit(Uring.IORING_OP_SENDMSG, (byte) 0, (short) 0, socket.fd(), 0,
-                    h.scratchAddress(off), 1, MSG_NOSIGNAL, (short) 0, (short) 0);
+                    h.scratchAddress(off), 1, sendFlags, (short) 0, (short) 0);
         }
         return true;
     }
 
-    private final GatherProcessor gather = new GatherProcessor();
+    private final IovecGather gather = new IovecGather();
 
-    /** Writes the flushed buffers' addresses into an iovec array; reused, so gathering allocates nothing. */
-    private static final class GatherProcessor implements ChannelOutboundBuffer.MessageProcessor {
-        MemorySegment mem;
-        long iovOff;
-        int max;
-        int count;
-        long total;
-        long firstAddress;
-
-        void reset(MemorySegment mem, long iovOff, int max) {
-            this.mem = mem;
-            this.iovOff = iovOff;
-            this.max = max;
-            count = 0;
-            total = 0;
-            firstAddress = 0;
-        }
-
-        @Override
-        public boolean processMessage(Object msg) {
-            if (!(msg instanceof ByteBuf buf)) {
-                return false;
-            }
-            int readable = buf.readableBytes();
-            if (readable == 0) {
-                return count < max;
-            }
-            if (total + readable > Integer.MAX_VALUE) {
-                return false;
-            }
-            long addr = buf.memoryAddress() + buf.readerIndex();
-            if (count == 0) {
-                firstAddress = addr;
-            }
-            long e = iovOff + (long) count * IOVEC_SIZE;
-            mem.set(ValueLayout.JAVA_LONG, e, addr);
-            mem.set(ValueLayout.JAVA_LONG, e + 8, readable);
-            count++;
-            total += readable;
-            return count < max;
-        }
-    }
-
-    /** Sends the next chunk of a file region through a direct buffer. @return true when a send was submitted */
+    /** Sends the next step of a file region (see {@link FileRegionSender}). @return true when SQEs were submitted */
     private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
-        boolean chunkSent = fileChunk == null || !fileChunk.isReadable();
-        if (region.transferred() >= region.count() && chunkSent) {
+        FileRegionSender s = fileSender;
+        if (s == null) {
+            s = fileSender = new FileRegionSender(this);
+        }
+        if (!s.next(region, sendFlags())) {
             in.remove();
             return false;
         }
-        if (fileChunk == null || !fileChunk.isReadable()) {
-            if (fileChunk == null) {
-                fileChunk = alloc().directBuffer(FILE_CHUNK);
-                if (!fileChunk.hasMemoryAddress()) {
-                    fileChunk.release();
-                    fileChunk = UnpooledByteBufAllocator.DEFAULT.directBuffer(FILE_CHUNK);
-                }
-            }
-            fileChunk.clear();
-            long before = region.transferred();
-            long n = region.transferTo(new ChunkChannel(fileChunk), before);
-            if (n <= 0 && region.transferred() < region.count()) {
-                throw new IOException("FileRegion.transferTo produced no bytes at position " + before + " of "
-                        + region.count() + " (file truncated?)");
-            }
-        }
-        writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0,
-                fileChunk.memoryAddress() + fileChunk.readerIndex(), fileChunk.readableBytes(), MSG_NOSIGNAL,
-                (short) 1, (short) 0);
+        writeUserData = s.cancelTarget();
         return true;
     }
 
-    /** A WritableByteChannel over the free space of a ByteBuf: what FileRegion.transferTo writes into. */
-    private record ChunkChannel(ByteBuf target) implements WritableByteChannel {
-        @Override
-        public int write(ByteBuffer src) {
-            int n = Math.min(src.remaining(), target.writableBytes());
-            ByteBuffer slice = src.slice();
-            slice.limit(n);
-            target.writeBytes(slice);
-            src.position(src.position() + n);
-            return n;
+    /**
+     * A completion of a file region's SQE. The write stays in flight ({@link #writeUserData} set) until every
+     * completion of the step is in: a splice step is two linked SQEs.
+     */
+    private void fileRegionComplete(int res, short data) {
+        FileRegionSender s = fileSender;
+        FileRegion region = s.region();
+        int taken = s.complete(data, res);
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (taken > 0) {
+            reg.handler.sent(taken);
+            if (in != null && isOpen() && in.current() == region) {
+                in.progress(taken);
+            }
         }
-
-        @Override
-        public boolean isOpen() {
-            return true;
+        if (s.inFlight()) {
+            return;
         }
-
-        @Override
-        public void close() {
+        if (!isOpen()) {
+            // The channel closed while the step was in flight; deregistration left the sender to us.
+            writeUserData = 0;
+            s.close();
+            return;
+        }
+        int failure = s.failure();
+        if (failure != 0 || s.waitingForRoom() && draining()) {
+            writeUserData = 0;
+            if (draining()) {
+                // The kernel takes no more now (or the wait for room was cancelled): the drain ends, and the close
+                // or shutdown fails the region with what is left (bytes in the pipe go with it).
+                s.abandon();
+                drained();
+            } else if (failure != -Errno.ECANCELED) {
+                IOException cause = s.failureCause();
+                s.abandon();
+                if (in != null) {
+                    ((SocketUnsafe) unsafe()).writeFailed(cause);
+                }
+            } // ECANCELED without a close: deregistered; the region goes on where it stopped when flushed again
+            return;
+        }
+        writeUserData = 0;
+        if (in != null && !in.isEmpty()) {
+            ((SocketUnsafe) unsafe()).continueFlush();
+        }
+        if (writeUserData == 0 && draining()) {
+            drained();
         }
     }
 
+    /**
+     * Flags of the next send. While a close or an output shutdown waits for the flushed data, sends never wait for
+     * the peer: the kernel takes what fits now ({@code EAGAIN} ends the drain), as a close on Netty's epoll
+     * transport keeps what its writes had handed to the kernel and fails the rest.
+     */
+    private int sendFlags() {
+        return draining() ? Net.MSG_NOSIGNAL | Net.MSG_DONTWAIT : Net.MSG_NOSIGNAL;
+    }
+
+    /** @return whether a close or an output shutdown waits for the flushed data to be handed to the kernel */
+    private boolean draining() {
+        return ((SocketUnsafe) unsafe()).closePending() || outputShutdown != null;
+    }
+
     private void sendComplete(int res, short data) {
-        if (pinned != null) {
-            for (Object m : pinned) {
-                ReferenceCountUtil.safeRelease(m);
-            }
-            pinned = null;
-        }
-        if (data == 1 && !isOpen() && fileChunk != null) {
-            // The channel closed while this chunk was in flight; deregistration left the chunk to us.
-            writeUserData = 0;
-            fileChunk.release();
-            fileChunk = null;
+        if (data != 0) {
+            fileRegionComplete(res, data);
             return;
         }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
@@ -573,10 +394,16 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         }
         if (res < 0) {
             writeUserData = 0;
+            if (draining()) {
+                // ECANCELED (the close stopped a send that waited for the peer), EAGAIN (the kernel takes no more
+                // now) or an error: the drain ends and the close or shutdown fails what is left.
+                drained();
+                return;
+            }
             if (res == -Errno.ECANCELED) {
                 return;
             }
-            IOException cause = errnoException(data == 1 ? "send(file region)" : "send", res);
+            IOException cause = errnoException("send", res);
             if (in != null) {
                 ((SocketUnsafe) unsafe()).writeFailed(cause);
             }
@@ -585,21 +412,30 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         // writeUserData stays set while the outbound buffer is updated: removing a message completes its promise,
         // and a listener that writes and flushes must not start a send before all of these bytes are removed (it
         // would send some of them twice, and point the kernel at buffers about to be released).
-        if (data == 1) {
-            fileChunk.skipBytes(res);
-            if (in != null && in.current() instanceof FileRegion region) {
-                in.progress(res);
-                if (!fileChunk.isReadable() && region.transferred() >= region.count()) {
-                    in.remove();
-                }
-            }
-        } else if (in != null) {
+        if (in != null) {
             in.removeBytes(res);
+            if (in.isEmpty() && in.totalPendingWriteBytes() == 0) {
+                multiPartWritten = false;
+            }
         }
         writeUserData = 0;
-        SocketUnsafe unsafe = (SocketUnsafe) unsafe();
-        if (in != null && !in.isEmpty() && isOpen() && !unsafe.closePending()) {
-            unsafe.continueFlush();
+        if (in != null && !in.isEmpty() && isOpen() && (res > 0 || !draining())) {
+            ((SocketUnsafe) unsafe()).continueFlush();
+        }
+        if (writeUserData == 0 && draining()) {
+            drained();
+        }
+    }
+
+    /**
+     * The flushed data went to the kernel as far as it would take them: a waiting output shutdown happens now (a
+     * waiting close happens when this completion's handling ends, see {@link IxUnsafe#handle}).
+     */
+    private void drained() {
+        ChannelPromise p = outputShutdown;
+        if (p != null) {
+            outputShutdown = null;
+            ((AbstractUnsafe) unsafe()).shutdownOutput(p);
         }
     }
 
@@ -648,7 +484,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (!wasActive) {
             pipeline().fireChannelActive();
         }
-        watchPeerClose();
+        receiver.watchPeerClose();
         if (!promiseSet) {
             unsafe().close(voidPromise());
         }
@@ -673,14 +509,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (r == null) {
             return;
         }
-        if (recvUserData != 0) {
-            r.cancelOp(recvUserData);
-        }
+        receiver.cancel();
         if (connectUserData != 0) {
             r.cancelOp(connectUserData);
-        }
-        if (rdHupUserData != 0) {
-            r.cancelOp(rdHupUserData);
         }
         if (writeUserData != 0) {
             r.cancelOp(writeUserData);
@@ -709,19 +540,25 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     @Override
     protected void doDeregister() {
         super.doDeregister();
-        if (fileChunk != null && writeUserData == 0) {
-            fileChunk.release();
-            fileChunk = null;
+        if (fileSender != null && writeUserData == 0 && !isOpen()) {
+            fileSender.close(); // else the completion of the step in flight closes it
         }
     }
 
     @Override
     void complete(byte opcode, int res, int flags, short data) {
         switch (opcode) {
-            case Uring.IORING_OP_RECV -> recvComplete(res, flags);
+            case Uring.IORING_OP_RECV -> receiver.recvComplete(res, flags);
             case Uring.IORING_OP_SEND, Uring.IORING_OP_SENDMSG -> sendComplete(res, data);
+            case Uring.IORING_OP_SPLICE -> fileRegionComplete(res, data);
             case Uring.IORING_OP_CONNECT -> connectComplete(res);
-            case Uring.IORING_OP_POLL_ADD -> peerClosed(res);
+            case Uring.IORING_OP_POLL_ADD -> {
+                if (data == 0) {
+                    receiver.peerClosed(res);
+                } else {
+                    fileRegionComplete(res, data); // a file region's wait for room in the socket
+                }
+            }
             default -> logUnexpected("unexpected completion opcode " + opcode, null);
         }
     }
@@ -732,34 +569,32 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
     }
 
     /**
-     * Netty fails and releases the flushed buffers when the output shuts down, but the kernel may still be reading
-     * the ones an in-flight send points at: keep them alive until that send completes.
+     * Shuts the output down once the flushed data have been handed to the kernel: a send in flight completes first
+     * (the kernel may be reading its buffers), then what is still flushed goes out as far as the kernel takes it
+     * without waiting; what it did not take fails, as on Netty's epoll transport. FIN follows the last byte taken.
      */
-    private void pinInFlightBuffers() {
-        ChannelOutboundBuffer in = unsafe().outboundBuffer();
-        if (writeUserData == 0 || in == null || pinned != null) {
+    private void shutdownOutput0(ChannelPromise promise) {
+        if (writeUserData == 0 || !isOpen()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
             return;
         }
-        List<Object> keep = new ArrayList<>();
-        try {
-            in.forEachFlushedMessage(m -> {
-                keep.add(ReferenceCountUtil.retain(m));
-                return true;
+        if (outputShutdown == null) {
+            outputShutdown = promise;
+            reg.cancelOp(writeUserData); // a send that waits for the peer stops; one that can go on completes
+        } else {
+            outputShutdown.addListener(f -> {
+                if (f.isSuccess()) {
+                    promise.trySuccess();
+                } else {
+                    promise.tryFailure(f.cause());
+                }
             });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
-        pinned = keep;
-    }
-
-    private void shutdownOutput0(ChannelPromise promise) {
-        pinInFlightBuffers();
-        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
     }
 
     @Override
     public boolean isInputShutdown() {
-        return socket.isInputShutdown() || inputEof;
+        return socket.isInputShutdown() || receiver.atEof();
     }
 
     @Override

@@ -30,11 +30,19 @@ import java.util.Locale;
  * the kernel version is only quoted in messages, never used to decide.
  */
 public final class IxTransport {
-    private static final byte[] REQUIRED_OPS = {Uring.IORING_OP_ACCEPT, Uring.IORING_OP_RECV, Uring.IORING_OP_SEND,
-        Uring.IORING_OP_WRITEV, Uring.IORING_OP_CONNECT, Uring.IORING_OP_ASYNC_CANCEL, Uring.IORING_OP_READ,
-        Uring.IORING_OP_WRITE, Uring.IORING_OP_POLL_ADD};
+    /**
+     * Every opcode the transport submits and cannot do without: ix is unavailable when the kernel lacks one.
+     * {@code IxTransportTest} fails when a source file submits an opcode missing from here or from
+     * {@link #OPTIONAL_OPS}, or when one listed here is no longer used.
+     */
+    static final byte[] REQUIRED_OPS = {Uring.IORING_OP_ACCEPT, Uring.IORING_OP_RECV, Uring.IORING_OP_SEND,
+        Uring.IORING_OP_SENDMSG, Uring.IORING_OP_CONNECT, Uring.IORING_OP_CLOSE, Uring.IORING_OP_POLL_ADD,
+        Uring.IORING_OP_ASYNC_CANCEL, Uring.IORING_OP_READ};
+    /** Opcodes the transport uses when the kernel has them, with a fallback when not ({@code SPLICE}: FileRegion). */
+    static final byte[] OPTIONAL_OPS = {Uring.IORING_OP_SPLICE};
 
     private static final Throwable UNAVAILABILITY_CAUSE;
+    private static boolean spliceSupported;
     private static final List<String[]> FEATURES = new ArrayList<>();
 
     static {
@@ -74,6 +82,11 @@ public final class IxTransport {
         }
     }
 
+    /** @return whether the kernel runs {@code IORING_OP_SPLICE}, which {@link FileRegionSender} prefers */
+    static boolean spliceSupported() {
+        return spliceSupported;
+    }
+
     /**
      * A block of text for a person: each feature ix uses, whether it is on, why not, and how to fix it.
      */
@@ -107,11 +120,9 @@ public final class IxTransport {
         if (!os.startsWith("linux")) {
             return new UnsupportedOperationException("io_uring exists only on Linux (this is " + os + ")");
         }
-        int flags = Uring.IORING_SETUP_SINGLE_ISSUER | Uring.IORING_SETUP_DEFER_TASKRUN
-                | Uring.IORING_SETUP_R_DISABLED | Uring.IORING_SETUP_SUBMIT_ALL;
         Ring ring;
         try {
-            ring = Ring.open(8, 16, flags);
+            ring = Ring.open(8, 16, IxIoHandler.RING_SETUP_FLAGS);
         } catch (NativeIoException e) {
             feature("io_uring_setup", "FAILED: " + e.getMessage());
             return new IOException(setupFailureAdvice(e), e);
@@ -133,6 +144,9 @@ public final class IxTransport {
                 }
             }
             feature("required opcodes", missing.isEmpty() ? "all supported" : "MISSING " + missing);
+            spliceSupported = probe.supports(Uring.IORING_OP_SPLICE);
+            feature("SPLICE (FileRegion)", spliceSupported ? "on (file -> pipe -> socket, no user-space copy)"
+                    : "not supported: a FileRegion is sent from a read-only mapping of its file (Linux 5.7+)");
             feature("SEND_ZC", probe.supports(Uring.IORING_OP_SEND_ZC) ? "supported" : "not supported (Linux 6.0+)");
             if (!missing.isEmpty()) {
                 return new IOException("the kernel lacks io_uring opcodes " + missing + "; upgrade to Linux 6.1+");

@@ -35,6 +35,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>ix.transport.cq.dropped</td><td>counter</td><td>completions the kernel dropped (lost)</td></tr>
  *   <tr><td>ix.transport.mbufs.used / .high.water / .capacity</td><td>gauges</td><td>receive mbufs</td></tr>
  *   <tr><td>ix.transport.mbufs.enobufs</td><td>counter</td><td>receive paused, every mbuf held</td></tr>
+ *   <tr><td>ix.transport.mbufs.leaks.reclaimed</td><td>counter</td><td>mbufs dropped unreleased, taken back after
+ *       the GC found them (tracked ones only)</td></tr>
  *   <tr><td>ix.transport.bytes.received / .sent</td><td>counters (bytes)</td><td>payload bytes</td></tr>
  *   <tr><td>ix.transport.connections</td><td>gauge</td><td>connections on the loop</td></tr>
  *   <tr><td>ix.transport.connections.opened</td><td>counter</td><td>connections registered</td></tr>
@@ -88,6 +90,9 @@ public final class IxTransportMetrics implements MeterBinder {
                     + " its overflow list were full", null, t, loop, s -> s.cqDropped());
             counter(registry, "ix.transport.mbufs.enobufs", "times receive paused because every mbuf was held",
                     null, t, loop, s -> s.mbufEnobufs());
+            counter(registry, "ix.transport.mbufs.leaks.reclaimed", "mbufs the application dropped unreleased,"
+                    + " taken back after the garbage collector found them", null, t, loop,
+                    s -> s.mbufLeaksReclaimed());
             counter(registry, "ix.transport.bytes.received", "bytes received", BaseUnits.BYTES, t, loop,
                     s -> s.bytesReceived());
             counter(registry, "ix.transport.bytes.sent", "bytes sent", BaseUnits.BYTES, t, loop,

@@ -45,11 +45,43 @@ public final class IxTransportProperties {
     /** Default of {@link #STALL_BUDGET_MILLIS_PROP_NAME}: {@value} ms. */
     public static final long STALL_BUDGET_MILLIS_DEFAULT = 100;
 
+    /**
+     * Whether a {@link io.netty.channel.DefaultFileRegion} built from a {@link java.io.File} is spliced file → pipe →
+     * socket when the kernel has {@code IORING_OP_SPLICE} (else it is sent from a read-only mapping): {@value}.
+     */
+    public static final String SPLICE_PROP_NAME = "dev.ix.transport.splice";
+    /** Default of {@link #SPLICE_PROP_NAME}: {@value}. */
+    public static final boolean SPLICE_DEFAULT = true;
+
+    /**
+     * Threads of {@link IxBackground#shared()}; {@code 0} means 10 × {@link Runtime#availableProcessors()}:
+     * {@value}.
+     */
+    public static final String BACKGROUND_THREADS_PROP_NAME = "dev.ix.transport.backgroundThreads";
+    /**
+     * Default of {@link #BACKGROUND_THREADS_PROP_NAME}: {@value}, i.e. 10 threads per CPU, as Reactor's
+     * {@code boundedElastic}: background threads mostly wait on something, and they exist only while there is work.
+     */
+    public static final int BACKGROUND_THREADS_DEFAULT = 0;
+
+    /** Tasks {@link IxBackground#shared()} queues while all its threads are busy, before it rejects: {@value}. */
+    public static final String BACKGROUND_QUEUE_PROP_NAME = "dev.ix.transport.backgroundQueue";
+    /** Default of {@link #BACKGROUND_QUEUE_PROP_NAME}: {@value} tasks. */
+    public static final int BACKGROUND_QUEUE_DEFAULT = 4096;
+
     private IxTransportProperties() {
     }
 
     static int[] cpus() {
         return CpuAffinity.parseCpuList(SystemPropertyUtil.get(CPUS_PROP_NAME, CPUS_DEFAULT), CPUS_PROP_NAME);
+    }
+
+    static int backgroundThreads() {
+        return SystemPropertyUtil.getInt(BACKGROUND_THREADS_PROP_NAME, BACKGROUND_THREADS_DEFAULT);
+    }
+
+    static int backgroundQueue() {
+        return SystemPropertyUtil.getInt(BACKGROUND_QUEUE_PROP_NAME, BACKGROUND_QUEUE_DEFAULT);
     }
 
     static long stallBudgetMillis() {
@@ -74,5 +106,9 @@ public final class IxTransportProperties {
 
     static int mbufCount() {
         return SystemPropertyUtil.getInt(MBUF_COUNT_PROP_NAME, MBUF_COUNT_DEFAULT);
+    }
+
+    static boolean splice() {
+        return SystemPropertyUtil.getBoolean(SPLICE_PROP_NAME, SPLICE_DEFAULT);
     }
 }

@@ -145,7 +145,7 @@ class IxBackgroundTest {
                 .isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining("queue full: 1 tasks")
                 .hasMessageContaining("1 busy ix-background threads")
-                .hasMessageContaining("-D" + IxBackground.BACKGROUND_QUEUE_PROP_NAME)
+                .hasMessageContaining("-D" + IxTransportProperties.BACKGROUND_QUEUE_PROP_NAME)
                 .hasMessageContaining("IxBackground.create(threads, queueCapacity)");
         assertThat(pool.rejected()).isEqualTo(1);
 
@@ -271,7 +271,7 @@ class IxBackgroundTest {
         IxBackground shared = IxBackground.shared();
         assertThat(IxBackground.shared()).isSameAs(shared);
         assertThat(shared.threads()).isGreaterThanOrEqualTo(1);
-        assertThat(shared.queueCapacity()).isEqualTo(IxBackground.BACKGROUND_QUEUE_DEFAULT);
+        assertThat(shared.queueCapacity()).isEqualTo(IxTransportProperties.BACKGROUND_QUEUE_DEFAULT);
 
         assertThatThrownBy(shared::close)
                 .isInstanceOf(UnsupportedOperationException.class)

@@ -1,6 +1,7 @@
 package dev.ix.transport;
 
 import dev.ix.transport.mbuf.MbufPool;
+import dev.ix.transport.test.EchoHandler;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -69,6 +70,43 @@ class IxIoHandlerTest {
 
     @io.netty.channel.ChannelHandler.Sharable
     private static class SharableInbound extends ChannelInboundHandlerAdapter {
+    }
+
+    @Test
+    void atMostOneIoUringEnterPerTurnBesidesEarlySubmits() throws Exception {
+        // A 4-entry SQ under 16 echoing connections: SQ-full submits happen, and they are the only extra enters.
+        EventLoopGroup loop = ix(IxIoHandlerConfig.defaults().withRingEntries(4));
+        Channel server = new ServerBootstrap().group(loop).channel(IxServerSocketChannel.class)
+                .childHandler(new EchoHandler()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        IxLoop ixLoop = IxLoop.of(server.eventLoop()).orElseThrow();
+        List<java.net.Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                sockets.add(new java.net.Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort()));
+            }
+            // Read between turns (a task on the loop), so that no turn is half counted.
+            IxLoopStats before = server.eventLoop().submit(ixLoop::stats).get();
+            byte[] ping = pattern(100);
+            for (int round = 0; round < 200; round++) {
+                for (java.net.Socket s : sockets) {
+                    s.getOutputStream().write(ping);
+                }
+                for (java.net.Socket s : sockets) {
+                    assertThat(s.getInputStream().readNBytes(ping.length)).isEqualTo(ping);
+                }
+            }
+            IxLoopStats after = server.eventLoop().submit(ixLoop::stats).get();
+            long enters = after.enterCalls() - before.enterCalls();
+            long turns = after.turns() - before.turns();
+            long early = after.sqFull() - before.sqFull();
+            assertThat(early).as("the 4-entry SQ filled up").isPositive();
+            assertThat(enters).as("io_uring_enter calls over %d turns with %d early submits", turns, early)
+                    .isLessThanOrEqualTo(turns + early);
+        } finally {
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ix.transport;
 
+import dev.ix.transport.test.EchoHandler;
 import dev.ix.transport.test.RequiresIoUring;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -7,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -49,21 +49,9 @@ class IxSocketChannelTest {
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 
-    @ChannelHandler.Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-    }
 
     private static Channel echoServer(InetAddress address) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(IxServerSocketChannel.class).childHandler(new Echo())
+        return new ServerBootstrap().group(group).channel(IxServerSocketChannel.class).childHandler(new EchoHandler())
                 .bind(new InetSocketAddress(address, 0)).sync().channel();
     }
 
@@ -165,7 +153,7 @@ class IxSocketChannelTest {
     void bindToAnAddressInUseSaysSo() throws Exception {
         Channel first = echoServer(InetAddress.getByName("127.0.0.1"));
         ChannelFuture second = new ServerBootstrap().group(group).channel(IxServerSocketChannel.class)
-                .childHandler(new Echo()).bind(first.localAddress());
+                .childHandler(new EchoHandler()).bind(first.localAddress());
         assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(second.cause()).isInstanceOf(BindException.class).hasMessageContaining("already in use");
         first.close().sync();
@@ -174,10 +162,10 @@ class IxSocketChannelTest {
     @Test
     void reusePortLetsTwoListenersShareAPort() throws Exception {
         Channel first = new ServerBootstrap().group(group).channel(IxServerSocketChannel.class)
-                .option(IxChannelOption.SO_REUSEPORT, true).childHandler(new Echo())
+                .option(IxChannelOption.SO_REUSEPORT, true).childHandler(new EchoHandler())
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         Channel second = new ServerBootstrap().group(group).channel(IxServerSocketChannel.class)
-                .option(IxChannelOption.SO_REUSEPORT, true).childHandler(new Echo())
+                .option(IxChannelOption.SO_REUSEPORT, true).childHandler(new EchoHandler())
                 .bind(first.localAddress()).sync().channel();
         assertThat(second.config().getOption(IxChannelOption.SO_REUSEPORT)).isTrue();
         assertThat(roundTrip((InetSocketAddress) first.localAddress(), "shared")).isEqualTo("shared");

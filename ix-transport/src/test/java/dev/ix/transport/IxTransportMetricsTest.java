@@ -73,6 +73,8 @@ class IxTransportMetricsTest {
                 .allMatch(g -> g.value() == 1);
         assertThat(registry.find("ix.transport.mbufs.capacity").gauge().value())
                 .isEqualTo(IxIoHandlerConfig.defaults().mbufCount());
+        assertThat(registry.find("ix.transport.mbufs.leaks.reclaimed").functionCounters()).hasSize(2)
+                .allMatch(c -> c.count() == 0);
         double turns = registry.find("ix.transport.turns").functionCounters().stream()
                 .mapToDouble(FunctionCounter::count).sum();
         double byBatch = registry.find("ix.transport.turns.by.completions").functionCounters().stream()

@@ -2,6 +2,7 @@ package dev.ix.transport.mbuf;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakTracker;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +32,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * throws {@link io.netty.util.IllegalReferenceCountException}. A reference kept past the final release sees the
  * slot's next contents once it is received again (as with Netty's pooled buffers).
  *
+ * <p><b>Tracked views.</b> A hand-out that Netty's leak detector tracks ({@link MbufLeakTracking}) gets a fresh
+ * instance instead, which the pool does not hold: if the application drops it unreleased, the garbage collector finds
+ * it and the detector reports it. Its tracker records {@link #touch}, {@link #retain} and {@link #release} (levels
+ * {@code ADVANCED} and {@code PARANOID}) and is closed when the count reaches 0, before the slot goes back.
+ *
  * <p>Reads go through a {@link MemorySegment} of exactly the slot's size, so even the unchecked {@code _get*}
  * methods cannot read past the slot. Multi-byte reads are big-endian, {@code *LE} little-endian, both unaligned.
  *
@@ -55,8 +61,12 @@ final class MbufByteBuf extends AbstractReadOnlyByteBuf {
     private final long address;
     /** Bytes the kernel wrote this time; the capacity. */
     private int length;
-    /** Owner loop only: received and not yet handed back to the recycler. */
-    boolean held;
+    /** The leak detector's tracker of a tracked view; {@code null} for the slot's reused view and once released. */
+    private ResourceLeakTracker<MbufByteBuf> leak;
+    /** Whether {@link #leak} records accesses (level ADVANCED or PARANOID), fixed when tracking starts. */
+    private boolean recordAccess;
+    /** The pool's weak reference to a tracked view, cleared on release; {@code null} for a reused view. */
+    private MbufPool.Lease lease;
     /** The whole slot, read-only; created on first use of an NIO view and kept, as the slot never moves. */
     private ByteBuffer readOnlySlot;
     /** Returned by {@link #internalNioBuffer}; position and limit change on each call. */
@@ -86,14 +96,85 @@ final class MbufByteBuf extends AbstractReadOnlyByteBuf {
         resetRefCnt();
     }
 
+    /**
+     * Makes this fresh view a tracked hand-out. Owner loop only, right after {@link #reuse(int)} and before the view
+     * is handed out.
+     */
+    void track(ResourceLeakTracker<MbufByteBuf> tracker, boolean recordAccess, MbufPool.Lease lease) {
+        this.leak = tracker;
+        this.recordAccess = recordAccess;
+        this.lease = lease;
+    }
+
     /** @return the slot this view reads */
     int slotId() {
         return slotId;
     }
 
+    /** @return the slot's memory, for another view of the same slot */
+    MemorySegment memory() {
+        return memory;
+    }
+
     @Override
     protected void deallocate() {
+        ResourceLeakTracker<MbufByteBuf> tracker = leak;
+        if (tracker != null) {
+            leak = null;
+            // Released, so not leaked: the pool must not reclaim the slot when this view is collected later.
+            lease.clear();
+            tracker.close(this);
+        }
         pool.release(this);
+    }
+
+    // ---- leak records (tracked views only)
+
+    @Override
+    public ByteBuf touch() {
+        recordAccess(null);
+        return this;
+    }
+
+    @Override
+    public ByteBuf touch(Object hint) {
+        recordAccess(hint);
+        return this;
+    }
+
+    @Override
+    public ByteBuf retain() {
+        recordAccess(null);
+        return super.retain();
+    }
+
+    @Override
+    public ByteBuf retain(int increment) {
+        recordAccess(null);
+        return super.retain(increment);
+    }
+
+    @Override
+    public boolean release() {
+        recordAccess(null);
+        return super.release();
+    }
+
+    @Override
+    public boolean release(int decrement) {
+        recordAccess(null);
+        return super.release(decrement);
+    }
+
+    private void recordAccess(Object hint) {
+        ResourceLeakTracker<MbufByteBuf> tracker = leak;
+        if (tracker != null && recordAccess) {
+            if (hint == null) {
+                tracker.record();
+            } else {
+                tracker.record(hint);
+            }
+        }
     }
 
     // ---- what the buffer is

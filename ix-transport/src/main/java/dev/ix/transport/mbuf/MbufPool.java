@@ -12,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 
 /**
  * The receive buffers (mbufs) of one event loop: {@code slotCount} fixed slots of {@code slotSize} bytes in one
@@ -49,6 +52,26 @@ import java.lang.invoke.VarHandle;
  * {@link java.nio.ByteBuffer} or {@code memoryAddress()} taken from a view is raw memory with no such check: it
  * must not be used after the view's release (after {@link #close()} the memory may even be unmapped).
  *
+ * <p><b>Leak detection.</b> Netty's switch governs mbufs as it does Netty's own buffers:
+ * {@code -Dio.netty.leakDetection.level} ({@code DISABLED}, {@code SIMPLE} — Netty's default —, {@code ADVANCED},
+ * {@code PARANOID}) or {@link io.netty.util.ResourceLeakDetector#setLevel}, read at each hand-out. A hand-out the
+ * detector tracks (every one at {@code PARANOID}, 1 in {@code io.netty.leakDetection.samplingInterval} = 128 at
+ * {@code SIMPLE} and {@code ADVANCED}, none at {@code DISABLED}) is a fresh view that the pool holds only weakly,
+ * instead of the slot's reused one, so that a view the application drops unreleased becomes garbage. The collector
+ * then finds it, and Netty's detector for resource type {@code MbufByteBuf} logs
+ * {@code LEAK: MbufByteBuf.release() was not called before it's garbage-collected} with where it was received and
+ * (from {@code ADVANCED}) the last {@code touch}, {@code retain} and {@code release} calls. A tracked hand-out costs
+ * the view and the tracker (with a stack trace per record), as with Netty's leak-aware buffers; an untracked one
+ * allocates nothing. A tracked view never sees a later receive into its slot: any use after its release throws.
+ *
+ * <p><b>Leaked slots come back.</b> When the collector finds a tracked view that was never released, the owner takes
+ * its slot back at its next {@link #drainForeignReleases()} and counts it in {@link #leaksReclaimed()}: a
+ * long-running server that leaks now and then loses no receive capacity. Netty cannot do this for its own buffers
+ * (their memory may still be in use elsewhere); an mbuf slot is the pool's, and nothing can reach the unreleased view
+ * any more, nor its slices. Raw memory taken from it ({@code nioBuffer()}, {@code memoryAddress()}) is the exception,
+ * as after a release. Untracked views are held by the pool and never collected, so their leaks are neither reported
+ * nor reclaimed; they show in {@link #inUse()} and in {@link #close()}.
+ *
  * <p><b>Closing.</b> {@link #close()} unmaps the arena only when every slot is back; otherwise it keeps the memory
  * mapped (a late read or release of a leaked view then stays harmless instead of crashing the JVM) and reports the
  * number still held.
@@ -67,6 +90,7 @@ public final class MbufPool {
     private static final VarHandle HIGH_WATER;
     private static final VarHandle ENOBUFS;
     private static final VarHandle RECEIVED;
+    private static final VarHandle LEAKS_RECLAIMED;
 
     static {
         try {
@@ -75,6 +99,7 @@ public final class MbufPool {
             HIGH_WATER = lookup.findVarHandle(MbufPool.class, "highWater", int.class);
             ENOBUFS = lookup.findVarHandle(MbufPool.class, "enobufs", long.class);
             RECEIVED = lookup.findVarHandle(MbufPool.class, "receivedCount", long.class);
+            LEAKS_RECLAIMED = lookup.findVarHandle(MbufPool.class, "leaksReclaimed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,7 +110,14 @@ public final class MbufPool {
     private final int slotCount;
     private final int slotShift;
     private final ByteBufAllocator alloc;
+    /** The slot's reused view, handed out when the leak detector does not track the hand-out. */
     private final MbufByteBuf[] views;
+    /** Owner only: which slots are received and not yet handed back to the recycler. */
+    private final boolean[] held;
+    /** Owner only: the weak reference to the tracked view that holds a slot, if one does. */
+    private final Lease[] leases;
+    /** Where the collector puts the leases of tracked views that became garbage. */
+    private final ReferenceQueue<MbufByteBuf> collected = new ReferenceQueue<>();
     /**
      * Views released on other threads, waiting for the owner. At most one entry per slot: bounded by slotCount.
      * JCTools' atomic flavour, which does not use {@code sun.misc.Unsafe} (JDK 24+ warns on its memory access).
@@ -105,6 +137,7 @@ public final class MbufPool {
     private int highWater;
     private long enobufs;
     private long receivedCount;
+    private long leaksReclaimed;
 
     private MbufPool(MbufArena arena, int slotSize, int slotCount, ByteBufAllocator alloc) {
         this.arena = arena;
@@ -119,6 +152,8 @@ public final class MbufPool {
             v[i] = new MbufByteBuf(this, i, memory.asSlice((long) i << slotShift, slotSize));
         }
         this.views = v;
+        this.held = new boolean[slotCount];
+        this.leases = new Lease[slotCount];
     }
 
     /**
@@ -172,7 +207,8 @@ public final class MbufPool {
     }
 
     /**
-     * Wraps the bytes the kernel received into a slot. Owner thread only. Allocates nothing.
+     * Wraps the bytes the kernel received into a slot. Owner thread only. Allocates nothing, unless the leak detector
+     * tracks this hand-out (see the class comment).
      *
      * <p>The caller owns the returned buffer and must release it (or pass it on to a handler that does): a read-only,
      * direct {@link ByteBuf} over exactly {@code length} bytes of the slot, no copy, reference count 1,
@@ -198,19 +234,34 @@ public final class MbufPool {
         if (length < 0 || length > slotSize) {
             throw new IllegalArgumentException("length: " + length + " (expected: 0.." + slotSize + ')');
         }
-        MbufByteBuf view = views[slotId];
-        if (view.held) {
-            throw new IllegalStateException("slot " + slotId + " received while still held: refCnt="
-                    + view.refCnt() + " (the kernel was given a slot that was not recycled)");
+        if (held[slotId]) {
+            throw new IllegalStateException("slot " + slotId + " received while still held (the kernel was given a"
+                    + " slot that was not recycled)");
         }
-        view.held = true;
-        view.reuse(length);
+        MbufByteBuf view;
+        if (MbufLeakTracking.sample()) {
+            view = trackedView(slotId, length);
+        } else {
+            view = views[slotId];
+            view.reuse(length);
+        }
+        held[slotId] = true;
         int n = inUse + 1;
         inUse = n;
         if (n > highWater) {
             highWater = n;
         }
         receivedCount++;
+        return view;
+    }
+
+    /** A fresh view of the slot, tracked by the leak detector and held by the pool only through a weak reference. */
+    private MbufByteBuf trackedView(int slotId, int length) {
+        MbufByteBuf view = new MbufByteBuf(this, slotId, views[slotId].memory());
+        view.reuse(length);
+        Lease lease = new Lease(view, collected);
+        view.track(MbufLeakTracking.track(view), MbufLeakTracking.recordsAccess(), lease);
+        leases[slotId] = lease;
         return view;
     }
 
@@ -231,15 +282,21 @@ public final class MbufPool {
     }
 
     private void recycle(MbufByteBuf view) {
-        view.held = false;
+        recycle(view.slotId());
+    }
+
+    private void recycle(int slotId) {
+        held[slotId] = false;
+        leases[slotId] = null;
         inUse--;
-        recycler.recycle(view.slotId());
+        recycler.recycle(slotId);
     }
 
     /**
-     * Returns to the recycler the slots whose views were released on other threads since the last call. Owner
-     * thread only; call once per loop turn. Bounded: at most {@code slotCount} per call. After {@link #close()} the
-     * slots are only counted, not recycled.
+     * Returns to the recycler the slots whose views were released on other threads since the last call, and those
+     * of tracked views the garbage collector found unreleased ({@link #leaksReclaimed()}). Owner thread only; call
+     * once per loop turn. Bounded: at most {@code slotCount} of each per call. After {@link #close()} the slots are
+     * only counted, not recycled.
      *
      * @return how many slots were handed back
      */
@@ -259,6 +316,32 @@ public final class MbufPool {
             recycle(view);
             n++;
         }
+        return n + reclaimCollected(false);
+    }
+
+    /**
+     * Takes back the slots of tracked views that were collected without a release. Owner thread (or the closing
+     * thread once the owner stopped). A lease is enqueued only for a view that was never released (a release clears
+     * it first), and only while it still holds its slot; the identity check guards against anything else.
+     */
+    private int reclaimCollected(boolean afterClose) {
+        int n = 0;
+        Reference<? extends MbufByteBuf> ref;
+        while (n < slotCount && (ref = collected.poll()) != null) {
+            int slotId = ((Lease) ref).slotId;
+            if (leases[slotId] != ref) {
+                continue;
+            }
+            LEAKS_RECLAIMED.setOpaque(this, leaksReclaimed + 1);
+            if (afterClose) {
+                held[slotId] = false;
+                leases[slotId] = null;
+                IN_USE.getAndAdd(this, -1);
+            } else {
+                recycle(slotId);
+            }
+            n++;
+        }
         return n;
     }
 
@@ -266,11 +349,11 @@ public final class MbufPool {
         int n = 0;
         MbufByteBuf view;
         while ((view = foreignReleases.poll()) != null) {
-            view.held = false;
+            held[view.slotId()] = false;
             IN_USE.getAndAdd(this, -1);
             n++;
         }
-        return n;
+        return n + reclaimCollected(true);
     }
 
     /** Counts one {@code ENOBUFS} receive (the kernel found no free slot). Owner thread only. */
@@ -419,6 +502,16 @@ public final class MbufPool {
     }
 
     /**
+     * How many slots came back because the garbage collector found their tracked view unreleased (a leak the
+     * detector reports). Any thread; approximately current off the owner thread.
+     *
+     * @return leaked views whose slots were reclaimed since creation
+     */
+    public long leaksReclaimed() {
+        return (long) LEAKS_RECLAIMED.getOpaque(this);
+    }
+
+    /**
      * Whether {@link #close()} has been called. Any thread.
      *
      * @return {@code true} once closed
@@ -450,10 +543,24 @@ public final class MbufPool {
                 + (o == null ? "not attached" : o.getName()) + "), not from " + Thread.currentThread().getName());
     }
 
+    /**
+     * The pool's weak reference to a tracked view: enqueued when the view becomes garbage unreleased, cleared by the
+     * view's release. The pool keeps it (in {@code leases}) so that the collector can enqueue it.
+     */
+    static final class Lease extends WeakReference<MbufByteBuf> {
+        final int slotId;
+
+        Lease(MbufByteBuf view, ReferenceQueue<MbufByteBuf> queue) {
+            super(view, queue);
+            this.slotId = view.slotId();
+        }
+    }
+
     @Override
     public String toString() {
         return "MbufPool(" + slotCount + " x " + slotSize + " B, " + arena.pageKind() + ", inUse: " + inUse()
                 + ", highWater: " + highWater() + ", received: " + received() + ", enobufs: " + enobufs()
+                + ", leaksReclaimed: " + leaksReclaimed()
                 + (closed ? ", closed)" : ")");
     }
 }

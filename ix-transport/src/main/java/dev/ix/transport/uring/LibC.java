@@ -68,6 +68,9 @@ public final class LibC {
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
+    public static final int O_RDONLY = 0;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EFD_NONBLOCK = 0x800;
     public static final int PROT_READ = 1;
@@ -104,6 +107,10 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle PIPE2 = downcall("pipe2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle EVENTFD = downcall("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle WRITE = downcall("write",
@@ -262,6 +269,30 @@ public final class LibC {
         MemorySegment capture = capture();
         try {
             return result((int) CLOSE.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code open(path, flags)} of an existing file: the fd or {@code -errno}. */
+    public static int open(String path, int flags) {
+        MemorySegment capture = capture();
+        try (Arena a = Arena.ofConfined()) {
+            return result((int) OPEN.invokeExact(capture, a.allocateFrom(path), flags, 0), capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code pipe2(fds, flags)}: 0 or {@code -errno}.
+     *
+     * @param fds two {@code int}s: the read end, then the write end
+     */
+    public static int pipe2(MemorySegment fds, int flags) {
+        MemorySegment capture = capture();
+        try {
+            return result((int) PIPE2.invokeExact(capture, fds, flags), capture);
         } catch (Throwable t) {
             throw rethrow(t);
         }

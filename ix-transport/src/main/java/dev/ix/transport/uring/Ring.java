@@ -166,8 +166,11 @@ public final class Ring implements AutoCloseable {
         return r;
     }
 
-    /** Submits queued SQEs without reaping or waiting; used when the SQ is full in the middle of a turn. */
-    void submitNow() throws NativeIoException {
+    /**
+     * Submits queued SQEs without reaping or waiting, in the middle of a turn (the SQ or the scratch memory its SQEs
+     * point at is full); counted in {@link SubmissionQueue#earlySubmits()}.
+     */
+    public void submitNow() throws NativeIoException {
         int toSubmit = sq.publish();
         sq.countSubmit();
         enterCalls++;

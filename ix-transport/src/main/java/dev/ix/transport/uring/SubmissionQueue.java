@@ -40,6 +40,7 @@ public final class SubmissionQueue {
     private final int mask;
     private final int entries;
 
+    private final SqeBacklog backlog = new SqeBacklog();
     private int tail;
     private int publishedTail;
     private int cachedHead;
@@ -68,23 +69,62 @@ public final class SubmissionQueue {
 
     /**
      * Writes one SQE. When the queue is full, first submits what is queued (one {@code io_uring_enter} without
-     * waiting), so a caller never sees "full".
+     * waiting); when the kernel takes nothing (it pushes back with {@code EBUSY} while its CQ overflows), the SQE
+     * waits in the {@linkplain SqeBacklog backlog} and enters the queue, in order, at the next {@link #publish}. So
+     * a caller never sees "full" and an SQE is never lost.
      *
      * @return the {@code user_data} written
-     * @throws NativeIoException when the early submission fails
      */
     public long enqueue(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
-                        long userData, short bufGroup) throws NativeIoException {
+                        long userData, short bufGroup) {
+        return enqueue(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, 0);
+    }
+
+    /**
+     * {@link #enqueue(byte, byte, short, int, long, long, int, int, long, short)} with the SQE's
+     * {@code splice_fd_in} (the source of an {@code IORING_OP_SPLICE}).
+     */
+    public long enqueue(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
+                        long userData, short bufGroup, int spliceFdIn) {
+        if (!backlog.isEmpty() || !hasRoom()) {
+            backlog.add(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, spliceFdIn);
+            return userData;
+        }
+        write(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, spliceFdIn);
+        return userData;
+    }
+
+    /**
+     * @return whether one more SQE fits, after submitting early once if the queue was full. An early submission
+     *         that fails leaves the SQEs queued: the loop's next {@code io_uring_enter} submits them or reports why
+     */
+    private boolean hasRoom() {
         if (tail - cachedHead == entries) {
             cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
             if (tail - cachedHead == entries) {
-                ring.submitNow();
-                cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
-                if (tail - cachedHead == entries) {
-                    throw new NativeIoException("io_uring_enter(submit " + entries + " SQEs)", Errno.EBUSY);
+                try {
+                    ring.submitNow();
+                } catch (NativeIoException e) {
+                    return false;
                 }
+                cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+                return tail - cachedHead != entries;
             }
         }
+        return true;
+    }
+
+    /** Moves backlogged SQEs into the queue while it has room. */
+    private void drainBacklog() {
+        cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+        SqeBacklog b = backlog;
+        while (!b.isEmpty() && tail - cachedHead != entries) {
+            b.moveFirstTo(this);
+        }
+    }
+
+    void write(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
+               long userData, short bufGroup, int spliceFdIn) {
         long sqe = (long) (tail & mask) * SQE_SIZE;
         MemorySegment s = sqes;
         s.set(ValueLayout.JAVA_BYTE, sqe + SQE_OPCODE, opcode);
@@ -98,16 +138,23 @@ public final class SubmissionQueue {
         s.set(ValueLayout.JAVA_LONG, sqe + SQE_USER_DATA, userData);
         s.set(ValueLayout.JAVA_SHORT, sqe + SQE_BUF_GROUP, bufGroup);
         s.set(ValueLayout.JAVA_SHORT, sqe + SQE_PERSONALITY, (short) 0);
-        s.set(ValueLayout.JAVA_INT, sqe + SQE_FILE_INDEX, 0);
+        s.set(ValueLayout.JAVA_INT, sqe + SQE_FILE_INDEX, spliceFdIn);
         s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR3, 0L);
         s.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR3 + 8, 0L);
         tail++;
-        return userData;
     }
 
-    /** @return SQEs written but not yet consumed by the kernel (including any an earlier enter left behind) */
+    /**
+     * @return SQEs written but not yet consumed by the kernel (including any an earlier enter left behind, and those
+     *         waiting in the backlog)
+     */
     public int pending() {
-        return tail - (int) INT.getAcquire(ringMemory, headOffset);
+        return tail - (int) INT.getAcquire(ringMemory, headOffset) + backlog.size();
+    }
+
+    /** @return SQEs that found the queue full and the kernel pushing back, and waited in the backlog */
+    public long backlogged() {
+        return backlog.total();
     }
 
     /**
@@ -130,11 +177,14 @@ public final class SubmissionQueue {
      *         which also covers SQEs an earlier call left unconsumed (e.g. it failed with {@code EBUSY})
      */
     int publish() {
+        if (!backlog.isEmpty()) {
+            drainBacklog();
+        }
         if (tail != publishedTail) {
             INT.setRelease(ringMemory, tailOffset, tail);
             publishedTail = tail;
         }
-        return pending();
+        return tail - (int) INT.getAcquire(ringMemory, headOffset);
     }
 
     void countSubmit() {

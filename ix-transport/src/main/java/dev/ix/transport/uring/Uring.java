@@ -112,6 +112,7 @@ public final class Uring {
     public static final byte IORING_OP_WRITE = 23;
     public static final byte IORING_OP_SEND = 26;
     public static final byte IORING_OP_RECV = 27;
+    public static final byte IORING_OP_SPLICE = 30;
     public static final byte IORING_OP_SHUTDOWN = 34;
     public static final byte IORING_OP_SEND_ZC = 47;
     public static final byte IORING_OP_SENDMSG_ZC = 48;

@@ -1,5 +1,6 @@
 package dev.ix.transport.mbuf;
 
+import dev.ix.transport.test.NettyLeakDetection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -8,6 +9,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ByteProcessor;
 import io.netty.util.CharsetUtil;
 import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.ResourceLeakDetector;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -410,13 +412,31 @@ class MbufByteBufTest {
     }
 
     @Test
-    void staleReferenceSeesTheSlotsNextContents() {
-        ByteBuf first = f.receive(0, "old");
-        first.release();
-        ByteBuf second = f.receive(0, "new!");
-        // Documented consequence of reusing one view per slot, as with Netty's pooled buffers.
-        assertThat(first.toString(StandardCharsets.US_ASCII)).isEqualTo("new!");
-        second.release();
+    void staleReferenceSeesTheSlotsNextContents() throws Exception {
+        NettyLeakDetection.withLevel(ResourceLeakDetector.Level.DISABLED, () -> {
+            ByteBuf first = f.receive(0, "old");
+            first.release();
+            ByteBuf second = f.receive(0, "new!");
+            // Documented consequence of reusing one view per slot, as with Netty's pooled buffers.
+            assertThat(first.toString(StandardCharsets.US_ASCII)).isEqualTo("new!");
+            second.release();
+        });
+    }
+
+    @Test
+    void staleReferenceToATrackedViewThrowsEvenAfterTheSlotIsReceivedAgain() throws Exception {
+        NettyLeakDetection.withLevel(ResourceLeakDetector.Level.PARANOID, () -> {
+            ByteBuf first = f.receive(0, "old");
+            first.release();
+            ByteBuf second = f.receive(0, "new!");
+            assertThat(second).as("a tracked hand-out is a fresh view").isNotSameAs(first);
+            assertThatThrownBy(() -> first.toString(StandardCharsets.US_ASCII))
+                    .isInstanceOf(IllegalReferenceCountException.class);
+            assertThatThrownBy(first::release).isInstanceOf(IllegalReferenceCountException.class);
+            assertThat(second.refCnt()).as("the stale release did not touch the new owner's buffer").isOne();
+            assertThat(second.toString(StandardCharsets.US_ASCII)).isEqualTo("new!");
+            second.release();
+        });
     }
 
     @Test

@@ -78,6 +78,27 @@ public final class NettyLeakDetection {
         }
     }
 
+    /** A body of test code that may throw anything. */
+    @FunctionalInterface
+    public interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with Netty's leak detection level set to {@code level} (JVM-wide: Netty's buffers and
+     * {@code MbufPool} hand-outs), then restores the level it found. For tests of the untracked path (reused mbuf
+     * views, no allocation) in a JVM that runs at {@code PARANOID}.
+     */
+    public static void withLevel(ResourceLeakDetector.Level level, Body body) throws Exception {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(level);
+        try {
+            body.run();
+        } finally {
+            ResourceLeakDetector.setLevel(before);
+        }
+    }
+
     /**
      * Forces garbage collection, lets every detector process its reference queue and returns (and forgets) the leak
      * reports recorded since the last call. Takes a few tens of milliseconds.

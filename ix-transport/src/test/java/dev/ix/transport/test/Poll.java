@@ -15,7 +15,17 @@ public final class Poll {
 
     /** @return whether {@code condition} held before the bound ran out; the caller asserts what it expects */
     public static boolean until(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < TRIES; i++) {
+        return until(TRIES * INTERVAL_MILLIS, condition);
+    }
+
+    /**
+     * For a condition that normally holds at once, where waiting the full 10 s on each failure would be too long.
+     *
+     * @return whether {@code condition} held within about {@code boundMillis}
+     */
+    public static boolean until(long boundMillis, BooleanSupplier condition) throws InterruptedException {
+        long tries = Math.max(1, boundMillis / INTERVAL_MILLIS);
+        for (long i = 0; i < tries; i++) {
             if (condition.getAsBoolean()) {
                 return true;
             }

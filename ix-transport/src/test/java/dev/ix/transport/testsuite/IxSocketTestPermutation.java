@@ -36,17 +36,15 @@ import java.util.List;
  * {@link #clientSocketWithFastOpen()} is {@link #clientSocket()} and {@link #socketWithFastOpen()} is
  * {@link #socket()}.
  *
- * <p>Both event loop groups live for the whole JVM with daemon threads, {@value #NUM_THREADS} loops each, and are
- * never shut down — as in Netty's suite. The ix group is created when {@link #INSTANCE} is first touched, which the
- * test classes do only inside tests, after {@code @RequiresIoUring} checked that io_uring is available.
+ * <p>The NIO group is Netty's: it lives for the whole JVM. The ix group, {@value #NUM_THREADS} loops with daemon
+ * threads, lives for one test class ({@link IxTestsuiteGroups}): created when a bootstrap of the class first needs
+ * it, which happens only inside tests, after {@code @RequiresIoUring} checked that io_uring is available; shut down
+ * after the class, with every loop's receive pool checked to be full.
  */
 public final class IxSocketTestPermutation extends SocketTestPermutation {
 
     /** The instance every test class of this package uses. */
     public static final IxSocketTestPermutation INSTANCE = new IxSocketTestPermutation();
-
-    private final EventLoopGroup ixGroup = new MultiThreadIoEventLoopGroup(
-            NUM_THREADS, new DefaultThreadFactory("testsuite-ix", true), ixIoHandlerFactory());
 
     private IxSocketTestPermutation() {
     }
@@ -56,6 +54,12 @@ public final class IxSocketTestPermutation extends SocketTestPermutation {
 
     private static IoHandlerFactory ixIoHandlerFactory() {
         return IxIoHandler.newFactory();
+    }
+
+    /** @return the ix group of the test class that is running */
+    private static EventLoopGroup ixGroup() {
+        return IxTestsuiteGroups.group(() -> new MultiThreadIoEventLoopGroup(
+                NUM_THREADS, new DefaultThreadFactory("testsuite-ix", true), ixIoHandlerFactory()));
     }
 
     private static Class<? extends ServerChannel> ixServerChannelClass() {
@@ -87,7 +91,7 @@ public final class IxSocketTestPermutation extends SocketTestPermutation {
     public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
         List<BootstrapFactory<ServerBootstrap>> factories = new ArrayList<>();
         factories.add(new Named<>("ix server", () -> new ServerBootstrap()
-                .group(ixGroup).channel(ixServerChannelClass())));
+                .group(ixGroup()).channel(ixServerChannelClass())));
         factories.add(new Named<>("NIO server", () -> new ServerBootstrap()
                 .group(NIO_GROUP).channel(NioServerSocketChannel.class)));
         return factories;
@@ -97,7 +101,7 @@ public final class IxSocketTestPermutation extends SocketTestPermutation {
     public List<BootstrapFactory<Bootstrap>> clientSocket() {
         List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
         factories.add(new Named<>("ix client", () -> new Bootstrap()
-                .group(ixGroup).channel(ixClientChannelClass())));
+                .group(ixGroup()).channel(ixClientChannelClass())));
         factories.add(new Named<>("NIO client", () -> new Bootstrap()
                 .group(NIO_GROUP).channel(NioSocketChannel.class)));
         return factories;

@@ -84,6 +84,33 @@ class RingTest {
     }
 
     @Test
+    void sqesTheKernelRefusesWaitInTheBacklogAndGoOutInOrder() throws NativeIoException {
+        // A ring that is not enabled yet refuses io_uring_enter (EBADFD), as a kernel pushing back would: the SQEs
+        // past the 8 the queue holds must wait, in order, instead of failing the caller or being dropped.
+        ring.close();
+        ring = Ring.open(8, 16, FLAGS | Uring.IORING_SETUP_R_DISABLED);
+        for (long i = 0; i < 20; i++) {
+            nop(i);
+        }
+        SubmissionQueue sq = ring.submissionQueue();
+        assertThat(sq.backlogged()).isEqualTo(12);
+        assertThat(sq.pending()).isEqualTo(20);
+        assertThat(sq.allConsumed()).isFalse();
+        ring.enable();
+        nop(20); // queued behind the backlog, not ahead of it
+        List<Long> seen = new ArrayList<>();
+        for (int round = 0; round < 1000 && seen.size() < 21; round++) {
+            ring.submitAndGet(ring.completionQueue().ready() == 0 && sq.pending() == 0, 100_000_000L);
+            seen.addAll(reapAll(Integer.MAX_VALUE));
+        }
+        assertThat(seen).hasSize(21);
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).isEqualTo(i);
+        }
+        assertThat(sq.allConsumed()).isTrue();
+    }
+
+    @Test
     void reapHonoursTheBatchLimitAndKeepsTheRestForLater() throws NativeIoException {
         for (long i = 0; i < 7; i++) {
             nop(i);
