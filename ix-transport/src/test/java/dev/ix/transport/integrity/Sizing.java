@@ -2,7 +2,7 @@ package dev.ix.transport.integrity;
 
 /**
  * How much each run of the integrity suite carries. {@link #current()} is the CI size (the whole suite in about two
- * minutes on a two-core machine) unless {@value #LONG_PROP_NAME} is {@code true}, the long run: many more streams,
+ * minutes on a two-core machine) unless {@value #LONG_PROP_NAME} is {@code true}, the long run: more streams,
  * up to 8 MiB each.
  *
  * @param connections checked streams per run, all open at once
@@ -16,8 +16,8 @@ record Sizing(int connections, long maxBytes) {
     /** System property: the seed of a run to repeat (its failure message names it); default: a new one. */
     static final String SEED_PROP_NAME = "dev.ix.test.integrity.seed";
 
-    static final Sizing CI = new Sizing(64, 2 * 1024 * 1024);
-    static final Sizing LONG = new Sizing(200, 8 * 1024 * 1024);
+    static final Sizing CI = new Sizing(200, 4 * 1024 * 1024);
+    static final Sizing LONG = new Sizing(500, 8 * 1024 * 1024);
 
     static Sizing current() {
         return Boolean.getBoolean(LONG_PROP_NAME) ? LONG : CI;
