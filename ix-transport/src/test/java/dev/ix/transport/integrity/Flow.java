@@ -9,8 +9,8 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * <pre>
  *   flow                  data            the sender ends with                                  contract
- *   ECHO_HALF_CLOSE       client→server→client  client: shutdownOutput once its last write succeeded;   (e)
- *                                         server: echoes, closes on the client's FIN (default options)
+ *   ECHO_HALF_CLOSE       client→server   client: shutdownOutput once its last write succeeded;         (e)
+ *                         →client         server: echoes, closes on the client's FIN (default options)
  *   PUSH_CLOSE_NOW        server→client   writeAndFlush(last); close() — no waiting                     (a)(d)
  *   PUSH_CLOSE_LISTENER   server→client   writeAndFlush(last).addListener(CLOSE)                        (b)(c)
  *   PUSH_SHUTDOWN_OUTPUT  server→client   writeAndFlush(last); shutdownOutput() — no waiting            (f)
@@ -18,7 +18,8 @@ import io.netty.buffer.ByteBufAllocator;
  *   UPLOAD_CLOSE_LISTENER client→server   writeAndFlush(last).addListener(CLOSE)                        (b)(c)
  * </pre>
  *
- * The receiver reads to end of stream; with default options the end closes its channel.
+ * The receiver reads to end of stream; with default options the end closes its channel. What each flow must deliver
+ * is {@link Variant#expectsWhole}.
  */
 enum Flow {
     ECHO_HALF_CLOSE(Ending.HALF_CLOSE_AFTER_LAST_WRITE),

@@ -13,7 +13,6 @@ import java.util.function.LongConsumer;
  * flushes once per burst, goes on when it becomes writable again, and ends the stream as its {@link Flow.Ending}
  * says. Reports the bytes of writes whose promise succeeded: contract (b) says those reached the kernel, so the
  * peer must get at least them. Event loop only.
-
  *
  * <p>An ending that does not wait (close or shutdownOutput right after the last flush) gives up what the transport
  * has not handed to the kernel yet — on Netty epoll too, whose flush writes what the socket takes and whose close
