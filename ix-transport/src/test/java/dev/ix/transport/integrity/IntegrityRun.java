@@ -110,7 +110,7 @@ final class IntegrityRun {
         for (StreamRecord record : ledger.streams()) {
             record.awaitReceived(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             bytes += Math.max(0, record.receivedBytes());
-            boolean whole = variant.expectsWhole(record.header().flow());
+            boolean whole = variant.expectsWhole(record.header().flow(), sizing);
             String problem = record.problem(whole);
             if (problem != null) {
                 problems.add(problem);

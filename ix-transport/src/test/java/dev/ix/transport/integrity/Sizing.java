@@ -7,8 +7,13 @@ package dev.ix.transport.integrity;
  *
  * @param connections checked streams per run, all open at once
  * @param maxBytes    the longest stream (lengths are uniform in 0..maxBytes, every eighth stream 0..64 B)
+ * @param keepsUp     the clients read the echo as fast as the server sends it, so the echo server's close on the
+ *                    client's FIN finds its echo already in the kernel: true at the CI size; at the long size (500
+ *                    streams on two loops sharing two cores with the server) they fall behind, and Netty epoll's echo
+ *                    server then cuts about a quarter of the streams (132 of 500 in one run), so echo streams are
+ *                    held to the prefix rule there
  */
-record Sizing(int connections, long maxBytes) {
+record Sizing(int connections, long maxBytes, boolean keepsUp) {
 
     /** System property: {@code true} runs the long integrity suite. */
     static final String LONG_PROP_NAME = "dev.ix.test.integrity.long";
@@ -16,8 +21,8 @@ record Sizing(int connections, long maxBytes) {
     /** System property: the seed of a run to repeat (its failure message names it); default: a new one. */
     static final String SEED_PROP_NAME = "dev.ix.test.integrity.seed";
 
-    static final Sizing CI = new Sizing(200, 4 * 1024 * 1024);
-    static final Sizing LONG = new Sizing(500, 8 * 1024 * 1024);
+    static final Sizing CI = new Sizing(200, 4 * 1024 * 1024, true);
+    static final Sizing LONG = new Sizing(500, 8 * 1024 * 1024, false);
 
     static Sizing current() {
         return Boolean.getBoolean(LONG_PROP_NAME) ? LONG : CI;
