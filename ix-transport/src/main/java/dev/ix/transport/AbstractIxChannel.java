@@ -104,14 +104,22 @@ abstract class AbstractIxChannel extends AbstractChannel {
             cancelOperations();
             r.cancel();
             IxIoRegistration ours = reg;
-            if (isOpen() && ours != null && !ours.handler.awaitCompletions(ours)) {
-                logger.warn("{} left its loop with operations still in flight; data they receive are dropped", this);
+            if (isOpen() && ours != null) {
+                if (ours.handler.awaitCompletions(ours)) {
+                    detached();
+                } else {
+                    logger.warn("{} left its loop with operations still in flight; data they receive are dropped",
+                            this);
+                }
             }
-            detached();
         }
     }
 
-    /** The channel left its loop (see {@link #doDeregister}): nothing it armed there is armed any more. */
+    /**
+     * The channel left its loop while open (see {@link #doDeregister}) and every completion of what it had armed
+     * there has come: nothing is armed any more. Not called for a closed channel, whose cancelled operations may
+     * still complete.
+     */
     void detached() {
     }
 

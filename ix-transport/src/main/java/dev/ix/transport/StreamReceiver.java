@@ -211,6 +211,15 @@ final class StreamReceiver {
             recvUserData = 0;
         }
         int bid = flags >>> Uring.IORING_CQE_BUFFER_SHIFT;
+        if (state == State.IDLE || state == State.STARVED || state == State.EOF) {
+            // No recv is armed in these states: a late completion of one cancelled by a close or a deregistration.
+            if (res > 0) {
+                ch.reg.handler.receivedBuffer(bid, res).release();
+            } else if ((flags & Uring.IORING_CQE_F_BUFFER) != 0) {
+                ch.reg.handler.returnUnusedBuffer(bid);
+            }
+            return;
+        }
         if (res > 0) {
             ByteBuf buf = ch.reg.handler.receivedBuffer(bid, res);
             if (state == State.READING) {
@@ -220,7 +229,7 @@ final class StreamReceiver {
             if (ended && (state == State.STREAMING || state == State.STOPPING)) {
                 moveTo(State.IDLE);
             }
-            if (!ch.isOpen() || state == State.EOF || ch.closePending()) {
+            if (!ch.isOpen() || ch.closePending()) {
                 buf.release();
                 return;
             }
@@ -236,9 +245,6 @@ final class StreamReceiver {
         }
         if ((flags & Uring.IORING_CQE_F_BUFFER) != 0) {
             ch.reg.handler.returnUnusedBuffer(bid);
-        }
-        if (state == State.EOF) {
-            return; // a completion after the end of stream (a cancelled watch or a late error): nothing to do
         }
         boolean loop = state == State.READING;
         if (res == -Errno.EAGAIN && loop) {

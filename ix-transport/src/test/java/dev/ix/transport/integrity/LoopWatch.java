@@ -19,8 +19,12 @@ import java.util.List;
  * not released". The loops are kept from the start: a stopped loop is no longer listed by {@link IxLoop#allOf}.
  */
 final class LoopWatch implements AutoCloseable {
-    /** What the transport says when a stopping loop finds its pool or its operations not all back. */
-    private static final List<String> LEAK_WORDS = List.of("not released", "in flight", "keeping");
+    /**
+     * What the transport says when a stopping loop finds its pool or its operations not all back, or when a
+     * completion's handling threw (the loop logs it and goes on, but a channel's state may be left half-updated).
+     */
+    private static final List<String> LEAK_WORDS = List.of("not released", "in flight", "keeping",
+            "unexpected exception");
 
     private final List<IxLoop> loops = new ArrayList<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger("dev.ix.transport");
