@@ -320,6 +320,7 @@ final class FileRegionSender {
             finish();
             return false;
         }
+        waitForRoomFirst(sendFlags);
         cancelTarget = counted(channel.reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, channel.socket.fd(), 0,
                 mapAddress + sent, (int) Math.min(left, MAX_SEND), sendFlags, MAPPED, (short) 0));
         return true;
@@ -349,9 +350,19 @@ final class FileRegionSender {
                         + r.count() + " (file truncated?)");
             }
         }
+        waitForRoomFirst(sendFlags);
         cancelTarget = counted(channel.reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, channel.socket.fd(), 0,
                 chunk.memoryAddress() + chunk.readerIndex(), chunk.readableBytes(), sendFlags, COPY, (short) 0));
         return true;
+    }
+
+    /** After a send that found no room: a POLLOUT wait linked before the next send (not while draining). */
+    private void waitForRoomFirst(int sendFlags) {
+        if (waitForRoom && (sendFlags & Net.MSG_DONTWAIT) == 0) {
+            waitForRoom = false;
+            counted(channel.reg.submit(Uring.IORING_OP_POLL_ADD, Uring.IOSQE_IO_LINK, (short) 0, channel.socket.fd(), 0,
+                    0, 0, Net.POLLOUT, WAIT_ROOM, (short) 0));
+        }
     }
 
     /**
@@ -386,7 +397,11 @@ final class FileRegionSender {
             }
             default -> throw new IllegalArgumentException("data: " + data);
         }
-        if (data != SPLICE_IN && data != WAIT_ROOM && res < 0 && failure == 0) {
+        if ((data == MAPPED || data == COPY) && res == -Errno.EAGAIN) {
+            // io_uring gives up on a send after retrying its poll, e.g. under TCP memory pressure; the socket is
+            // non-blocking, so no worker can wait instead. Not a failure: the next step waits for POLLOUT first.
+            waitForRoom = true;
+        } else if (data != SPLICE_IN && data != WAIT_ROOM && res < 0 && failure == 0) {
             failure = res;
         }
         if (taken > 0) {

@@ -63,6 +63,8 @@ public final class IxIoHandler implements IoHandler {
     private static final int WAKEUP_WRITTEN = 1;
     private static final int WAKEUP_CLOSED = 2;
     private static final int CANCEL_ID = -2;
+    /** The longest wait in {@code io_uring_enter} while a receive waits for mbufs: 1 ms. */
+    private static final long STARVED_POLL_NANOS = 1_000_000L;
     /** Channels closed at shutdown between two submit-and-reap rounds. */
     private static final int SHUTDOWN_CLOSE_CHUNK = 64;
     private static final short BUFFER_GROUP = 0;
@@ -263,6 +265,11 @@ public final class IxIoHandler implements IoHandler {
                 long timers = timerWheel.nanosUntilNextDeadline(now);
                 if (timers >= 0) {
                     timeout = Math.min(timeout, timers);
+                }
+                if (!bufferWaiters.isEmpty()) {
+                    // A receive waits for mbufs, and a release on another thread does not wake the loop: look again
+                    // every millisecond until they are back.
+                    timeout = Math.min(timeout, STARVED_POLL_NANOS);
                 }
                 activity.waiting(now);
                 waited = true;

@@ -78,6 +78,9 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     private final IxSocketChannelConfig config;
 
+    /** The {@code data} of a buffer send's wait for POLLOUT; file regions use their own values (1..5). */
+    private static final short SEND_WAIT_ROOM = 16;
+
     private final StreamReceiver receiver = new StreamReceiver(this);
 
     private long writeUserData;
@@ -140,6 +143,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     @Override
     void registered() {
+        receiver.attached();
         receiver.watchPeerClose();
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (in != null && !in.isEmpty() && active) {
@@ -403,6 +407,12 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             if (res == -Errno.ECANCELED) {
                 return;
             }
+            if (res == -Errno.EAGAIN) {
+                // io_uring gave up on the send after retrying its poll (e.g. under TCP memory pressure) and the
+                // socket is non-blocking, so no worker waits instead: nothing was sent, and nothing is wrong.
+                waitForRoom();
+                return;
+            }
             IOException cause = errnoException("send", res);
             if (in != null) {
                 ((SocketUnsafe) unsafe()).writeFailed(cause);
@@ -534,6 +544,11 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             connectTimeout.cancel(false);
             connectTimeout = null;
         }
+        if (fileSender != null && writeUserData == 0) {
+            // Here, not only at deregistration: a loop that is stopping runs no more tasks, and Netty deregisters
+            // a closed channel in a task. Nothing of the sender is in flight, so its pipe, file and mapping go now.
+            fileSender.close();
+        }
         super.doClose();
     }
 
@@ -542,6 +557,24 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         super.doDeregister();
         if (fileSender != null && writeUserData == 0 && !isOpen()) {
             fileSender.close(); // else the completion of the step in flight closes it
+        }
+    }
+
+    /** Waits for POLLOUT before the flush goes on; the wait stands for the write in flight. */
+    private void waitForRoom() {
+        writeUserData = reg.submit(Uring.IORING_OP_POLL_ADD, (byte) 0, (short) 0, socket.fd(), 0, 0, 0, Net.POLLOUT,
+                SEND_WAIT_ROOM, (short) 0);
+    }
+
+    /** The POLLOUT wait of {@link #waitForRoom} completed (or was cancelled by a close or a deregistration). */
+    private void roomComplete() {
+        writeUserData = 0;
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (in != null && !in.isEmpty() && isOpen() && !draining()) {
+            ((SocketUnsafe) unsafe()).continueFlush();
+        }
+        if (writeUserData == 0 && draining()) {
+            drained();
         }
     }
 
@@ -555,6 +588,8 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             case Uring.IORING_OP_POLL_ADD -> {
                 if (data == 0) {
                     receiver.peerClosed(res);
+                } else if (data == SEND_WAIT_ROOM) {
+                    roomComplete();
                 } else {
                     fileRegionComplete(res, data); // a file region's wait for room in the socket
                 }

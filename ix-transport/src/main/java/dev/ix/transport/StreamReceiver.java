@@ -268,7 +268,9 @@ final class StreamReceiver {
                 fireReadCompleteNow();
                 ch.receiveFailed(res);
             } else {
-                // Cancelled because autoRead went off; autoRead may be back on, or a read() may have come meanwhile.
+                // Cancelled because autoRead went off (autoRead may be back on, or a read() may have come meanwhile),
+                // or because the channel leaves its loop: a read() this loop had not served yet stays wanted.
+                readPending |= loop && loopReads == 0;
                 receiveEnded();
             }
         }
@@ -325,6 +327,13 @@ final class StreamReceiver {
         }
         if (rdHupUserData != 0) {
             r.cancelOp(rdHupUserData);
+        }
+    }
+
+    /** The channel is registered with a (new) loop: a read() that the loop it left had not served is served now. */
+    void attached() {
+        if (state == State.IDLE && readPending) {
+            beginRead();
         }
     }
 

@@ -132,6 +132,39 @@ class IxReregisterTest {
         }
     }
 
+    @Test
+    void aReadRequestedBeforeTheMoveIsServedOnTheNewLoop() throws Exception {
+        EventLoopGroup first = group();
+        EventLoopGroup second = group();
+        CompletableFuture<IxSocketChannel> child = new CompletableFuture<>();
+        CompletableFuture<Boolean> readOnSecond = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(first).channel(IxServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.read(); // the peer is silent: the read waits, armed, when the move begins
+                        child.complete((IxSocketChannel) ctx.channel());
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ((ByteBuf) msg).release();
+                        readOnSecond.complete(second.next() == ctx.channel().eventLoop());
+                    }
+                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port(server))) {
+            IxSocketChannel ch = child.get(30, TimeUnit.SECONDS);
+            CompletableFuture<Void> moved = new CompletableFuture<>();
+            ch.eventLoop().execute(() -> ch.deregister().addListener(f -> second.register(ch)
+                    .addListener(r -> moved.complete(null))));
+            moved.get(30, TimeUnit.SECONDS);
+            s.getOutputStream().write(new byte[] {1, 2, 3});
+            assertThat(readOnSecond.get(30, TimeUnit.SECONDS)).as("read on the new loop").isTrue();
+            ch.close().sync();
+        }
+    }
+
     private static int available(InputStream in) throws Exception {
         try {
             return in.read() < 0 ? 0 : 1;
