@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
@@ -73,12 +74,15 @@ public final class Bench {
 
         ResultWriter.Environment env = new ResultWriter.Environment(started.toString() + 'Z',
                 Runtime.version() + " (" + System.getProperty("java.vendor") + ")", ProcStat.kernel(),
-                ProcStat.cpuModel(), o.generator().equals("builtin")
-                        ? BenchRunner.generatorTransport().name().toLowerCase(java.util.Locale.ROOT) : o.generator());
+                ProcStat.cpuModel(), o.generatorLabel());
         out.println("ix bench " + o.test() + ": " + runnable.size() + " peer(s) × " + o.repeats() + " repeat(s), "
                 + Durations.format(o.warmup()) + " warm-up + " + Durations.format(o.duration()) + " each, rate "
                 + o.rateLabel() + ", " + join(o.connections()) + " connections; servers on CPU " + o.serverCpus()
-                + ", load on CPU " + o.loadCpus() + " (" + env.generatorTransport() + ")");
+                + ", load on CPU " + o.loadCpus() + " (" + env.generator() + ")");
+        if (o.generator().equals("builtin") && o.generatorTransport() == LoadTransport.IX) {
+            err.println("ix bench: the generator runs on ix (--generator-transport ix): against the ix server it falls"
+                    + " into lock-step batches and flatters ix; the tables say builtin/ix");
+        }
         Progress progress = new Progress(err, System.console() != null,
                 BenchRunner.plannedSeconds(o, runnable.size()));
         List<RunResult> runs;

@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.peer.PeerConfig;
 
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import java.util.Locale;
  * @param sweep          whether to add a rate sweep: after the closed-loop runs, open-loop runs at
  *                       {@link #SWEEP_FRACTIONS} of the highest median requests/s any peer reached
  * @param generator      "builtin", "wrk" or "wrk2"
+ * @param generatorTransport the built-in generator's own transport: epoll by default (else NIO), ix only when asked,
+ *                       since an ix generator flatters an ix server
  * @param serverCpus     CPU list the servers are pinned to ({@code taskset -c})
  * @param loadCpus       CPU list the load generator is pinned to
  * @param out            directory the results go to
@@ -35,7 +38,7 @@ import java.util.Locale;
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
                     int loadThreads, int pipeline, Duration duration, Duration warmup, int repeats, List<Double> rates,
-                    boolean sweep, String generator, String serverCpus, String loadCpus, Path out,
+                    boolean sweep, String generator, LoadTransport generatorTransport, String serverCpus, String loadCpus, Path out,
                     List<String> commandLine) {
 
     /** Offered loads of a rate sweep, as fractions of the saturation throughput measured first. */
@@ -73,6 +76,9 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        10, 25, 50, 75, 90, 100 and 110%% of the highest requests/s measured, and
                                        plots of p99 against throughput (latency-throughput*.png)
               --generator NAME         builtin (default), wrk (closed loop) or wrk2 (open loop, needs --rate)
+              --generator-transport T  the built-in generator's transport: epoll (default; nio where epoll cannot
+                                       run) or ix. An ix generator loading an ix server falls into lock-step
+                                       batches with it and flatters it: every table names the generator
               --server-cpus LIST       taskset CPU list of the servers (default 1)
               --load-cpus LIST         taskset CPU list of the load generator (default 0)
               --out DIR                results directory (default benchmarks/results/<timestamp>)
@@ -125,6 +131,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         List<Double> rates = List.of(0.0);
         boolean sweep = false;
         String generator = "builtin";
+        LoadTransport generatorTransport = LoadTransport.neutral();
         String serverCpus = "1";
         String loadCpus = "0";
         Path out = defaultOut;
@@ -147,6 +154,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--rate" -> rates = rates(value(args, ++i, a));
                 case "--sweep" -> sweep = true;
                 case "--generator" -> generator = oneOf(value(args, ++i, a), a, "builtin", "wrk", "wrk2");
+                case "--generator-transport" -> generatorTransport = transport(value(args, ++i, a), a);
                 case "--server-cpus" -> serverCpus = cpus(value(args, ++i, a), a);
                 case "--load-cpus" -> loadCpus = cpus(value(args, ++i, a), a);
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -175,7 +183,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             throw new UsageException("--baseline " + baseline + " is not among --peers " + String.join(",", peers));
         }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipeline, duration, warmup,
-                repeats, rates, sweep, generator, serverCpus, loadCpus, out, List.of(args));
+                repeats, rates, sweep, generator, generatorTransport, serverCpus, loadCpus, out, List.of(args));
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
@@ -272,6 +280,22 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             // falls through to the message below
         }
         throw new UsageException("--rate " + v + ": expected requests per second (> 0) or max");
+    }
+
+    private static LoadTransport transport(String v, String option) throws UsageException {
+        try {
+            return LoadTransport.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        }
+    }
+
+    /**
+     * @return how the load is made, as every table names it: {@code builtin/epoll}, {@code builtin/ix},
+     *         {@code wrk}, {@code wrk2}
+     */
+    String generatorLabel() {
+        return generator.equals("builtin") ? "builtin/" + generatorTransport.label() : generator;
     }
 
     private static String oneOf(String v, String option, String... allowed) throws UsageException {

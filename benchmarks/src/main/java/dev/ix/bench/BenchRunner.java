@@ -3,15 +3,12 @@ package dev.ix.bench;
 import dev.ix.bench.load.LoadGenerator;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
-import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
 import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
 import dev.ix.bench.wrk.WrkRunner;
-import dev.ix.transport.IxTransport;
-import io.netty.channel.epoll.Epoll;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -161,20 +158,9 @@ final class BenchRunner {
             case "wrk", "wrk2" -> WrkRunner.run(options.generator(), uri, options.loadThreads(), step.connections(),
                     duration, step.rate(), options.loadCpus());
             default -> LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), duration,
-                    Duration.ZERO, step.rate(), options.pipeline(), generatorTransport(), RESPONSE_TIMEOUT),
+                    Duration.ZERO, step.rate(), options.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
                     share -> progress.at(progressStart + share * span));
         };
-    }
-
-    /**
-     * The generator runs on ix when it can (its sends of all connections leave in one submission per loop turn, the
-     * cheapest client here), else on epoll, else NIO.
-     */
-    static LoadTransport generatorTransport() {
-        if (IxTransport.isAvailable()) {
-            return LoadTransport.IX;
-        }
-        return Epoll.isAvailable() ? LoadTransport.EPOLL : LoadTransport.NIO;
     }
 
     /** @return which requested peers cannot run here or with these options, with the reason; the rest run */

@@ -9,7 +9,7 @@ import java.util.Locale;
  * the metrics a verdict rests on. Rendered as aligned text for the terminal and as Markdown for {@code summary.md}.
  */
 final class ResultTable {
-    private static final List<String> HEADINGS = List.of("peer", "rate", "conns", "req/s", "min–max", "×base", "p50 µs",
+    private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "req/s", "min–max", "×base", "p50 µs",
             "p99 µs", "×base", "p99.9 µs", "max µs", "errors", "syscalls/req", "cpu µs/req", "×base", "alloc B/req",
             "RSS MiB", "note");
 
@@ -20,6 +20,7 @@ final class ResultTable {
             boolean base = r.peer().equals(summary.baseline());
             rows.add(List.of(
                     r.peer(),
+                    r.generator(),
                     BenchOptions.rateLabel(r.rate()),
                     Integer.toString(r.connections()),
                     whole(r.stat(Metric.REQUESTS_PER_SEC).median()),

@@ -17,8 +17,12 @@ import java.util.List;
  */
 final class ResultWriter {
 
-    /** Where and on what the benchmark ran. */
-    record Environment(String started, String jdk, String kernel, String cpuModel, String generatorTransport) {
+    /**
+     * Where and on what the benchmark ran.
+     *
+     * @param generator how the load was made, {@link BenchOptions#generatorLabel()}
+     */
+    record Environment(String started, String jdk, String kernel, String cpuModel, String generator) {
     }
 
     private ResultWriter() {
@@ -68,8 +72,7 @@ final class ResultWriter {
                 .field("warmup_s", o.warmup().toMillis() / 1000.0)
                 .field("repeats", o.repeats())
                 .field("rate", o.rateLabel())
-                .field("generator", o.generator())
-                .field("generator_transport", env.generatorTransport())
+                .field("generator", env.generator())
                 .field("server_cpus", o.serverCpus())
                 .field("load_cpus", o.loadCpus())
                 .endObject()
@@ -148,7 +151,7 @@ final class ResultWriter {
                 .append("| CPU | ").append(env.cpuModel()).append(" |\n")
                 .append("| server CPUs / threads | ").append(o.serverCpus()).append(" / ").append(o.threads())
                 .append(" |\n")
-                .append("| load | ").append(o.generator()).append(" on ").append(env.generatorTransport())
+                .append("| load | ").append(env.generator())
                 .append(", CPUs ").append(o.loadCpus()).append(", ").append(o.loadThreads()).append(" thread(s), ")
                 .append(Bench.join(o.connections())).append(" connections, pipeline ").append(o.pipeline())
                 .append(" |\n")

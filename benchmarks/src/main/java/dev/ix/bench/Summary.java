@@ -22,8 +22,12 @@ final class Summary {
         static final Stat NONE = new Stat(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
-    /** One row: a peer at one offered rate and connection count. */
-    record Row(String peer, double rate, int connections, int repeats, int generatorBoundRepeats, Map<Metric, Stat> stats,
+    /**
+     * One row: a peer at one offered rate and connection count, under one generator.
+     *
+     * @param generator how the load was made, {@link dev.ix.bench.load.LoadResult#generator()}
+     */
+    record Row(String peer, String generator, double rate, int connections, int repeats, int generatorBoundRepeats, Map<Metric, Stat> stats,
                List<RunResult> runs) {
         Stat stat(Metric m) {
             return stats.getOrDefault(m, Stat.NONE);
@@ -72,26 +76,29 @@ final class Summary {
     static Summary of(List<RunResult> runs, String baseline) {
         Map<String, List<RunResult>> byPeerAndRate = new LinkedHashMap<>();
         for (RunResult r : runs) {
-            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate(), r.connections()), k -> new ArrayList<>()).add(r);
+            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate(), r.connections(), r.load().generator()),
+                    k -> new ArrayList<>()).add(r);
         }
         List<Row> rows = new ArrayList<>();
         for (List<RunResult> group : byPeerAndRate.values()) {
             RunResult first = group.getFirst();
-            List<RunResult> base = byPeerAndRate.getOrDefault(key(baseline, first.rate(), first.connections()),
-                    List.of());
+            List<RunResult> base = byPeerAndRate.getOrDefault(key(baseline, first.rate(), first.connections(),
+                    first.load().generator()), List.of());
             Map<Metric, Stat> stats = new EnumMap<>(Metric.class);
             for (Metric m : Metric.values()) {
                 stats.put(m, stat(m, group, base));
             }
             int bound = (int) group.stream().filter(r -> r.load().generatorBound()).count();
-            rows.add(new Row(first.peer(), first.rate(), first.connections(), group.size(), bound, stats,
+            rows.add(new Row(first.peer(), first.load().generator(), first.rate(), first.connections(), group.size(),
+                    bound, stats,
                     List.copyOf(group)));
         }
         return new Summary(baseline, List.copyOf(rows));
     }
 
-    private static String key(String peer, double rate, int connections) {
-        return peer + '@' + rate + '/' + connections;
+    /** Rows and ratios are per generator too: a ratio compares two peers under the same load. */
+    private static String key(String peer, double rate, int connections, String generator) {
+        return peer + '@' + rate + '/' + connections + '/' + generator;
     }
 
     /** @return the highest median requests/s of any peer at {@code connections} in closed loop, NaN if none */

@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadTransport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -29,6 +30,16 @@ class BenchOptionsTest {
         assertThat(o.serverCpus()).isEqualTo("1");
         assertThat(o.loadCpus()).isEqualTo("0");
         assertThat(o.out()).isEqualTo(OUT);
+        assertThat(o.generatorTransport()).as("never the transport under test").isNotEqualTo(LoadTransport.IX);
+        assertThat(o.generatorLabel()).isEqualTo("builtin/" + o.generatorTransport().label());
+    }
+
+    @Test
+    void theIxGeneratorIsThereWhenAskedForAndNamedAsSuch() throws Exception {
+        assertThat(parse("--generator-transport", "ix").generatorLabel()).isEqualTo("builtin/ix");
+        assertThat(parse("--generator", "wrk", "--generator-transport", "ix").generatorLabel()).isEqualTo("wrk");
+        assertThatThrownBy(() -> parse("--generator-transport", "uring"))
+                .hasMessage("--generator-transport uring (expected: ix, epoll or nio)");
     }
 
     @Test

@@ -32,7 +32,8 @@ public final class LoadCommand {
                                        requests it could not send by the window's start are dropped
                                        (default 5s; 0 to skip)
                     --transport   <X>  ix, epoll or nio: the generator's own transport
-                                       (default ix where io_uring is usable, else epoll, else nio)
+                                       (default epoll, else nio; ix only when asked: an ix
+                                       generator loading an ix server flatters it)
                 -h, --help             Print this help
 
               Not supported: -s/--script (Lua), -B/--batch_latency.

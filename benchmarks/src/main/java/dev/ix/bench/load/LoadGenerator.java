@@ -135,7 +135,7 @@ public final class LoadGenerator {
         }
 
         double cores = cpuStart < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) duration;
-        return merge(loops, duration / 1e9, cores, spec.threads());
+        return merge(loops, "builtin/" + spec.transport().label(), duration / 1e9, cores, spec.threads());
     }
 
     private static void connect(LoadSpec spec, Target target, List<LoadLoop> loops) {
@@ -170,7 +170,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static LoadReport merge(List<LoadLoop> loops, double seconds, double cores, int threads) {
+    private static LoadReport merge(List<LoadLoop> loops, String generator, double seconds, double cores,
+                                    int threads) {
         Histogram latency = LoopStats.newHistogram();
         Histogram service = LoopStats.newHistogram();
         long requests = 0;
@@ -204,7 +205,7 @@ public final class LoadGenerator {
             at += perSecond.length;
         }
         long errors = connect + read + write + timeout + status;
-        LoadResult result = new LoadResult("builtin", requests, errors, seconds, Percentiles.of(latency), latency,
+        LoadResult result = new LoadResult(generator, requests, errors, seconds, Percentiles.of(latency), latency,
                 cores, threads);
         return new LoadReport(result, service, bytes, connect, read, write, timeout, status, rates);
     }

@@ -5,7 +5,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What one load run measured, whichever generator produced it (the built-in one, wrk or wrk2).
  *
- * @param generator         "builtin", "wrk" or "wrk2"
+ * @param generator         how the load was made: "builtin/epoll", "builtin/ix", "builtin/nio" (the built-in
+ *                          generator on that transport), "wrk" or "wrk2"
  * @param requests          responses received in the measured window
  * @param errors            connect, read and write errors, timeouts and non-2xx/3xx responses, all together
  * @param seconds           length of the measured window

@@ -18,11 +18,14 @@ final class WrkReport {
         this.out = out;
     }
 
-    /** The two lines wrk2 prints before the run. */
+    /** The two lines wrk2 prints before the run, and a third naming the generator's own transport. */
     void header(LoadArgs args) {
         out.printf(Locale.ROOT, "Running %s test @ %s%n", WrkUnits.seconds(args.duration().toNanos() / 1e9),
                 args.url());
         out.printf(Locale.ROOT, "  %d threads and %d connections%n", args.threads(), args.connections());
+        out.printf(Locale.ROOT, "  generator on %s%s%n", args.transport().label(),
+                args.transport() == LoadTransport.IX ? " (the ix transport: against an ix server this flatters it)"
+                        : "");
         out.flush();
     }
 

@@ -36,7 +36,7 @@ class LoadGeneratorTest {
 
             LoadResult result = LoadGenerator.run(spec, progress::add);
 
-            assertThat(result.generator()).isEqualTo("builtin");
+            assertThat(result.generator()).isEqualTo("builtin/" + transport.label());
             assertThat(result.errors()).isZero();
             assertThat(result.seconds()).isEqualTo(2.0);
             // 200 requests per second for 2 s: 400, give or take what arrives around the window's edges.
