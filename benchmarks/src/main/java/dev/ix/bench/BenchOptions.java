@@ -24,6 +24,9 @@ import java.util.Locale;
  * @param pipeline       requests in flight per connection (1 = no pipelining)
  * @param duration       measured window of one run
  * @param warmup         load before each run, not recorded
+ * @param syscallWindow  a second, shorter window of the same load right after the measured one, in which perf counts
+ *                       the server's system calls; zero to count none. perf tracing slows every traced system call,
+ *                       so the measured window itself is never traced
  * @param repeats        interleaved repeats (A B C A B C …)
  * @param rates          offered loads in requests/s (open loop), 0 for closed loop ("max"); several make a sweep
  * @param sweep          whether to add a rate sweep: after the closed-loop runs, open-loop runs at
@@ -37,7 +40,7 @@ import java.util.Locale;
  * @param commandLine    the arguments as given, for the record
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
-                    int loadThreads, int pipeline, Duration duration, Duration warmup, int repeats, List<Double> rates,
+                    int loadThreads, int pipeline, Duration duration, Duration warmup, Duration syscallWindow, int repeats, List<Double> rates,
                     boolean sweep, String generator, LoadTransport generatorTransport, String serverCpus, String loadCpus, Path out,
                     List<String> commandLine) {
 
@@ -68,6 +71,9 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
               --pipeline N             requests in flight per connection, as TechEmpower's plaintext (default 1)
               --duration D             measured window per run, e.g. 10s, 1m (default 10s)
               --warmup D               load before each run, not recorded (default 5s)
+              --syscall-window D       after the measured window, this much more of the same load, with perf
+                                       counting the server's system calls (default 2s; 0: no count). The measured
+                                       window is never traced: tracing taxes each system call
               --repeats R              interleaved repeats; medians and min-max spread over them (default 5)
               --rate RPS|max[,...]     offered load: requests/s, open loop (latency from each request's intended
                                        send time, coordinated-omission free), or max for closed loop (default max);
@@ -84,8 +90,9 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
               --out DIR                results directory (default benchmarks/results/<timestamp>)
               -h, --help               this text
 
-            Measured per run: requests/s, latency percentiles (µs), errors, server system calls per request
-            (perf stat -e raw_syscalls:sys_enter; n/a without perf), server CPU µs per request (/proc/PID/stat),
+            Measured per run: requests/s, latency percentiles (µs), errors, server CPU µs per request
+            (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the separate
+            --syscall-window after the measured one; n/a without perf),
             server bytes allocated per request (the server's own counter; n/a for nginx), server RSS, and the
             generator's own CPU: a run whose generator was >= 90%% busy is marked generator-bound, and a ratio
             against it says little. Install wrk, nginx and perf with benchmarks/install-tools.sh.
@@ -127,6 +134,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         int pipeline = 1;
         Duration duration = Duration.ofSeconds(10);
         Duration warmup = Duration.ofSeconds(5);
+        Duration syscallWindow = Duration.ofSeconds(2);
         int repeats = 5;
         List<Double> rates = List.of(0.0);
         boolean sweep = false;
@@ -150,6 +158,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--pipeline" -> pipeline = positive(args, ++i, a);
                 case "--duration" -> duration = duration(args, ++i, a);
                 case "--warmup" -> warmup = durationOrZero(args, ++i, a);
+                case "--syscall-window" -> syscallWindow = durationOrZero(args, ++i, a);
                 case "--repeats" -> repeats = positive(args, ++i, a);
                 case "--rate" -> rates = rates(value(args, ++i, a));
                 case "--sweep" -> sweep = true;
@@ -182,8 +191,13 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (!peers.contains(baseline)) {
             throw new UsageException("--baseline " + baseline + " is not among --peers " + String.join(",", peers));
         }
+        if (!generator.equals("builtin") && (syscallWindow.toMillis() % 1000 != 0 || duration.toMillis() % 1000 != 0)) {
+            throw new UsageException("--generator " + generator + " runs whole seconds: give --duration and "
+                    + "--syscall-window in whole seconds");
+        }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipeline, duration, warmup,
-                repeats, rates, sweep, generator, generatorTransport, serverCpus, loadCpus, out, List.of(args));
+                syscallWindow, repeats, rates, sweep, generator, generatorTransport, serverCpus, loadCpus, out,
+                List.of(args));
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

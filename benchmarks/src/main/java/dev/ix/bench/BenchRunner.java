@@ -26,8 +26,9 @@ import java.util.OptionalLong;
 /**
  * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
  * each peer in turn (A B C … A B C …) as a fresh server process pinned to the server CPUs; a warm-up load that is
- * not recorded, then the measured window, with the server's CPU time, allocated bytes and system calls counted over
- * exactly that window. A sweep's open-loop steps are planned from the closed-loop steps' results.
+ * not recorded, then the measured window, with the server's CPU time and allocated bytes counted over exactly that
+ * window, then (with perf) a shorter window of the same load in which the server's system calls are counted: nothing
+ * traces the measured window. A sweep's open-loop steps are planned from the closed-loop steps' results.
  */
 final class BenchRunner {
     private static final String HOST = "127.0.0.1";
@@ -65,7 +66,7 @@ final class BenchRunner {
     }
 
     private static double runSeconds(BenchOptions o) {
-        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration());
+        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration()) + seconds(o.syscallWindow());
     }
 
     List<RunResult> run() throws Exception {
@@ -125,22 +126,19 @@ final class BenchRunner {
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
             long cpuBefore = ProcStat.cpuNanos(pid);
-            SyscallCounter syscalls = countSyscalls ? SyscallCounter.attach(pid) : null;
-            LoadResult load;
-            long syscallCount;
-            try {
-                load = load(uri, step, options.duration(), plannedDone);
-            } finally {
-                syscallCount = stop(syscalls);
-            }
+            LoadResult load = load(uri, step, options.duration(), plannedDone);
             long cpuAfter = ProcStat.cpuNanos(pid);
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
             progress.at(plannedDone);
+            double perRequestSyscalls = Double.NaN;
+            if (countSyscalls && !options.syscallWindow().isZero()) {
+                progress.step(describe(step, repeat, peer) + "  counting system calls");
+                perRequestSyscalls = syscallsPerRequest(pid, uri, step, plannedDone);
+            }
 
             double requests = load.requests();
-            double perRequestSyscalls = syscallCount >= 0 && requests > 0 ? syscallCount / requests : Double.NaN;
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
@@ -150,6 +148,25 @@ final class BenchRunner {
             plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);
         }
+    }
+
+    /**
+     * Runs the same load once more for {@link BenchOptions#syscallWindow()}, with perf counting the server's system
+     * calls: apart from the measured window, because tracing {@code raw_syscalls} makes every traced call slower, and
+     * so taxes a peer in proportion to the system calls it makes per request.
+     *
+     * @return system calls per response in that window, NaN when perf failed or nothing was answered
+     */
+    private double syscallsPerRequest(long pid, URI uri, Step step, double progressStart) throws Exception {
+        SyscallCounter syscalls = SyscallCounter.attach(pid);
+        LoadResult traced;
+        long count;
+        try {
+            traced = load(uri, step, options.syscallWindow(), progressStart);
+        } finally {
+            count = stop(syscalls);
+        }
+        return count >= 0 && traced.requests() > 0 ? count / (double) traced.requests() : Double.NaN;
     }
 
     private LoadResult load(URI uri, Step step, Duration duration, double progressStart) throws Exception {

@@ -35,6 +35,14 @@ class BenchOptionsTest {
     }
 
     @Test
+    void systemCallsAreCountedInTheirOwnWindowAfterTheMeasuredOne() throws Exception {
+        assertThat(parse().syscallWindow()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("--syscall-window", "0").syscallWindow()).isZero();
+        assertThatThrownBy(() -> parse("--generator", "wrk", "--syscall-window", "1500ms"))
+                .hasMessageContaining("whole seconds");
+    }
+
+    @Test
     void theIxGeneratorIsThereWhenAskedForAndNamedAsSuch() throws Exception {
         assertThat(parse("--generator-transport", "ix").generatorLabel()).isEqualTo("builtin/ix");
         assertThat(parse("--generator", "wrk", "--generator-transport", "ix").generatorLabel()).isEqualTo("wrk");
@@ -45,7 +53,7 @@ class BenchOptionsTest {
     @Test
     void everyOptionIsRead() throws Exception {
         BenchOptions o = parse("json", "--peers", "ix, netty-epoll,ix", "--threads", "2", "--connections", "128",
-                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms", "--repeats", "3",
+                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms", "--syscall-window", "1s", "--repeats", "3",
                 "--rate", "50000", "--server-cpus", "1", "--load-cpus", "0", "--out", "x");
         assertThat(o.test()).isEqualTo("json");
         assertThat(o.peers()).containsExactly("ix", "netty-epoll");
@@ -55,6 +63,7 @@ class BenchOptionsTest {
         assertThat(o.pipeline()).isEqualTo(16);
         assertThat(o.duration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.syscallWindow()).isEqualTo(Duration.ofSeconds(1));
         assertThat(o.repeats()).isEqualTo(3);
         assertThat(o.rates()).containsExactly(50000.0);
         assertThat(o.rateLabel()).isEqualTo("50000");
