@@ -11,6 +11,9 @@ enum Metric {
     P999_US("p999_us", "p99.9 µs", false, r -> r.load().latency().p999()),
     P9999_US("p9999_us", "p99.99 µs", false, r -> r.load().latency().p9999()),
     MAX_US("max_us", "max µs", false, r -> r.load().latency().max()),
+    SEND_LAG_P99_US("send_lag_p99_us", "lag p99 µs", false,
+            r -> r.load().sendLag() == null || r.load().sendLag().getTotalCount() == 0 ? Double.NaN
+                    : r.load().sendLag().getValueAtPercentile(99)),
     ERRORS("errors", "errors", false, r -> r.load().errors()),
     SYSCALLS_PER_REQUEST("syscalls_per_request", "syscalls/req", false, RunResult::syscallsPerRequest),
     CPU_US_PER_REQUEST("cpu_us_per_request", "cpu µs/req", false, RunResult::cpuMicrosPerRequest),

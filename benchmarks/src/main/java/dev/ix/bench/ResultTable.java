@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 final class ResultTable {
     private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "req/s", "min–max", "×base", "p50 µs",
-            "p99 µs", "×base", "p99.9 µs", "max µs", "errors", "syscalls/req", "cpu µs/req", "×base", "alloc B/req",
+            "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors", "syscalls/req", "cpu µs/req", "×base", "alloc B/req",
             "RSS MiB", "note");
 
     private final List<List<String>> rows = new ArrayList<>();
@@ -31,6 +31,7 @@ final class ResultTable {
                     ratio(r, Metric.P99_US, base),
                     latency(r.stat(Metric.P999_US).median()),
                     latency(r.stat(Metric.MAX_US).median()),
+                    latency(r.stat(Metric.SEND_LAG_P99_US).median()),
                     whole(r.stat(Metric.ERRORS).median()),
                     small(r.stat(Metric.SYSCALLS_PER_REQUEST).median()),
                     small(r.stat(Metric.CPU_US_PER_REQUEST).median()),

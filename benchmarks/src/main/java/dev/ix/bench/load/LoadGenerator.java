@@ -34,10 +34,14 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Latencies are recorded in µs with three significant digits, per event loop without locks, and merged at the
  * end. The load runs for {@code warmup} (discarded) and then for the measured {@code duration}; then sending stops
- * and responses still in flight are awaited for up to {@code timeout}, after which they count as timeouts. Open-loop
- * requests due in the warm-up that have not left when the window opens are dropped, so the window measures the
- * requests due in it (and the responses to warm-up requests already sent); requests due in the window that have not
- * left when it closes are not sent.
+ * and responses still in flight are awaited for up to {@code timeout}, after which they count as timeouts.
+ *
+ * <p>Coordinated omission is accounted for in full. (a) A request that times out counts as an error <em>and</em> its
+ * latency (from its intended send time to when it was given up) goes into the histogram. (b) Open-loop requests due
+ * before the window closed that never left are charged {@code window end - intended time} ({@link LoadReport#unsent()}).
+ * (c) Requests due in the warm-up that could not leave before the window opens are not forgiven: they leave in the
+ * window and count from their intended time, as in wrk2. (d) The send lag (actual minus intended send time) has its
+ * own histogram, {@link LoadResult#sendLag()}, so a generator that falls behind its schedule shows.
  *
  * <p>Errors (all in {@link LoadResult#errors()}): connect failures after the start (retried), resets and other read
  * failures and closes with requests unanswered (the connection reconnects, as wrk's), malformed responses (the
@@ -174,6 +178,8 @@ public final class LoadGenerator {
                                     int threads) {
         Histogram latency = LoopStats.newHistogram();
         Histogram service = LoopStats.newHistogram();
+        Histogram sendLag = LoopStats.newHistogram();
+        long unsent = 0;
         long requests = 0;
         long bytes = 0;
         long connect = 0;
@@ -187,6 +193,8 @@ public final class LoadGenerator {
             LoopStats s = loop.stats;
             latency.add(s.latency);
             service.add(s.serviceTime);
+            sendLag.add(s.sendLag);
+            unsent += s.unsent;
             requests += s.requests;
             bytes += s.bytes;
             connect += s.connect;
@@ -206,8 +214,8 @@ public final class LoadGenerator {
         }
         long errors = connect + read + write + timeout + status;
         LoadResult result = new LoadResult(generator, requests, errors, seconds, Percentiles.of(latency), latency,
-                cores, threads);
-        return new LoadReport(result, service, bytes, connect, read, write, timeout, status, rates);
+                sendLag, cores, threads);
+        return new LoadReport(result, service, bytes, connect, read, write, timeout, status, unsent, rates);
     }
 
     /** Runs {@code task} on {@code loop} and waits for it. */

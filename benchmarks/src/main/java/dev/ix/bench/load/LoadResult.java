@@ -13,13 +13,17 @@ import org.HdrHistogram.Histogram;
  * @param latency           percentiles in µs; for an open-loop run measured from each request's intended send time
  *                          (coordinated-omission free)
  * @param histogram         the full latency histogram in µs, or {@code null} when the generator gives none (wrk);
- *                          ownership passes to the caller
+ *                          ownership passes to the caller. The built-in generator's holds every response, every
+ *                          timed-out request (to when it was given up) and every request left unsent at the
+ *                          window's end, each from its intended send time
+ * @param sendLag           actual minus intended send time of each request sent in the window (and of each left
+ *                          unsent, to the window's end), µs; all zeros in a closed loop; {@code null} for wrk
  * @param generatorCpu      CPU the generator used over the window, in cores (1.0 = one core busy), or {@code NaN}
  *                          when unknown
  * @param generatorThreads  threads the generator ran on (the cores it could use)
  */
 public record LoadResult(String generator, long requests, long errors, double seconds, Percentiles latency,
-                         Histogram histogram, double generatorCpu, int generatorThreads) {
+                         Histogram histogram, Histogram sendLag, double generatorCpu, int generatorThreads) {
 
     /** @return responses per second over the measured window */
     public double requestsPerSecond() {

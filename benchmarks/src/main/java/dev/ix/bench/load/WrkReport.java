@@ -49,11 +49,21 @@ final class WrkReport {
                     "Uncorrected Latency (measured without taking delayed starts into account)", true);
         }
 
+        if (args.rate() > 0) {
+            // Not in wrk2's output: how late the generator itself sent, so that a late generator is visible.
+            out.println();
+            distribution(result.sendLag(), "Send Lag (actual minus intended send time)", false);
+        }
+
         out.printf(Locale.ROOT, "  %d requests in %s, %sB read%n", result.requests(),
                 WrkUnits.micros(result.seconds() * 1e6), WrkUnits.binary(report.bytes()));
         if (report.connect() + report.read() + report.write() + report.timeout() > 0) {
             out.printf(Locale.ROOT, "  Socket errors: connect %d, read %d, write %d, timeout %d%n",
                     report.connect(), report.read(), report.write(), report.timeout());
+        }
+        if (report.unsent() > 0) {
+            out.printf(Locale.ROOT, "  Unsent when the window closed: %d (in the latency above, from their intended"
+                    + " send time to the window's end)%n", report.unsent());
         }
         if (report.status() > 0) {
             out.printf(Locale.ROOT, "  Non-2xx or 3xx responses: %d%n", report.status());

@@ -93,7 +93,7 @@ final class WrkParser {
         }
         Percentiles latency = new Percentiles(at(distribution, 50), at(distribution, 90), at(distribution, 99),
                 at(distribution, 99.9), at(distribution, 99.99), max);
-        return new LoadResult(generator, count, errors, seconds, latency, null, Double.NaN, generatorThreads);
+        return new LoadResult(generator, count, errors, seconds, latency, null, null, Double.NaN, generatorThreads);
     }
 
     /** Percentile → µs, from the lines after {@code header} up to the first line that is not a percentile. */

@@ -92,7 +92,7 @@ public final class WrkRunner {
                 throw new IllegalStateException(e.getMessage() + "; stderr: " + Files.readString(stderr).strip(), e);
             }
             return new LoadResult(parsed.generator(), parsed.requests(), parsed.errors(), parsed.seconds(),
-                    parsed.latency(), null, cores, threads);
+                    parsed.latency(), null, null, cores, threads);
         } finally {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
