@@ -93,9 +93,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             Measured per run: requests/s, latency percentiles (µs), errors, server CPU µs per request
             (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the separate
             --syscall-window after the measured one; n/a without perf),
-            server bytes allocated per request (the server's own counter; n/a for nginx), server RSS, and the
-            generator's own CPU: a run whose generator was >= 90%% busy is marked generator-bound, and a ratio
-            against it says little. Install wrk, nginx and perf with benchmarks/install-tools.sh.
+            server bytes allocated per request (the server's own counter; n/a for nginx), server RSS, whether the
+            pinning took effect, and the generator's own CPU: a run whose generator kept each CPU it owns >= 90%%
+            busy (process CPU over the window / its CPUs) is marked generator-bound, and a ratio against it says
+            little. Install wrk, nginx and perf with benchmarks/install-tools.sh.
             """.formatted(String.join(",", DEFAULT_PEERS));
 
     /** Thrown for a command line that cannot run; the message says which option and what it expects. */

@@ -130,6 +130,9 @@ final class BenchRunner {
             long cpuAfter = ProcStat.cpuNanos(pid);
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
+            boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
+            boolean loadPinned = load.generatorCpus() != null
+                    && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
             progress.at(plannedDone);
             double perRequestSyscalls = Double.NaN;
@@ -143,7 +146,7 @@ final class BenchRunner {
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), load, perRequestSyscalls,
-                    cpuMicros, alloc, rss);
+                    cpuMicros, alloc, rss, serverPinned, loadPinned);
         } finally {
             plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);

@@ -47,6 +47,14 @@ final class ResultTable {
         if (r.generatorBoundRepeats() > 0) {
             notes.add("generator-bound " + r.generatorBoundRepeats() + "/" + r.repeats());
         }
+        long serverNotPinned = r.runs().stream().filter(run -> !run.serverPinned()).count();
+        long loadNotPinned = r.runs().stream().filter(run -> !run.loadPinned()).count();
+        if (serverNotPinned > 0) {
+            notes.add("server not pinned " + serverNotPinned + "/" + r.repeats());
+        }
+        if (loadNotPinned > 0) {
+            notes.add("load not pinned " + loadNotPinned + "/" + r.repeats());
+        }
         if (r.stat(Metric.ERRORS).max() > 0) {
             notes.add("errors");
         }

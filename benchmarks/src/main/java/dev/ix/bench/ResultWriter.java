@@ -109,7 +109,9 @@ final class ResultWriter {
             for (RunResult run : row.runs()) {
                 j.beginObject().field("repeat", run.repeat()).field("generator", run.load().generator())
                         .field("requests", run.load().requests()).field("seconds", run.load().seconds())
-                        .field("generator_bound", run.load().generatorBound());
+                        .field("generator_bound", run.load().generatorBound())
+                        .field("generator_cpus", run.load().generatorCpus())
+                        .field("server_pinned", run.serverPinned()).field("load_pinned", run.loadPinned());
                 for (Metric m : Metric.values()) {
                     j.field(m.key, m.of(run));
                 }
@@ -132,8 +134,8 @@ final class ResultWriter {
                 .append(summary.baseline()).append("`. Latency in µs")
                 .append(" (rate max: closed loop, from each request's send; a rate in requests/s: open loop, from")
                 .append(" each request's intended send time)")
-                .append(". A generator-bound run had its load generator ≥ 90 % busy: the server was not the ")
-                .append("limit.\n\n");
+                .append(". A generator-bound run had its load generator's process keep each CPU it owns ≥ 90 % ")
+                .append("busy over the window: the server was not the limit.\n\n");
         for (Path plot : plots) {
             b.append("![").append(plot.getFileName()).append("](").append(plot.getFileName()).append(")\n\n");
         }

@@ -15,7 +15,9 @@ import dev.ix.bench.load.LoadResult;
  * @param cpuMicrosPerRequest   server CPU time (user + system, all threads) per response, in µs
  * @param allocBytesPerRequest  bytes the server JVM allocated per response
  * @param rssBytes              server resident set size at the end of the run
+ * @param serverPinned          whether every server thread was allowed exactly the requested server CPUs
+ * @param loadPinned            whether the generator was allowed exactly the requested load CPUs
  */
 record RunResult(String peer, int repeat, double rate, int connections, LoadResult load, double syscallsPerRequest,
-                 double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes) {
+                 double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes, boolean serverPinned, boolean loadPinned) {
 }

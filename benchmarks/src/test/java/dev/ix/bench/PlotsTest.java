@@ -20,8 +20,8 @@ class PlotsTest {
         for (int i = 1; i <= 10_000; i++) {
             h.recordValue(baseMicros + i % 100 + (i % 1000 == 0 ? 50 * baseMicros : 0));
         }
-        LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10, Percentiles.of(h), h, null, 0.5, 1);
-        return new RunResult(peer, 1, rate, 64, load, 0.05, 7, 1000, 1 << 20);
+        LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10, Percentiles.of(h), h, null, 0.5, "0");
+        return new RunResult(peer, 1, rate, 64, load, 0.05, 7, 1000, 1 << 20, true, true);
     }
 
     @Test

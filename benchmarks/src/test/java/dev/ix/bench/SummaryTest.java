@@ -14,8 +14,8 @@ class SummaryTest {
 
     private static RunResult run(String peer, int repeat, double rps, double p99, double cpu, double generatorCpu) {
         LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10,
-                new Percentiles(p99 / 2, p99 / 1.5, p99, p99 * 2, p99 * 3, p99 * 4), null, null, generatorCpu, 1);
-        return new RunResult(peer, repeat, 0, 64, load, Double.NaN, cpu, 0, 100 << 20);
+                new Percentiles(p99 / 2, p99 / 1.5, p99, p99 * 2, p99 * 3, p99 * 4), null, null, generatorCpu, "0");
+        return new RunResult(peer, repeat, 0, 64, load, Double.NaN, cpu, 0, 100 << 20, true, true);
     }
 
     @Test

@@ -1,13 +1,12 @@
 package dev.ix.bench.load;
 
+import dev.ix.bench.measure.ProcStat;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,10 +100,8 @@ public final class LoadGenerator {
                                   DoubleConsumer progress) {
         CountDownLatch drained = new CountDownLatch(spec.threads());
         List<LoadLoop> loops = new ArrayList<>();
-        long[] threadIds = new long[spec.threads()];
         for (EventExecutor executor : group) {
             EventLoop eventLoop = (EventLoop) executor;
-            threadIds[loops.size()] = call(eventLoop, () -> Thread.currentThread().threadId());
             loops.add(new LoadLoop(eventLoop, driver, address, template, spec, drained));
         }
         connect(spec, target, loops);
@@ -121,12 +118,13 @@ public final class LoadGenerator {
             });
         }
 
-        ThreadCpu cpu = new ThreadCpu(threadIds);
+        long self = ProcessHandle.current().pid();
         Progress report = new Progress(progress, start, warmup + duration);
         report.waitUntil(windowStart);
-        long cpuStart = cpu.nanos();
+        long cpuStart = ProcStat.cpuNanos(self);
         report.waitUntil(windowEnd);
-        long cpuEnd = cpu.nanos();
+        long cpuEnd = ProcStat.cpuNanos(self);
+        String cpus = ProcStat.allowedCpus(self);
         report.done();
         awaitDrain(drained, windowEnd + spec.timeout().toNanos());
 
@@ -138,8 +136,9 @@ public final class LoadGenerator {
             close.awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
 
-        double cores = cpuStart < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) duration;
-        return merge(loops, "builtin/" + spec.transport().label(), duration / 1e9, cores, spec.threads());
+        // The process's CPU, not only the loops' threads': what the generator takes from the CPUs it owns.
+        double cores = (cpuEnd - cpuStart) / (double) duration;
+        return merge(loops, "builtin/" + spec.transport().label(), duration / 1e9, cores, cpus);
     }
 
     private static void connect(LoadSpec spec, Target target, List<LoadLoop> loops) {
@@ -175,7 +174,7 @@ public final class LoadGenerator {
     }
 
     private static LoadReport merge(List<LoadLoop> loops, String generator, double seconds, double cores,
-                                    int threads) {
+                                    String cpus) {
         Histogram latency = LoopStats.newHistogram();
         Histogram service = LoopStats.newHistogram();
         Histogram sendLag = LoopStats.newHistogram();
@@ -214,7 +213,7 @@ public final class LoadGenerator {
         }
         long errors = connect + read + write + timeout + status;
         LoadResult result = new LoadResult(generator, requests, errors, seconds, Percentiles.of(latency), latency,
-                sendLag, cores, threads);
+                sendLag, cores, cpus);
         return new LoadReport(result, service, bytes, connect, read, write, timeout, status, unsent, rates);
     }
 
@@ -228,27 +227,6 @@ public final class LoadGenerator {
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a generator loop failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** CPU time of the generator's threads. */
-    private record ThreadCpu(long[] ids) {
-
-        /** @return their CPU time so far, ns, or -1 when the JVM cannot tell */
-        long nanos() {
-            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            if (!mx.isThreadCpuTimeSupported()) {
-                return -1;
-            }
-            long total = 0;
-            for (long id : ids) {
-                long t = mx.getThreadCpuTime(id);
-                if (t < 0) {
-                    return -1;
-                }
-                total += t;
-            }
-            return total;
         }
     }
 

@@ -63,7 +63,7 @@ public final class WrkRunner {
      *                    must be 0 for wrk, which is closed loop
      * @param cpus        CPUs to pin wrk to, as {@code taskset -c} takes them, or {@code null} to leave it unpinned
      * @return the run's result: generator {@code tool}, no histogram, {@code generatorCpu} from wrk's CPU time (in
-     *         cores, averaged over its run), {@code generatorThreads} = {@code threads}
+     *         cores, averaged over its run), {@code generatorCpus} the CPUs the kernel let it run on
      * @throws IllegalArgumentException if an argument is out of range
      * @throws IllegalStateException    if the tool is missing, fails, or prints no report (its output included)
      * @throws IOException              if the tool cannot be started or its output cannot be kept
@@ -79,7 +79,7 @@ public final class WrkRunner {
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .start();
-            double cores = cpuWhileRunning(process, duration.plus(GRACE), String.join(" ", command));
+            Usage usage = cpuWhileRunning(process, duration.plus(GRACE), String.join(" ", command));
             String output = Files.readString(stdout);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed with exit status "
@@ -92,7 +92,7 @@ public final class WrkRunner {
                 throw new IllegalStateException(e.getMessage() + "; stderr: " + Files.readString(stderr).strip(), e);
             }
             return new LoadResult(parsed.generator(), parsed.requests(), parsed.errors(), parsed.seconds(),
-                    parsed.latency(), null, null, cores, threads);
+                    parsed.latency(), null, null, usage.cores(), usage.cpus());
         } finally {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
@@ -137,18 +137,26 @@ public final class WrkRunner {
     }
 
     /**
+     * What wrk used of the machine.
+     *
+     * @param cores CPU busy on average between the first and the last sample, NaN if there were fewer than two
+     * @param cpus  the CPUs it was allowed to run on, as the kernel lists them, or null if it exited too soon to tell
+     */
+    private record Usage(double cores, String cpus) {
+    }
+
+    /**
      * Waits for {@code process} to exit, sampling its CPU time meanwhile: once it has exited and been reaped its
      * {@code /proc} entry is gone, so the last sample stands for the whole run (missing at most the sampling period
      * at the very end, when wrk only prints).
-     *
-     * @return cores busy on average between the first and the last sample, NaN if there were fewer than two
      */
-    private static double cpuWhileRunning(Process process, Duration limit, String what) throws InterruptedException {
+    private static Usage cpuWhileRunning(Process process, Duration limit, String what) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         long firstTime = 0;
         long firstCpu = -1;
         long lastTime = 0;
         long lastCpu = -1;
+        String cpus = null;
         do {
             long cpu;
             try {
@@ -164,6 +172,11 @@ public final class WrkRunner {
             if (firstCpu < 0) {
                 firstCpu = cpu;
                 firstTime = now;
+                try {
+                    cpus = ProcStat.allowedCpus(process.pid());
+                } catch (IllegalStateException exited) {
+                    // gone between the two reads: unknown
+                }
             }
             lastCpu = cpu;
             lastTime = now;
@@ -173,6 +186,7 @@ public final class WrkRunner {
             }
         } while (!process.waitFor(CPU_SAMPLE_MILLIS, TimeUnit.MILLISECONDS));
         process.waitFor();
-        return lastTime > firstTime ? (double) (lastCpu - firstCpu) / (lastTime - firstTime) : Double.NaN;
+        return new Usage(lastTime > firstTime ? (double) (lastCpu - firstCpu) / (lastTime - firstTime) : Double.NaN,
+                cpus);
     }
 }

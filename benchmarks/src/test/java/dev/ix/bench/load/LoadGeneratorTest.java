@@ -3,6 +3,7 @@ package dev.ix.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ix.bench.measure.ProcStat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,7 +49,7 @@ class LoadGeneratorTest {
             // Every response waited for the delay (an unsent request is charged only its wait until the window's end).
             assertThat(report.serviceTime().getMinValue()).isGreaterThanOrEqualTo(DELAY_MICROS);
             assertThat(result.latency().p50()).isGreaterThanOrEqualTo(DELAY_MICROS);
-            assertThat(result.generatorThreads()).isEqualTo(2);
+            assertThat(result.generatorCpus()).isEqualTo(ProcStat.allowedCpus(ProcessHandle.current().pid()));
             assertThat(result.generatorCpu()).isBetween(0.0, 2.5);
             assertThat(progress).isNotEmpty().isSorted().allMatch(p -> p >= 0 && p <= 1);
             assertThat(progress.getLast()).isEqualTo(1.0);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ix.bench.load.LoadResult;
+import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
 import dev.ix.bench.peer.Peers;
@@ -22,13 +23,8 @@ class WrkRunnerTest {
     private static final URI ANY = URI.create("http://127.0.0.1:8080/plaintext");
 
     /** A CPU this JVM may run on, for taskset: CPU 0 is not always among them in a container. */
-    private static String allowedCpu() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Cpus_allowed_list:")) {
-                return line.substring("Cpus_allowed_list:".length()).trim().split("[-,]")[0];
-            }
-        }
-        return "0";
+    private static String allowedCpu() {
+        return Integer.toString(ProcStat.cpuSet(ProcStat.allowedCpus(ProcessHandle.current().pid())).nextSetBit(0));
     }
 
     @Test
@@ -85,7 +81,7 @@ class WrkRunnerTest {
             assertThat(r.errors()).isZero();
             assertThat(r.seconds()).isPositive();
             assertThat(r.latency().p50()).isPositive();
-            assertThat(r.generatorThreads()).isEqualTo(1);
+            assertThat(r.generatorCpus()).as("pinned by taskset").isEqualTo(allowedCpu());
             assertThat(r.generatorCpu()).isNotNaN().isPositive();
         }
     }
