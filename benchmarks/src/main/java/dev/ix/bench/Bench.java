@@ -99,8 +99,8 @@ public final class Bench {
         out.println();
         out.print(new ResultTable(summary).text());
         out.println();
-        out.println("medians of " + o.repeats() + " interleaved repeats; ×base = median of per-repeat ratios to "
-                + o.baseline() + "; latency in µs" + (o.openLoop() ? " from intended send times" : ""));
+        out.println(ResultTable.LEGEND.formatted(o.repeats(), o.baseline()).replace("`", "") + " Latency in µs"
+                + (o.openLoop() ? " (open loop: from intended send times)" : "") + ".");
         try {
             ResultWriter.write(o.out(), o, env, summary, skipped);
         } catch (IOException e) {

@@ -19,13 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
- * each peer in turn (A B C … A B C …) as a fresh server process pinned to the server CPUs; a warm-up load that is
+ * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the server CPUs; a warm-up load that is
  * not recorded, then the measured window, with the server's CPU time and allocated bytes counted over exactly that
  * window, then (with perf) a shorter window of the same load in which the server's system calls are counted: nothing
  * traces the measured window. A sweep's open-loop steps are planned from the closed-loop steps' results.
@@ -95,11 +96,24 @@ final class BenchRunner {
     private List<RunResult> runStep(Step step) throws Exception {
         List<RunResult> results = new ArrayList<>();
         for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-            for (Peer peer : peers) {
+            for (Peer peer : rotated(peers, repeat)) {
                 results.add(runOnce(peer, repeat, step));
             }
         }
         return results;
+    }
+
+    /**
+     * The order of repeat {@code repeat} (1-based): the list rotated left by {@code repeat - 1}, so that every peer
+     * runs first (on a machine just idle) and right after every other as often as the repeats allow, instead of one
+     * peer always following the same one.
+     */
+    static <T> List<T> rotated(List<T> items, int repeat) {
+        List<T> order = new ArrayList<>(items);
+        if (!order.isEmpty()) {
+            Collections.rotate(order, -((repeat - 1) % order.size()));
+        }
+        return order;
     }
 
     private String describe(Step step, int repeat, Peer peer) {

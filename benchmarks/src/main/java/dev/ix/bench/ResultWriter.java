@@ -92,7 +92,7 @@ final class ResultWriter {
                     .field("generator_bound", row.generatorBound())
                     .field("generator_bound_repeats", row.generatorBoundRepeats());
             for (Metric m : Metric.values()) {
-                j.field(m.key, row.stat(m).median());
+                j.field(m.key, row.stat(m).value());
             }
             j.key("spread").beginObject();
             for (Metric m : Metric.values()) {
@@ -100,11 +100,23 @@ final class ResultWriter {
                 j.key(m.key).beginArray().number(s.min()).number(s.max()).endArray();
             }
             j.endObject();
+            j.key("median_of_repeats").beginObject();
+            for (Metric m : Metric.values()) {
+                j.field(m.key, row.stat(m).medianOfRepeats());
+            }
+            j.endObject();
             j.key("ratio_to_baseline").beginObject();
             for (Metric m : Metric.values()) {
                 j.field(m.key, row.stat(m).ratio());
             }
             j.endObject();
+            j.key("ratio_spread").beginObject();
+            for (Metric m : Metric.values()) {
+                Summary.Stat s = row.stat(m);
+                j.key(m.key).beginArray().number(s.ratioMin()).number(s.ratioMax()).endArray();
+            }
+            j.endObject();
+            j.field("baseline_generator_bound_repeats", row.baselineBoundRepeats());
             j.key("runs").beginArray();
             for (RunResult run : row.runs()) {
                 j.beginObject().field("repeat", run.repeat()).field("generator", run.load().generator())
@@ -129,9 +141,7 @@ final class ResultWriter {
         b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
         b.append("`").append(commandLine(o)).append("`\n\n");
         b.append(new ResultTable(summary).markdown()).append('\n');
-        b.append("Medians over ").append(o.repeats()).append(" interleaved repeats; `min–max` is the spread of ")
-                .append("requests/s over them; `×base` is the median of the per-repeat ratios to `")
-                .append(summary.baseline()).append("`. Latency in µs")
+        b.append(ResultTable.LEGEND.formatted(o.repeats(), summary.baseline())).append(" Latency in µs")
                 .append(" (rate max: closed loop, from each request's send; a rate in requests/s: open loop, from")
                 .append(" each request's intended send time)")
                 .append(". A generator-bound run had its load generator's process keep each CPU it owns ≥ 90 % ")
