@@ -6,6 +6,7 @@ import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
 import dev.ix.bench.peer.Peers;
+import dev.ix.bench.wrk.WrkRunner;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -69,6 +70,10 @@ public final class Bench {
         if (runnable.stream().noneMatch(p -> p.name().equals(o.baseline()))) {
             err.println("ix bench: the baseline " + o.baseline() + " cannot run: ratios will be n/a");
         }
+        if (o.crossCheck() && WrkRunner.unavailable("wrk").isPresent()) {
+            err.println("ix bench: --cross-check needs wrk: " + WrkRunner.unavailable("wrk").get());
+            return 1;
+        }
         SyscallCounter.unavailable().ifPresent(why -> err.println("ix bench: syscalls/req will be n/a: " + why));
         Affinity.pinSelf(o.loadCpus()).ifPresent(why -> err.println("ix bench: " + why));
 
@@ -99,6 +104,7 @@ public final class Bench {
         out.println();
         out.print(new ResultTable(summary).text());
         out.println();
+        out.print(CrossCheck.text(summary));
         out.println(ResultTable.LEGEND.formatted(o.repeats(), o.baseline()).replace("`", "") + " Latency in µs"
                 + (o.openLoop() ? " (open loop: from intended send times)" : "") + ".");
         try {

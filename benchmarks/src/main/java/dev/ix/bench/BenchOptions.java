@@ -34,6 +34,8 @@ import java.util.Locale;
  * @param generator      "builtin", "wrk" or "wrk2"
  * @param generatorTransport the built-in generator's own transport: epoll by default (else NIO), ix only when asked,
  *                       since an ix generator flatters an ix server
+ * @param crossCheck     whether every closed-loop run is made twice, with the built-in generator and with wrk, so
+ *                       that the two generators' ratios can be set side by side ({@link CrossCheck})
  * @param serverCpus     CPU list the servers are pinned to ({@code taskset -c})
  * @param loadCpus       CPU list the load generator is pinned to
  * @param out            directory the results go to
@@ -41,7 +43,7 @@ import java.util.Locale;
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
                     int loadThreads, int pipeline, Duration duration, Duration warmup, Duration syscallWindow, int repeats, List<Double> rates,
-                    boolean sweep, String generator, LoadTransport generatorTransport, String serverCpus, String loadCpus, Path out,
+                    boolean sweep, String generator, LoadTransport generatorTransport, boolean crossCheck, String serverCpus, String loadCpus, Path out,
                     List<String> commandLine) {
 
     /** Offered loads of a rate sweep, as fractions of the saturation throughput measured first. */
@@ -85,6 +87,9 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
               --generator-transport T  the built-in generator's transport: epoll (default; nio where epoll cannot
                                        run) or ix. An ix generator loading an ix server falls into lock-step
                                        batches with it and flatters it: every table names the generator
+              --cross-check            make every closed-loop run with the built-in generator and again with wrk
+                                       (needs wrk; whole seconds): prints both generators' ratios side by side and
+                                       whether they agree within their spread
               --server-cpus LIST       taskset CPU list of the servers (default 1)
               --load-cpus LIST         taskset CPU list of the load generator (default 0)
               --out DIR                results directory (default benchmarks/results/<timestamp>)
@@ -141,6 +146,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         boolean sweep = false;
         String generator = "builtin";
         LoadTransport generatorTransport = LoadTransport.neutral();
+        boolean crossCheck = false;
         String serverCpus = "1";
         String loadCpus = "0";
         Path out = defaultOut;
@@ -164,6 +170,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--rate" -> rates = rates(value(args, ++i, a));
                 case "--sweep" -> sweep = true;
                 case "--generator" -> generator = oneOf(value(args, ++i, a), a, "builtin", "wrk", "wrk2");
+                case "--cross-check" -> crossCheck = true;
                 case "--generator-transport" -> generatorTransport = transport(value(args, ++i, a), a);
                 case "--server-cpus" -> serverCpus = cpus(value(args, ++i, a), a);
                 case "--load-cpus" -> loadCpus = cpus(value(args, ++i, a), a);
@@ -186,18 +193,27 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (sweep && !rates.contains(0.0)) {
             throw new UsageException("--sweep measures saturation first: include max in --rate (the default)");
         }
-        if (!generator.equals("builtin") && pipeline > 1) {
-            throw new UsageException("--pipeline needs --generator builtin (wrk pipelines only with a Lua script)");
+        if (generator.equals("wrk2") && pipeline > 1) {
+            throw new UsageException("--pipeline needs --generator builtin or wrk (wrk2's rate is per request)");
+        }
+        if (crossCheck && !generator.equals("builtin")) {
+            throw new UsageException("--cross-check sets the built-in generator beside wrk: drop --generator");
+        }
+        if (crossCheck && !rates.contains(0.0)) {
+            throw new UsageException("--cross-check compares closed-loop runs (wrk is closed loop): include max in"
+                    + " --rate");
         }
         if (!peers.contains(baseline)) {
             throw new UsageException("--baseline " + baseline + " is not among --peers " + String.join(",", peers));
         }
-        if (!generator.equals("builtin") && (syscallWindow.toMillis() % 1000 != 0 || duration.toMillis() % 1000 != 0)) {
-            throw new UsageException("--generator " + generator + " runs whole seconds: give --duration and "
-                    + "--syscall-window in whole seconds");
+        boolean wrk = !generator.equals("builtin") || crossCheck;
+        if (wrk && (syscallWindow.toMillis() % 1000 != 0 || duration.toMillis() % 1000 != 0
+                || warmup.toMillis() % 1000 != 0)) {
+            throw new UsageException("wrk runs whole seconds: give --duration, --warmup and --syscall-window in whole"
+                    + " seconds");
         }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipeline, duration, warmup,
-                syscallWindow, repeats, rates, sweep, generator, generatorTransport, serverCpus, loadCpus, out,
+                syscallWindow, repeats, rates, sweep, generator, generatorTransport, crossCheck, serverCpus, loadCpus, out,
                 List.of(args));
     }
 
@@ -303,6 +319,15 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " " + e.getMessage());
         }
+    }
+
+    /**
+     * @param rate an offered rate, 0 for closed loop
+     * @return the generators each run at that rate is made with, in order: {@link #generator()}, and wrk beside the
+     *         built-in one on closed-loop runs of a {@link #crossCheck()}
+     */
+    List<String> generatorsAt(double rate) {
+        return crossCheck && rate == 0 ? List.of(generator, "wrk") : List.of(generator);
     }
 
     /**

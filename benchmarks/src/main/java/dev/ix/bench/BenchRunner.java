@@ -62,8 +62,11 @@ final class BenchRunner {
 
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
-        int steps = o.connections().size() * (o.rates().size() + (o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0));
-        return runSeconds(o) * peers * o.repeats() * steps;
+        int runsPerConnections = o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0;
+        for (double rate : o.rates()) {
+            runsPerConnections += o.generatorsAt(rate).size();
+        }
+        return runSeconds(o) * peers * o.repeats() * o.connections().size() * runsPerConnections;
     }
 
     private static double runSeconds(BenchOptions o) {
@@ -97,7 +100,9 @@ final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         for (int repeat = 1; repeat <= options.repeats(); repeat++) {
             for (Peer peer : rotated(peers, repeat)) {
-                results.add(runOnce(peer, repeat, step));
+                for (String generator : options.generatorsAt(step.rate())) {
+                    results.add(runOnce(peer, repeat, step, generator));
+                }
             }
         }
         return results;
@@ -116,12 +121,15 @@ final class BenchRunner {
         return order;
     }
 
-    private String describe(Step step, int repeat, Peer peer) {
-        return step.label() + "  repeat " + repeat + "/" + options.repeats() + "  " + peer.name();
+    private String describe(Step step, int repeat, Peer peer, String generator) {
+        return step.label() + "  repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  (" + generator
+                + ")";
     }
 
-    private RunResult runOnce(Peer peer, int repeat, Step step) throws Exception {
-        progress.step(describe(step, repeat, peer));
+    /** One run: a fresh server, the warm-up, the measured window and the system-call window, all with one generator. */
+    private RunResult runOnce(Peer peer, int repeat, Step step, String generator) throws Exception {
+        String label = generator.equals("builtin") ? options.generatorLabel() : generator;
+        progress.step(describe(step, repeat, peer, label));
         double runStart = plannedDone;
         int port = Bench.freePort(HOST);
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
@@ -131,16 +139,16 @@ final class BenchRunner {
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
-                progress.step(describe(step, repeat, peer) + "  warm-up");
-                load(uri, step, options.warmup(), plannedDone);
+                progress.step(describe(step, repeat, peer, label) + "  warm-up");
+                load(generator, uri, step, options.warmup(), plannedDone);
             }
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
-            progress.step(describe(step, repeat, peer) + "  measuring");
+            progress.step(describe(step, repeat, peer, label) + "  measuring");
 
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
             long cpuBefore = ProcStat.cpuNanos(pid);
-            LoadResult load = load(uri, step, options.duration(), plannedDone);
+            LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
             long cpuAfter = ProcStat.cpuNanos(pid);
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
@@ -151,8 +159,8 @@ final class BenchRunner {
             progress.at(plannedDone);
             double perRequestSyscalls = Double.NaN;
             if (countSyscalls && !options.syscallWindow().isZero()) {
-                progress.step(describe(step, repeat, peer) + "  counting system calls");
-                perRequestSyscalls = syscallsPerRequest(pid, uri, step, plannedDone);
+                progress.step(describe(step, repeat, peer, label) + "  counting system calls");
+                perRequestSyscalls = syscallsPerRequest(generator, pid, uri, step, plannedDone);
             }
 
             double requests = load.requests();
@@ -174,23 +182,25 @@ final class BenchRunner {
      *
      * @return system calls per response in that window, NaN when perf failed or nothing was answered
      */
-    private double syscallsPerRequest(long pid, URI uri, Step step, double progressStart) throws Exception {
+    private double syscallsPerRequest(String generator, long pid, URI uri, Step step, double progressStart)
+            throws Exception {
         SyscallCounter syscalls = SyscallCounter.attach(pid);
         LoadResult traced;
         long count;
         try {
-            traced = load(uri, step, options.syscallWindow(), progressStart);
+            traced = load(generator, uri, step, options.syscallWindow(), progressStart);
         } finally {
             count = stop(syscalls);
         }
         return count >= 0 && traced.requests() > 0 ? count / (double) traced.requests() : Double.NaN;
     }
 
-    private LoadResult load(URI uri, Step step, Duration duration, double progressStart) throws Exception {
+    private LoadResult load(String generator, URI uri, Step step, Duration duration, double progressStart)
+            throws Exception {
         double span = seconds(duration);
-        return switch (options.generator()) {
-            case "wrk", "wrk2" -> WrkRunner.run(options.generator(), uri, options.loadThreads(), step.connections(),
-                    duration, step.rate(), options.loadCpus());
+        return switch (generator) {
+            case "wrk", "wrk2" -> WrkRunner.run(generator, uri, options.loadThreads(), step.connections(),
+                    duration, step.rate(), options.pipeline(), options.loadCpus());
             default -> LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), duration,
                     Duration.ZERO, step.rate(), options.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
                     share -> progress.at(progressStart + share * span));

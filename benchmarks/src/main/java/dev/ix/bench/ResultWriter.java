@@ -70,6 +70,8 @@ final class ResultWriter {
                 .field("pipeline", o.pipeline())
                 .field("duration_s", o.duration().toMillis() / 1000.0)
                 .field("warmup_s", o.warmup().toMillis() / 1000.0)
+                .field("syscall_window_s", o.syscallWindow().toMillis() / 1000.0)
+                .field("cross_check", o.crossCheck())
                 .field("repeats", o.repeats())
                 .field("rate", o.rateLabel())
                 .field("generator", env.generator())
@@ -80,6 +82,17 @@ final class ResultWriter {
         j.key("skipped").beginArray();
         for (String s : skipped) {
             j.string(s);
+        }
+        j.endArray();
+        j.key("cross_check").beginArray();
+        for (CrossCheck.Comparison c : CrossCheck.of(summary)) {
+            j.beginObject().field("peer", c.peer()).field("connections", c.connections())
+                    .field("metric", c.metric().key).field("builtin_generator", c.builtinName())
+                    .field("builtin_ratio", c.builtin().ratio()).field("wrk_ratio", c.wrk().ratio());
+            j.key("builtin_ratio_spread").beginArray().number(c.builtin().ratioMin()).number(c.builtin().ratioMax())
+                    .endArray();
+            j.key("wrk_ratio_spread").beginArray().number(c.wrk().ratioMin()).number(c.wrk().ratioMax()).endArray();
+            j.field("agree", c.agree()).endObject();
         }
         j.endArray();
         j.key("results").beginArray();
@@ -141,6 +154,10 @@ final class ResultWriter {
         b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
         b.append("`").append(commandLine(o)).append("`\n\n");
         b.append(new ResultTable(summary).markdown()).append('\n');
+        String crossCheck = CrossCheck.text(summary);
+        if (!crossCheck.isEmpty()) {
+            b.append("```\n").append(crossCheck).append("```\n\n");
+        }
         b.append(ResultTable.LEGEND.formatted(o.repeats(), summary.baseline())).append(" Latency in µs")
                 .append(" (rate max: closed loop, from each request's send; a rate in requests/s: open loop, from")
                 .append(" each request's intended send time)")

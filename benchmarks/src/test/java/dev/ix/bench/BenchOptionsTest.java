@@ -43,6 +43,19 @@ class BenchOptionsTest {
     }
 
     @Test
+    void crossCheckSetsTheBuiltInGeneratorBesideWrkOnClosedLoopRuns() throws Exception {
+        BenchOptions o = parse("--cross-check", "--pipeline", "16", "--rate", "max,20000");
+        assertThat(o.crossCheck()).isTrue();
+        assertThat(o.generatorsAt(0)).containsExactly("builtin", "wrk");
+        assertThat(o.generatorsAt(20000)).containsExactly("builtin");
+        assertThat(parse().generatorsAt(0)).containsExactly("builtin");
+        assertThatThrownBy(() -> parse("--cross-check", "--rate", "20000")).hasMessageContaining("include max");
+        assertThatThrownBy(() -> parse("--cross-check", "--generator", "wrk")).hasMessageContaining("beside wrk");
+        assertThatThrownBy(() -> parse("--cross-check", "--warmup", "500ms")).hasMessageContaining("whole seconds");
+        assertThat(parse("--generator", "wrk", "--pipeline", "16").pipeline()).isEqualTo(16);
+    }
+
+    @Test
     void theIxGeneratorIsThereWhenAskedForAndNamedAsSuch() throws Exception {
         assertThat(parse("--generator-transport", "ix").generatorLabel()).isEqualTo("builtin/ix");
         assertThat(parse("--generator", "wrk", "--generator-transport", "ix").generatorLabel()).isEqualTo("wrk");
@@ -53,7 +66,8 @@ class BenchOptionsTest {
     @Test
     void everyOptionIsRead() throws Exception {
         BenchOptions o = parse("json", "--peers", "ix, netty-epoll,ix", "--threads", "2", "--connections", "128",
-                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms", "--syscall-window", "1s", "--repeats", "3",
+                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms",
+                "--syscall-window", "1s", "--repeats", "3",
                 "--rate", "50000", "--server-cpus", "1", "--load-cpus", "0", "--out", "x");
         assertThat(o.test()).isEqualTo("json");
         assertThat(o.peers()).containsExactly("ix", "netty-epoll");

@@ -51,8 +51,8 @@ public final class WrkRunner {
     }
 
     /**
-     * Runs {@code tool -t THREADS -c CONNECTIONS -d DURATION --latency [-R RATE] URI}, pinned to {@code cpus}, and
-     * waits for it to finish (about {@code duration}).
+     * Runs {@code tool -t THREADS -c CONNECTIONS -d DURATION --latency [-R RATE] [-s PIPELINE.lua] URI}, pinned to
+     * {@code cpus}, and waits for it to finish (about {@code duration}).
      *
      * @param tool        {@code wrk} or {@code wrk2}
      * @param uri         {@code http://host:port/path}
@@ -61,6 +61,8 @@ public final class WrkRunner {
      * @param duration    the measured window, whole seconds (wrk's resolution), at least 1 s
      * @param rate        requests per second over all connections: required (&gt; 0) for wrk2, which is open loop;
      *                    must be 0 for wrk, which is closed loop
+     * @param pipeline    requests each connection sends at once (1 = no pipelining): more than 1 runs wrk with a Lua
+     *                    script that sends that many per write, as TechEmpower's pipeline.lua does (wrk only)
      * @param cpus        CPUs to pin wrk to, as {@code taskset -c} takes them, or {@code null} to leave it unpinned
      * @return the run's result: generator {@code tool}, no histogram, {@code generatorCpu} from wrk's CPU time (in
      *         cores, averaged over its run), {@code generatorCpus} the CPUs the kernel let it run on
@@ -69,8 +71,15 @@ public final class WrkRunner {
      * @throws IOException              if the tool cannot be started or its output cannot be kept
      */
     public static LoadResult run(String tool, URI uri, int threads, int connections, Duration duration, double rate,
-                                 String cpus) throws IOException, InterruptedException {
-        List<String> command = command(tool, uri, threads, connections, duration, rate, cpus);
+                                 int pipeline, String cpus) throws IOException, InterruptedException {
+        if (pipeline < 1 || (pipeline > 1 && !tool.equals("wrk"))) {
+            throw new IllegalArgumentException("pipeline: " + pipeline + " (expected: 1, or more with wrk)");
+        }
+        Path script = pipeline > 1 ? Files.createTempFile("ix-wrk-pipeline-", ".lua") : null;
+        if (script != null) {
+            Files.writeString(script, pipelineScript(pipeline));
+        }
+        List<String> command = command(tool, uri, threads, connections, duration, rate, cpus, script);
         Path stdout = Files.createTempFile("ix-" + tool + "-", ".out");
         Path stderr = Files.createTempFile("ix-" + tool + "-", ".err");
         try {
@@ -96,11 +105,35 @@ public final class WrkRunner {
         } finally {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
+            if (script != null) {
+                Files.deleteIfExists(script);
+            }
         }
     }
 
+    /**
+     * @return a wrk script that writes {@code depth} requests at once on each connection and sends the next batch
+     *         when all their responses are in (wrk counts each response and times each from its batch's write)
+     */
+    static String pipelineScript(int depth) {
+        return """
+                -- written by the ix harness: %d requests per write (TechEmpower's pipeline.lua)
+                init = function(args)
+                  local r = {}
+                  for i = 1, %d do
+                    r[i] = wrk.format()
+                  end
+                  req = table.concat(r)
+                end
+
+                request = function()
+                  return req
+                end
+                """.formatted(depth, depth);
+    }
+
     static List<String> command(String tool, URI uri, int threads, int connections, Duration duration, double rate,
-                                String cpus) {
+                                String cpus, Path script) {
         if (!tool.equals("wrk") && !tool.equals("wrk2")) {
             throw new IllegalArgumentException("tool: " + tool + " (expected: wrk or wrk2)");
         }
@@ -131,6 +164,9 @@ public final class WrkRunner {
                 "-d", duration.toSeconds() + "s", "--latency"));
         if (wrk2) {
             command.addAll(List.of("-R", Long.toString(Math.round(rate))));
+        }
+        if (script != null) {
+            command.addAll(List.of("-s", script.toString()));
         }
         command.add(uri.toString());
         return command;

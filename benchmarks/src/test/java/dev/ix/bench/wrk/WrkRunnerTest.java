@@ -29,17 +29,17 @@ class WrkRunnerTest {
 
     @Test
     void wrkIsClosedLoopAndWrk2OpenLoop() {
-        assertThatThrownBy(() -> WrkRunner.command("wrk", ANY, 1, 10, Duration.ofSeconds(5), 1000, null))
+        assertThatThrownBy(() -> WrkRunner.command("wrk", ANY, 1, 10, Duration.ofSeconds(5), 1000, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("closed loop");
-        assertThatThrownBy(() -> WrkRunner.command("wrk2", ANY, 1, 10, Duration.ofSeconds(5), 0, null))
+        assertThatThrownBy(() -> WrkRunner.command("wrk2", ANY, 1, 10, Duration.ofSeconds(5), 0, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrk2 needs a rate");
     }
 
     @Test
     void argumentsWrkCannotTake() {
-        assertThatThrownBy(() -> WrkRunner.command("wrk", ANY, 1, 10, Duration.ofMillis(1500), 0, null))
+        assertThatThrownBy(() -> WrkRunner.command("wrk", ANY, 1, 10, Duration.ofMillis(1500), 0, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole seconds");
-        assertThatThrownBy(() -> WrkRunner.command("wrk", ANY, 4, 2, Duration.ofSeconds(1), 0, null))
+        assertThatThrownBy(() -> WrkRunner.command("wrk", ANY, 4, 2, Duration.ofSeconds(1), 0, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads");
         assertThatThrownBy(() -> WrkRunner.unavailable("ab")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -48,17 +48,30 @@ class WrkRunnerTest {
     void commandLine() {
         assumeTrue(WrkRunner.unavailable("wrk").isEmpty(), () -> WrkRunner.unavailable("wrk").orElseThrow());
 
-        assertThat(WrkRunner.command("wrk", ANY, 2, 64, Duration.ofSeconds(10), 0, "1"))
+        assertThat(WrkRunner.command("wrk", ANY, 2, 64, Duration.ofSeconds(10), 0, "1", null))
                 .startsWith("taskset", "-c", "1")
                 .endsWith("-t", "2", "-c", "64", "-d", "10s", "--latency", ANY.toString());
-        assertThat(WrkRunner.command("wrk", ANY, 1, 1, Duration.ofSeconds(1), 0, null).getFirst()).endsWith("wrk");
+        assertThat(WrkRunner.command("wrk", ANY, 1, 1, Duration.ofSeconds(1), 0, null, null).getFirst())
+                .endsWith("wrk");
+    }
+
+    @Test
+    void pipeliningIsAScriptThatWritesTheRequestsOfABatchAtOnce() {
+        assumeTrue(WrkRunner.unavailable("wrk").isEmpty(), () -> WrkRunner.unavailable("wrk").orElseThrow());
+
+        assertThat(WrkRunner.command("wrk", ANY, 1, 64, Duration.ofSeconds(1), 0, null, Path.of("p.lua")))
+                .endsWith("--latency", "-s", "p.lua", ANY.toString());
+        assertThat(WrkRunner.pipelineScript(16)).contains("for i = 1, 16 do", "r[i] = wrk.format()",
+                "return req");
+        assertThatThrownBy(() -> WrkRunner.run("wrk2", ANY, 1, 1, Duration.ofSeconds(1), 100, 16, null))
+                .hasMessageContaining("pipeline: 16");
     }
 
     @Test
     void wrk2CommandLineHasTheRate() {
         assumeTrue(WrkRunner.unavailable("wrk2").isEmpty(), () -> WrkRunner.unavailable("wrk2").orElseThrow());
 
-        assertThat(WrkRunner.command("wrk2", ANY, 2, 64, Duration.ofSeconds(10), 20000.4, null))
+        assertThat(WrkRunner.command("wrk2", ANY, 2, 64, Duration.ofSeconds(10), 20000.4, null, null))
                 .endsWith("--latency", "-R", "20000", ANY.toString());
     }
 
@@ -73,8 +86,12 @@ class WrkRunnerTest {
         try (PeerProcess server = PeerProcess.start(Peers.byName("netty-nio").orElseThrow(), config)) {
             server.awaitReady(Duration.ofMinutes(2));
 
-            LoadResult r = WrkRunner.run("wrk", URI.create("http://127.0.0.1:" + port + "/plaintext"), 1, 4,
-                    Duration.ofSeconds(1), 0, allowedCpu());
+            URI uri = URI.create("http://127.0.0.1:" + port + "/plaintext");
+            LoadResult r = WrkRunner.run("wrk", uri, 1, 4, Duration.ofSeconds(1), 0, 1, allowedCpu());
+            LoadResult pipelined = WrkRunner.run("wrk", uri, 1, 4, Duration.ofSeconds(1), 0, 16, allowedCpu());
+
+            assertThat(pipelined.requests()).isPositive();
+            assertThat(pipelined.errors()).isZero();
 
             assertThat(r.generator()).isEqualTo("wrk");
             assertThat(r.requests()).isPositive();
@@ -95,7 +112,7 @@ class WrkRunnerTest {
         }
 
         assertThatThrownBy(() -> WrkRunner.run("wrk", URI.create("http://127.0.0.1:" + port + "/plaintext"), 1, 1,
-                Duration.ofSeconds(1), 0, null))
+                Duration.ofSeconds(1), 0, 1, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unable to connect");
     }
