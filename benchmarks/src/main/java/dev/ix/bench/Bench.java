@@ -105,6 +105,11 @@ public final class Bench {
         out.print(new ResultTable(summary).text());
         out.println();
         out.print(CrossCheck.text(summary));
+        String headline = Headline.markdown(summary, o.generatorLabel());
+        if (!headline.isEmpty()) {
+            out.println();
+            out.print(headline);
+        }
         out.println(ResultTable.LEGEND.formatted(o.repeats(), o.baseline()).replace("`", "") + " Latency in µs"
                 + (o.openLoop() ? " (open loop: from intended send times)" : "") + ".");
         try {

@@ -53,10 +53,10 @@ final class BenchRunner {
         this.countSyscalls = SyscallCounter.unavailable().isEmpty();
     }
 
-    /** One offered rate (0 = closed loop) at one connection count. */
-    record Step(double rate, int connections) {
+    /** One offered rate (0 = closed loop) at one connection count and pipeline depth. */
+    record Step(double rate, int connections, int pipeline) {
         String label() {
-            return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns";
+            return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns, pipeline " + pipeline;
         }
     }
 
@@ -64,7 +64,7 @@ final class BenchRunner {
     static double plannedSeconds(BenchOptions o, int peers) {
         int runsPerConnections = o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0;
         for (double rate : o.rates()) {
-            runsPerConnections += o.generatorsAt(rate).size();
+            runsPerConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size();
         }
         return runSeconds(o) * peers * o.repeats() * o.connections().size() * runsPerConnections;
     }
@@ -78,18 +78,21 @@ final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         for (int connections : options.connections()) {
             for (double rate : options.rates()) {
-                results.addAll(runStep(new Step(rate, connections)));
+                for (int pipeline : options.pipelinesAt(rate)) {
+                    results.addAll(runStep(new Step(rate, connections, pipeline)));
+                }
             }
         }
         if (options.sweep()) {
             for (int connections : options.connections()) {
-                double saturation = Summary.of(results, options.baseline()).saturation(connections);
+                int pipeline = options.pipelinesAt(1).getFirst();
+                double saturation = Summary.of(results, options.baseline()).saturation(connections, pipeline);
                 if (Double.isNaN(saturation) || saturation <= 0) {
                     progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
                     continue;
                 }
                 for (double fraction : BenchOptions.SWEEP_FRACTIONS) {
-                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections)));
+                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline)));
                 }
             }
         }
@@ -167,7 +170,8 @@ final class BenchRunner {
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
-            return new RunResult(peer.name(), repeat, step.rate(), step.connections(), load, perRequestSyscalls,
+            return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
+                    perRequestSyscalls,
                     cpuMicros, alloc, rss, serverPinned, loadPinned);
         } finally {
             plannedDone = runStart + runSeconds(options);
@@ -200,9 +204,9 @@ final class BenchRunner {
         double span = seconds(duration);
         return switch (generator) {
             case "wrk", "wrk2" -> WrkRunner.run(generator, uri, options.loadThreads(), step.connections(),
-                    duration, step.rate(), options.pipeline(), options.loadCpus());
+                    duration, step.rate(), step.pipeline(), options.loadCpus());
             default -> LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), duration,
-                    Duration.ZERO, step.rate(), options.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
+                    Duration.ZERO, step.rate(), step.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
                     share -> progress.at(progressStart + share * span));
         };
     }

@@ -47,8 +47,7 @@ final class Plots {
         }
         Map<String, List<Summary.Row>> bySteps = new LinkedHashMap<>();
         for (Summary.Row row : summary.rows()) {
-            bySteps.computeIfAbsent(ResultWriter.stepName(row.rate(), row.connections()), k -> new ArrayList<>())
-                    .add(row);
+            bySteps.computeIfAbsent(ResultWriter.stepName(row), k -> new ArrayList<>()).add(row);
         }
         for (Map.Entry<String, List<Summary.Row>> step : bySteps.entrySet()) {
             XYChart chart = spectrum(step.getValue(), test);
@@ -101,7 +100,7 @@ final class Plots {
         Summary.Row first = rows.getFirst();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(test + ": latency by percentile, " + BenchOptions.rateLabel(first.rate()) + " req/s, "
-                        + first.connections() + " connections")
+                        + first.connections() + " connections, pipeline " + first.pipeline())
                 .xAxisTitle("percentile p as 1/(1-p), log scale: 1E1 = 90%, 1E2 = 99%, 1E3 = 99.9%, 1E4 = 99.99%")
                 .yAxisTitle("latency, µs (log scale)").build();
         style(chart);
@@ -123,7 +122,7 @@ final class Plots {
                 y.add((double) Math.max(1, h.highestEquivalentValue(v.getValueIteratedTo())));
             }
             if (x.size() > 1) {
-                chart.addSeries(row.peer(), x, y).setMarker(SeriesMarkers.NONE);
+                chart.addSeries(row.peer() + " (" + row.generator() + ")", x, y).setMarker(SeriesMarkers.NONE);
             }
         }
         return chart.getSeriesMap().isEmpty() ? null : chart;

@@ -17,7 +17,7 @@ final class ResultTable {
             + " per-repeat ratios to `%s`, with their range in brackets (latency: ratio of the merged percentiles); a"
             + " `*` marks a ratio whose baseline run was generator-bound in some repeat: its baseline figure is a"
             + " floor, so the ratio is no win.";
-    private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "req/s", "min–max", "×base", "p50 µs",
+    private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "pipe", "req/s", "min–max", "×base", "p50 µs",
             "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors", "syscalls/req", "cpu µs/req", "×base", "alloc B/req",
             "RSS MiB", "note");
 
@@ -31,6 +31,7 @@ final class ResultTable {
                     r.generator(),
                     BenchOptions.rateLabel(r.rate()),
                     Integer.toString(r.connections()),
+                    Integer.toString(r.pipeline()),
                     whole(r.stat(Metric.REQUESTS_PER_SEC).value()),
                     whole(r.stat(Metric.REQUESTS_PER_SEC).min()) + "–" + whole(r.stat(Metric.REQUESTS_PER_SEC).max()),
                     ratio(r, Metric.REQUESTS_PER_SEC, base),
@@ -72,7 +73,7 @@ final class ResultTable {
         return String.join(", ", notes);
     }
 
-    private static String ratio(Summary.Row r, Metric m, boolean base) {
+    static String ratio(Summary.Row r, Metric m, boolean base) {
         if (base) {
             return "1";
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Writes a benchmark's results into its directory: {@code summary.json} (medians, spreads, ratios, every run, and
@@ -42,13 +43,17 @@ final class ResultWriter {
         }
     }
 
-    /** @return {@code <peer>-<rate>-c<connections>}, e.g. {@code ix-max-c64} or {@code ix-50000rps-c64} */
+    /**
+     * @return {@code <peer>-<rate>-c<connections>-p<pipeline>}, e.g. {@code ix-max-c64-p16} or
+     *         {@code ix-50000rps-c64-p1}
+     */
     static String fileName(Summary.Row row) {
-        return row.peer() + "-" + stepName(row.rate(), row.connections());
+        return row.peer() + "-" + stepName(row);
     }
 
-    static String stepName(double rate, int connections) {
-        return (rate > 0 ? ResultTable.whole(rate) + "rps" : "max") + "-c" + connections;
+    static String stepName(Summary.Row row) {
+        return (row.rate() > 0 ? ResultTable.whole(row.rate()) + "rps" : "max") + "-c" + row.connections() + "-p"
+                + row.pipeline();
     }
 
     static String commandLine(BenchOptions o) {
@@ -67,7 +72,7 @@ final class ResultWriter {
                 .field("threads", o.threads())
                 .field("connections", Bench.join(o.connections()))
                 .field("load_threads", o.loadThreads())
-                .field("pipeline", o.pipeline())
+                .field("pipeline", o.pipelines().stream().map(String::valueOf).collect(Collectors.joining(",")))
                 .field("duration_s", o.duration().toMillis() / 1000.0)
                 .field("warmup_s", o.warmup().toMillis() / 1000.0)
                 .field("syscall_window_s", o.syscallWindow().toMillis() / 1000.0)
@@ -99,8 +104,10 @@ final class ResultWriter {
         for (Summary.Row row : summary.rows()) {
             j.beginObject()
                     .field("peer", row.peer())
+                    .field("generator", row.generator())
                     .field("rate", BenchOptions.rateLabel(row.rate()))
                     .field("connections", row.connections())
+                    .field("pipeline", row.pipeline())
                     .field("repeats", row.repeats())
                     .field("generator_bound", row.generatorBound())
                     .field("generator_bound_repeats", row.generatorBoundRepeats());
@@ -153,6 +160,10 @@ final class ResultWriter {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
         b.append("`").append(commandLine(o)).append("`\n\n");
+        String headline = Headline.markdown(summary, env.generator());
+        if (!headline.isEmpty()) {
+            b.append(headline).append('\n');
+        }
         b.append(new ResultTable(summary).markdown()).append('\n');
         String crossCheck = CrossCheck.text(summary);
         if (!crossCheck.isEmpty()) {
@@ -182,7 +193,8 @@ final class ResultWriter {
                 .append(" |\n")
                 .append("| load | ").append(env.generator())
                 .append(", CPUs ").append(o.loadCpus()).append(", ").append(o.loadThreads()).append(" thread(s), ")
-                .append(Bench.join(o.connections())).append(" connections, pipeline ").append(o.pipeline())
+                .append(Bench.join(o.connections())).append(" connections, pipeline ")
+                .append(o.pipelines().stream().map(String::valueOf).collect(Collectors.joining(",")))
                 .append(" |\n")
                 .append("| run | warm-up ").append(Durations.format(o.warmup())).append(", window ")
                 .append(Durations.format(o.duration())).append(" |\n");

@@ -10,6 +10,7 @@ import dev.ix.bench.load.LoadResult;
  * @param repeat                1-based repeat number
  * @param rate                  offered requests/s, 0 for closed loop
  * @param connections           load generator connections
+ * @param pipeline              requests in flight per connection at most (1 = no pipelining)
  * @param load                  what the load generator measured
  * @param syscallsPerRequest    server system calls per response
  * @param cpuMicrosPerRequest   server CPU time (user + system, all threads) per response, in µs
@@ -18,6 +19,6 @@ import dev.ix.bench.load.LoadResult;
  * @param serverPinned          whether every server thread was allowed exactly the requested server CPUs
  * @param loadPinned            whether the generator was allowed exactly the requested load CPUs
  */
-record RunResult(String peer, int repeat, double rate, int connections, LoadResult load, double syscallsPerRequest,
+record RunResult(String peer, int repeat, double rate, int connections, int pipeline, LoadResult load, double syscallsPerRequest,
                  double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes, boolean serverPinned, boolean loadPinned) {
 }

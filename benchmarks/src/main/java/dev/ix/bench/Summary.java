@@ -40,11 +40,11 @@ final class Summary {
     }
 
     /**
-     * One row: a peer at one offered rate and connection count, under one generator.
+     * One row: a peer at one offered rate, connection count and pipeline depth, under one generator.
      *
      * @param generator how the load was made, {@link dev.ix.bench.load.LoadResult#generator()}
      */
-    record Row(String peer, String generator, double rate, int connections, int repeats, int generatorBoundRepeats,
+    record Row(String peer, String generator, double rate, int connections, int pipeline, int repeats, int generatorBoundRepeats,
                int baselineBoundRepeats, Map<Metric, Stat> stats, List<RunResult> runs) {
         Stat stat(Metric m) {
             return stats.getOrDefault(m, Stat.NONE);
@@ -81,21 +81,22 @@ final class Summary {
     static Summary of(List<RunResult> runs, String baseline) {
         Map<String, List<RunResult>> byPeerAndRate = new LinkedHashMap<>();
         for (RunResult r : runs) {
-            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate(), r.connections(), r.load().generator()),
-                    k -> new ArrayList<>()).add(r);
+            byPeerAndRate.computeIfAbsent(key(r.peer(), r.rate(), r.connections(), r.pipeline(),
+                    r.load().generator()), k -> new ArrayList<>()).add(r);
         }
         List<Row> rows = new ArrayList<>();
         for (List<RunResult> group : byPeerAndRate.values()) {
             RunResult first = group.getFirst();
             List<RunResult> base = byPeerAndRate.getOrDefault(key(baseline, first.rate(), first.connections(),
-                    first.load().generator()), List.of());
+                    first.pipeline(), first.load().generator()), List.of());
             Map<Metric, Stat> stats = new EnumMap<>(Metric.class);
             for (Metric m : Metric.values()) {
                 stats.put(m, stat(m, group, base));
             }
             int bound = (int) group.stream().filter(r -> r.load().generatorBound()).count();
             int baseBound = (int) base.stream().filter(r -> r.load().generatorBound()).count();
-            rows.add(new Row(first.peer(), first.load().generator(), first.rate(), first.connections(), group.size(),
+            rows.add(new Row(first.peer(), first.load().generator(), first.rate(), first.connections(),
+                    first.pipeline(), group.size(),
                     bound, baseBound, stats,
                     List.copyOf(group)));
         }
@@ -103,13 +104,16 @@ final class Summary {
     }
 
     /** Rows and ratios are per generator too: a ratio compares two peers under the same load. */
-    private static String key(String peer, double rate, int connections, String generator) {
-        return peer + '@' + rate + '/' + connections + '/' + generator;
+    private static String key(String peer, double rate, int connections, int pipeline, String generator) {
+        return peer + '@' + rate + '/' + connections + '/' + pipeline + '/' + generator;
     }
 
-    /** @return the highest median requests/s of any peer at {@code connections} in closed loop, NaN if none */
-    double saturation(int connections) {
-        return rows.stream().filter(r -> r.rate() == 0 && r.connections() == connections)
+    /**
+     * @return the highest median requests/s of any peer at {@code connections} and {@code pipeline} in closed loop,
+     *         NaN if none
+     */
+    double saturation(int connections, int pipeline) {
+        return rows.stream().filter(r -> r.rate() == 0 && r.connections() == connections && r.pipeline() == pipeline)
                 .mapToDouble(r -> r.stat(Metric.REQUESTS_PER_SEC).value()).filter(v -> !Double.isNaN(v))
                 .max().orElse(Double.NaN);
     }

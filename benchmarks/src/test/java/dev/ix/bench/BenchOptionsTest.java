@@ -52,7 +52,19 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> parse("--cross-check", "--rate", "20000")).hasMessageContaining("include max");
         assertThatThrownBy(() -> parse("--cross-check", "--generator", "wrk")).hasMessageContaining("beside wrk");
         assertThatThrownBy(() -> parse("--cross-check", "--warmup", "500ms")).hasMessageContaining("whole seconds");
-        assertThat(parse("--generator", "wrk", "--pipeline", "16").pipeline()).isEqualTo(16);
+        assertThat(parse("--generator", "wrk", "--pipeline", "16").pipelines()).containsExactly(16);
+    }
+
+    @Test
+    void closedLoopRunsAtEveryPipelineDepthAndOpenLoopAtTheFirst() throws Exception {
+        BenchOptions defaults = parse();
+        assertThat(defaults.pipelines()).as("pipelined throughput first, the unpipelined beside it")
+                .containsExactly(16, 1);
+        BenchOptions o = parse("--pipeline", "16,1", "--rate", "max,20000");
+        assertThat(o.pipelinesAt(0)).containsExactly(16, 1);
+        assertThat(o.pipelinesAt(20000)).containsExactly(16);
+        assertThatThrownBy(() -> parse("--generator", "wrk2", "--rate", "1000", "--pipeline", "1,16"))
+                .hasMessageContaining("--pipeline");
     }
 
     @Test
@@ -74,7 +86,7 @@ class BenchOptionsTest {
         assertThat(o.threads()).isEqualTo(2);
         assertThat(o.connections()).containsExactly(128);
         assertThat(o.loadThreads()).isEqualTo(2);
-        assertThat(o.pipeline()).isEqualTo(16);
+        assertThat(o.pipelines()).containsExactly(16);
         assertThat(o.duration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.syscallWindow()).isEqualTo(Duration.ofSeconds(1));
