@@ -131,7 +131,8 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
         while (outstanding < pipeline) {
             long t = due(nextRequest);
             if (t >= loop.windowEnd) {
-                return;
+                // Not return: the requests taken above in this call must still be written.
+                break;
             }
             if (t > now) {
                 dueAt = t;

@@ -181,6 +181,27 @@ class LoadGeneratorTest {
         }
     }
 
+    /**
+     * Pipelined open loop: each connection may take several due requests in one go, and the last one before the
+     * window's end must leave too. All 200 requests due in the window are answered or charged as unsent; none is
+     * taken from the schedule and then forgotten (which also kept the run waiting for its timeout).
+     */
+    @ParameterizedTest
+    @EnumSource(value = LoadTransport.class, names = {"IX", "EPOLL"})
+    void pipelinedOpenLoopSendsEveryRequestDueInTheWindow(LoadTransport transport) throws Exception {
+        IxRequirement.check(transport);
+        try (TestServer server = TestServer.immediate()) {
+            LoadSpec spec = new LoadSpec(server.uri("/"), 4, 1, Duration.ofSeconds(1), Duration.ZERO, 200, 4,
+                    transport, Duration.ofSeconds(5));
+
+            LoadReport report = LoadGenerator.run(spec, List.of(), null);
+
+            assertThat(report.result().errors()).isZero();
+            assertThat(report.result().requests() + report.unsent()).isEqualTo(200);
+            assertThat(server.requests()).isEqualTo(report.result().requests());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = LoadTransport.class, names = {"IX", "EPOLL"})
     void closedLoopWithPipelining(LoadTransport transport) throws Exception {
