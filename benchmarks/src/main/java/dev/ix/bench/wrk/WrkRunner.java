@@ -208,11 +208,12 @@ public final class WrkRunner {
             if (firstCpu < 0) {
                 firstCpu = cpu;
                 firstTime = now;
-                try {
-                    cpus = ProcStat.allowedCpus(process.pid());
-                } catch (IllegalStateException exited) {
-                    // gone between the two reads: unknown
-                }
+            }
+            try {
+                // Read at every sample, the last one kept: the first may come before taskset has pinned and exec'd.
+                cpus = ProcStat.allowedCpus(process.pid());
+            } catch (IllegalStateException exited) {
+                // gone between the two reads: keep the last
             }
             lastCpu = cpu;
             lastTime = now;
