@@ -20,12 +20,13 @@ final class CrossCheck {
      *
      * @param peer        the peer whose ratio it is
      * @param connections the step's connections (the rate is closed loop)
+     * @param pipeline    the step's pipeline depth
      * @param metric      what is compared
      * @param builtin     the built-in generator's row statistic ({@link Summary.Stat#ratio()} and its range)
      * @param builtinName how the built-in generator ran, e.g. {@code builtin/epoll}
      * @param wrk         wrk's
      */
-    record Comparison(String peer, int connections, Metric metric, Summary.Stat builtin, String builtinName,
+    record Comparison(String peer, int connections, int pipeline, Metric metric, Summary.Stat builtin, String builtinName,
                       Summary.Stat wrk) {
 
         /** @return whether the two ranges of per-repeat ratios overlap; false when either is unknown */
@@ -56,10 +57,10 @@ final class CrossCheck {
             }
             for (Summary.Row other : summary.rows()) {
                 if (other.rate() == 0 && other.generator().equals("wrk") && other.peer().equals(row.peer())
-                        && other.connections() == row.connections()) {
+                        && other.connections() == row.connections() && other.pipeline() == row.pipeline()) {
                     for (Metric m : METRICS) {
-                        comparisons.add(new Comparison(row.peer(), row.connections(), m, row.stat(m), row.generator(),
-                                other.stat(m)));
+                        comparisons.add(new Comparison(row.peer(), row.connections(), row.pipeline(), m,
+                                row.stat(m), row.generator(), other.stat(m)));
                     }
                 }
             }
@@ -71,8 +72,9 @@ final class CrossCheck {
     static String text(Summary summary) {
         StringBuilder b = new StringBuilder();
         for (Comparison c : of(summary)) {
-            b.append(String.format(Locale.ROOT, "cross-check %s ÷ %s, %s, closed loop, %d conns: %s %s, wrk %s: %s%n",
-                    c.peer(), summary.baseline(), c.metric().heading, c.connections(), c.builtinName(),
+            b.append(String.format(Locale.ROOT,
+                    "cross-check %s ÷ %s, %s, closed loop, %d conns, pipeline %d: %s %s, wrk %s: %s%n", c.peer(),
+                    summary.baseline(), c.metric().heading, c.connections(), c.pipeline(), c.builtinName(),
                     ratio(c.builtin()), ratio(c.wrk()), c.verdict()));
         }
         return b.toString();

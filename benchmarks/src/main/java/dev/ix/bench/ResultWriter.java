@@ -92,6 +92,7 @@ final class ResultWriter {
         j.key("cross_check").beginArray();
         for (CrossCheck.Comparison c : CrossCheck.of(summary)) {
             j.beginObject().field("peer", c.peer()).field("connections", c.connections())
+                    .field("pipeline", c.pipeline())
                     .field("metric", c.metric().key).field("builtin_generator", c.builtinName())
                     .field("builtin_ratio", c.builtin().ratio()).field("wrk_ratio", c.wrk().ratio());
             j.key("builtin_ratio_spread").beginArray().number(c.builtin().ratioMin()).number(c.builtin().ratioMax())

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 class CrossCheckTest {
 
     private static RunResult run(String peer, String generator, int repeat, double rps) {
+        return run(peer, generator, repeat, rps, 1);
+    }
+
+    private static RunResult run(String peer, String generator, int repeat, double rps, int pipeline) {
         LoadResult load = new LoadResult(generator, Math.round(rps), 0, 1, Percentiles.NONE, null, null, 0.5, "0");
-        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, 1e6 / rps, 0, 1, true, true);
+        return new RunResult(peer, repeat, 0, 64, pipeline, load, Double.NaN, 1e6 / rps, 0, 1, true, true);
     }
 
     private static List<RunResult> pair(String generator, double[] ixRps, double[] baseRps) {
@@ -35,8 +39,8 @@ class CrossCheckTest {
         assertThat(c.getFirst().metric()).isEqualTo(Metric.REQUESTS_PER_SEC);
         assertThat(c.getFirst().builtinName()).isEqualTo("builtin/epoll");
         assertThat(CrossCheck.text(Summary.of(runs, "base")))
-                .contains("cross-check ix ÷ base, req/s, closed loop, 64 conns: builtin/epoll 1.05 [1.00–1.10],"
-                        + " wrk 1.01 [0.98–1.04]: agree");
+                .contains("cross-check ix ÷ base, req/s, closed loop, 64 conns, pipeline 1: builtin/epoll 1.05"
+                        + " [1.00–1.10], wrk 1.01 [0.98–1.04]: agree");
     }
 
     @Test
@@ -49,6 +53,21 @@ class CrossCheckTest {
 
         assertThat(CrossCheck.of(summary)).noneMatch(CrossCheck.Comparison::agree);
         assertThat(CrossCheck.text(summary)).contains("builtin/ix 1.90").contains("DO NOT agree");
+    }
+
+    @Test
+    void onlyRunsAtTheSamePipelineDepthAreSetSideBySide() {
+        List<RunResult> runs = new ArrayList<>();
+        for (int pipeline : new int[]{16, 1}) {
+            runs.add(run("ix", "builtin/epoll", 1, pipeline * 10, pipeline));
+            runs.add(run("base", "builtin/epoll", 1, pipeline * 10, pipeline));
+            runs.add(run("ix", "wrk", 1, pipeline * 10, pipeline));
+            runs.add(run("base", "wrk", 1, pipeline * 10, pipeline));
+        }
+
+        List<CrossCheck.Comparison> c = CrossCheck.of(Summary.of(runs, "base"));
+
+        assertThat(c).hasSize(4).extracting(CrossCheck.Comparison::pipeline).containsExactly(16, 16, 1, 1);
     }
 
     @Test
