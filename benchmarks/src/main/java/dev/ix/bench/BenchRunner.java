@@ -156,6 +156,8 @@ final class BenchRunner {
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
             boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
+            double serverCpuShare = (cpuAfter - cpuBefore) / (double) options.duration().toNanos()
+                    / ProcStat.cpuSet(ProcStat.allowedCpus(pid)).cardinality();
             boolean loadPinned = load.generatorCpus() != null
                     && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
@@ -172,7 +174,7 @@ final class BenchRunner {
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
                     perRequestSyscalls,
-                    cpuMicros, alloc, rss, serverPinned, loadPinned);
+                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned);
         } finally {
             plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);

@@ -63,17 +63,30 @@ final class Headline {
                 && r.pipeline() == pipeline).findFirst();
     }
 
-    /** @return which rows, of any generator, had a generator-bound run, or that none had */
+    /** @return which rows, of any generator, had a generator-bound run and which a contended one */
     static String boundSteps(Summary summary) {
         List<String> bound = new ArrayList<>();
+        List<String> contended = new ArrayList<>();
         for (Summary.Row r : summary.rows()) {
             if (r.generatorBoundRepeats() > 0) {
-                bound.add(String.format(Locale.ROOT, "%s (%s, %s req/s, pipeline %d) %d/%d", r.peer(), r.generator(),
-                        BenchOptions.rateLabel(r.rate()), r.pipeline(), r.generatorBoundRepeats(), r.repeats()));
+                bound.add(describe(r, r.generatorBoundRepeats()));
+            }
+            if (r.contendedRepeats() > 0) {
+                contended.add(describe(r, r.contendedRepeats()));
             }
         }
-        return bound.isEmpty() ? "Generator-bound runs: none."
+        String text = bound.isEmpty() ? "Generator-bound runs: none."
                 : "Generator-bound runs (the generator, not the server, was the limit): " + String.join("; ", bound)
                 + ".";
+        if (!contended.isEmpty()) {
+            text += " Closed-loop runs in which neither the server nor the generator was the limit (their CPUs were"
+                    + " shared): " + String.join("; ", contended) + ".";
+        }
+        return text;
+    }
+
+    private static String describe(Summary.Row r, int repeats) {
+        return String.format(Locale.ROOT, "%s (%s, %s req/s, pipeline %d) %d/%d", r.peer(), r.generator(),
+                BenchOptions.rateLabel(r.rate()), r.pipeline(), repeats, r.repeats());
     }
 }

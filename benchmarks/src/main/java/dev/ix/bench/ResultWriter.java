@@ -111,7 +111,8 @@ final class ResultWriter {
                     .field("pipeline", row.pipeline())
                     .field("repeats", row.repeats())
                     .field("generator_bound", row.generatorBound())
-                    .field("generator_bound_repeats", row.generatorBoundRepeats());
+                    .field("generator_bound_repeats", row.generatorBoundRepeats())
+                    .field("contended_repeats", row.contendedRepeats());
             for (Metric m : Metric.values()) {
                 j.field(m.key, row.stat(m).value());
             }
@@ -144,7 +145,8 @@ final class ResultWriter {
                         .field("requests", run.load().requests()).field("seconds", run.load().seconds())
                         .field("generator_bound", run.load().generatorBound())
                         .field("generator_cpus", run.load().generatorCpus())
-                        .field("server_pinned", run.serverPinned()).field("load_pinned", run.loadPinned());
+                        .field("server_pinned", run.serverPinned()).field("load_pinned", run.loadPinned())
+                        .field("server_cpu_share", run.serverCpuShare()).field("contended", run.contended());
                 for (Metric m : Metric.values()) {
                     j.field(m.key, m.of(run));
                 }

@@ -44,8 +44,9 @@ final class Summary {
      *
      * @param generator how the load was made, {@link dev.ix.bench.load.LoadResult#generator()}
      */
-    record Row(String peer, String generator, double rate, int connections, int pipeline, int repeats, int generatorBoundRepeats,
-               int baselineBoundRepeats, Map<Metric, Stat> stats, List<RunResult> runs) {
+    record Row(String peer, String generator, double rate, int connections, int pipeline, int repeats,
+               int generatorBoundRepeats, int baselineBoundRepeats, int contendedRepeats, Map<Metric, Stat> stats,
+               List<RunResult> runs) {
         Stat stat(Metric m) {
             return stats.getOrDefault(m, Stat.NONE);
         }
@@ -95,9 +96,10 @@ final class Summary {
             }
             int bound = (int) group.stream().filter(r -> r.load().generatorBound()).count();
             int baseBound = (int) base.stream().filter(r -> r.load().generatorBound()).count();
+            int contended = (int) group.stream().filter(RunResult::contended).count();
             rows.add(new Row(first.peer(), first.load().generator(), first.rate(), first.connections(),
                     first.pipeline(), group.size(),
-                    bound, baseBound, stats,
+                    bound, baseBound, contended, stats,
                     List.copyOf(group)));
         }
         return new Summary(baseline, List.copyOf(rows));

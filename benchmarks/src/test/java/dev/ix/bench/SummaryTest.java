@@ -16,7 +16,7 @@ class SummaryTest {
     private static RunResult run(String peer, int repeat, double rps, double p99, double cpu, double generatorCpu) {
         LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10,
                 new Percentiles(p99 / 2, p99 / 1.5, p99, p99 * 2, p99 * 3, p99 * 4), null, null, generatorCpu, "0");
-        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, cpu, 0, 100 << 20, true, true);
+        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, cpu, 0, 100 << 20, 1.0, true, true);
     }
 
     @Test
@@ -102,12 +102,34 @@ class SummaryTest {
     private static RunResult withHistogram(String peer, int repeat, Histogram h) {
         LoadResult load = new LoadResult("builtin/epoll", h.getTotalCount(), 0, 1, Percentiles.of(h), h, null, 0.5,
                 "0");
-        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, 1, 0, 1, true, true);
+        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, 1, 0, 1, 1.0, true, true);
     }
 
     /** A histogram as the generator keeps one: µs up to a day, 3 digits. */
     private static Histogram histogram() {
         return new Histogram(24L * 60 * 60 * 1_000_000, 3);
+    }
+
+    /**
+     * In closed loop either the server or the generator is the limit; a run where neither kept its CPUs 90 % busy
+     * shared them with something else, and says so. An open-loop run leaves both idle by design.
+     */
+    @Test
+    void aClosedLoopRunInWhichNeitherSideWasTheLimitIsMarkedContended() {
+        List<RunResult> runs = List.of(shared("ix", 1, 0, 0.99, 0.6), shared("ix", 2, 0, 0.41, 0.3),
+                shared("ix", 3, 0, 0.5, 0.95), shared("ix", 1, 20_000, 0.2, 0.1));
+
+        Summary s = Summary.of(runs, "ix");
+
+        assertThat(s.rows().getFirst().contendedRepeats()).isEqualTo(1);
+        assertThat(s.rows().get(1).contendedRepeats()).as("open loop").isZero();
+        assertThat(new ResultTable(s).text()).contains("generator-bound 1/3, neither bound 1/3");
+    }
+
+    private static RunResult shared(String peer, int repeat, double rate, double serverShare, double generatorCpu) {
+        LoadResult load = new LoadResult("builtin/epoll", 1000, 0, 1, Percentiles.NONE, null, null, generatorCpu,
+                "0");
+        return new RunResult(peer, repeat, rate, 64, 1, load, Double.NaN, 1, 0, 1, serverShare, true, true);
     }
 
     @Test
