@@ -11,9 +11,6 @@ import dev.ix.bench.peer.PeerProcess;
 import dev.ix.bench.wrk.WrkRunner;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
