@@ -101,6 +101,14 @@ public final class Bench {
         }
         progress.finish();
         Summary summary = Summary.of(runs, o.baseline());
+        // Written before anything is printed: minutes of runs must not be lost to a failure in printing them.
+        boolean written = true;
+        try {
+            ResultWriter.write(o.out(), o, env, summary, skipped);
+        } catch (IOException | RuntimeException e) {
+            err.println("ix bench: could not write the results to " + o.out() + ": " + e);
+            written = false;
+        }
         out.println();
         out.print(new ResultTable(summary).text());
         out.println();
@@ -112,14 +120,8 @@ public final class Bench {
         }
         out.println(ResultTable.LEGEND.formatted(o.repeats(), o.baseline()).replace("`", "") + " Latency in µs"
                 + (o.openLoop() ? " (open loop: from intended send times)" : "") + ".");
-        try {
-            ResultWriter.write(o.out(), o, env, summary, skipped);
-        } catch (IOException e) {
-            err.println("ix bench: could not write the results to " + o.out() + ": " + e.getMessage());
-            return 1;
-        }
         out.println("results: " + o.out());
-        return 0;
+        return written ? 0 : 1;
     }
 
     static String join(List<Integer> values) {
