@@ -80,7 +80,7 @@ final class Headline {
                 + ".";
         if (!contended.isEmpty()) {
             text += " Closed-loop runs in which neither the server nor the generator was the limit (their CPUs were"
-                    + " shared): " + String.join("; ", contended) + ".";
+                    + " shared, or they ran in lock-step): " + String.join("; ", contended) + ".";
         }
         return text;
     }

@@ -17,7 +17,8 @@ final class ResultTable {
             + " per-repeat ratios to `%s`, with their range in brackets (latency: ratio of the merged percentiles); a"
             + " `*` marks a ratio whose baseline run was generator-bound in some repeat: its baseline figure is a"
             + " floor, so the ratio is no win. `neither bound`: a closed-loop run in which neither the server nor the"
-            + " generator kept 90 %% of its CPUs busy, so something else had them (another process, the hypervisor).";
+            + " generator kept 90 %% of its CPUs busy: another process or the hypervisor had them, or the two ran in"
+            + " lock-step, each idle while the other worked.";
 
     private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "pipe", "req/s",
             "min–max", "×base", "p50 µs", "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors",

@@ -26,8 +26,8 @@ record RunResult(String peer, int repeat, double rate, int connections, int pipe
 
     /**
      * A closed-loop run keeps its server or its generator busy: when neither used {@value LoadResult#BOUND_SHARE} of
-     * the CPUs it owns, something else had them (another process on the pinned CPUs, or the hypervisor), and the run
-     * measured the machine's contention more than either peer.
+     * the CPUs it owns, something else had them (another process on the pinned CPUs, or the hypervisor) or the two
+     * ran in lock-step, each idle while the other worked; either way the run measured more than the peer.
      *
      * @return whether this is a closed-loop run in which neither the server nor the generator was the limit
      */
