@@ -58,8 +58,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             usage: ./ix bench [plaintext|json] [options]
 
             Runs each peer as its own server process pinned to --server-cpus, loads it from this JVM (or wrk/wrk2)
-            pinned to --load-cpus, and prints a table of medians over interleaved repeats with each peer's ratio
-            to the baseline. Results go to --out: summary.json, summary.md and one .hgrm per peer and rate.
+            pinned to --load-cpus, and prints a headline, a table of medians over repeats (the peer order rotated
+            each repeat) with each peer's ratio to the baseline and its spread, and with --cross-check wrk's ratios
+            beside the built-in generator's. Results go to --out: summary.json, summary.md and one .hgrm per peer
+            and step.
 
             test:
               plaintext | json         GET /plaintext or GET /json (default plaintext)
@@ -82,7 +84,8 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
               --syscall-window D       after the measured window, this much more of the same load, with perf
                                        counting the server's system calls (default 2s; 0: no count). The measured
                                        window is never traced: tracing taxes each system call
-              --repeats R              interleaved repeats; medians and min-max spread over them (default 5)
+              --repeats R              repeats, the peer order rotated each time; medians, merged latency
+                                       histograms and min-max spreads over them (default 5)
               --rate RPS|max[,...]     offered load: requests/s, open loop (latency from each request's intended
                                        send time, coordinated-omission free), or max for closed loop (default max);
                                        a list runs each rate
@@ -101,13 +104,15 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
               --out DIR                results directory (default benchmarks/results/<timestamp>)
               -h, --help               this text
 
-            Measured per run: requests/s, latency percentiles (µs), errors, server CPU µs per request
-            (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the separate
-            --syscall-window after the measured one; n/a without perf),
-            server bytes allocated per request (the server's own counter; n/a for nginx), server RSS, whether the
-            pinning took effect, and the generator's own CPU: a run whose generator kept each CPU it owns >= 90%%
-            busy (process CPU over the window / its CPUs) is marked generator-bound, and a ratio against it says
-            little. Install wrk, nginx and perf with benchmarks/install-tools.sh.
+            Measured per run: requests/s, latency percentiles (µs; open loop: from intended send times, timeouts
+            and requests unsent at the window's end included), the generator's send lag, errors, server CPU µs per
+            request (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the
+            separate --syscall-window; n/a without perf), server bytes allocated per request (the server's own
+            counter; n/a for nginx), server RSS, whether the pinning took effect, and the generator's own CPU: a run
+            whose generator kept each CPU it owns >= 90%% busy (process CPU over the window / its CPUs) is marked
+            generator-bound, and a ratio against it says little; a closed-loop run in which neither the server nor
+            the generator reached 90%% is marked "neither bound".
+            Install wrk, nginx and perf with benchmarks/install-tools.sh.
             """.formatted(String.join(",", DEFAULT_PEERS));
 
     /** Thrown for a command line that cannot run; the message says which option and what it expects. */
