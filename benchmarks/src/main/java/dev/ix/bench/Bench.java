@@ -1,10 +1,12 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
 import dev.ix.bench.peer.Peers;
+import dev.ix.bench.wrk.WrkRunner;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,17 +70,24 @@ public final class Bench {
         if (runnable.stream().noneMatch(p -> p.name().equals(o.baseline()))) {
             err.println("ix bench: the baseline " + o.baseline() + " cannot run: ratios will be n/a");
         }
+        if (o.crossCheck() && WrkRunner.unavailable("wrk").isPresent()) {
+            err.println("ix bench: --cross-check needs wrk: " + WrkRunner.unavailable("wrk").get());
+            return 1;
+        }
         SyscallCounter.unavailable().ifPresent(why -> err.println("ix bench: syscalls/req will be n/a: " + why));
         Affinity.pinSelf(o.loadCpus()).ifPresent(why -> err.println("ix bench: " + why));
 
         ResultWriter.Environment env = new ResultWriter.Environment(started.toString() + 'Z',
                 Runtime.version() + " (" + System.getProperty("java.vendor") + ")", ProcStat.kernel(),
-                ProcStat.cpuModel(), o.generator().equals("builtin")
-                        ? BenchRunner.generatorTransport().name().toLowerCase(java.util.Locale.ROOT) : o.generator());
+                ProcStat.cpuModel(), o.generatorLabel());
         out.println("ix bench " + o.test() + ": " + runnable.size() + " peer(s) × " + o.repeats() + " repeat(s), "
                 + Durations.format(o.warmup()) + " warm-up + " + Durations.format(o.duration()) + " each, rate "
                 + o.rateLabel() + ", " + join(o.connections()) + " connections; servers on CPU " + o.serverCpus()
-                + ", load on CPU " + o.loadCpus() + " (" + env.generatorTransport() + ")");
+                + ", load on CPU " + o.loadCpus() + " (" + env.generator() + ")");
+        if (o.generator().equals("builtin") && o.generatorTransport() == LoadTransport.IX) {
+            err.println("ix bench: the generator runs on ix (--generator-transport ix): against the ix server it falls"
+                    + " into lock-step batches and flatters ix; the tables say builtin/ix");
+        }
         Progress progress = new Progress(err, System.console() != null,
                 BenchRunner.plannedSeconds(o, runnable.size()));
         List<RunResult> runs;
@@ -92,19 +101,27 @@ public final class Bench {
         }
         progress.finish();
         Summary summary = Summary.of(runs, o.baseline());
+        // Written before anything is printed: minutes of runs must not be lost to a failure in printing them.
+        boolean written = true;
+        try {
+            ResultWriter.write(o.out(), o, env, summary, skipped);
+        } catch (IOException | RuntimeException e) {
+            err.println("ix bench: could not write the results to " + o.out() + ": " + e);
+            written = false;
+        }
         out.println();
         out.print(new ResultTable(summary).text());
         out.println();
-        out.println("medians of " + o.repeats() + " interleaved repeats; ×base = median of per-repeat ratios to "
-                + o.baseline() + "; latency in µs" + (o.openLoop() ? " from intended send times" : ""));
-        try {
-            ResultWriter.write(o.out(), o, env, summary, skipped);
-        } catch (IOException e) {
-            err.println("ix bench: could not write the results to " + o.out() + ": " + e.getMessage());
-            return 1;
+        out.print(CrossCheck.text(summary));
+        String headline = Headline.markdown(summary, o.generatorLabel());
+        if (!headline.isEmpty()) {
+            out.println();
+            out.print(headline);
         }
+        out.println(ResultTable.LEGEND.formatted(o.repeats(), o.baseline()).replace("`", "") + " Latency in µs"
+                + (o.openLoop() ? " (open loop: from intended send times)" : "") + ".");
         out.println("results: " + o.out());
-        return 0;
+        return written ? 0 : 1;
     }
 
     static String join(List<Integer> values) {

@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.peer.PeerConfig;
 
 import java.nio.file.Path;
@@ -20,22 +21,31 @@ import java.util.Locale;
  * @param threads        server threads (event loops) of every peer
  * @param connections    keep-alive connections of the load generator; several make a connection sweep
  * @param loadThreads    load generator threads
- * @param pipeline       requests in flight per connection (1 = no pipelining)
+ * @param pipelines      requests in flight per connection (1 = no pipelining): closed-loop steps run at each depth,
+ *                       open-loop steps at the first ({@link #pipelinesAt(double)})
  * @param duration       measured window of one run
  * @param warmup         load before each run, not recorded
+ * @param syscallWindow  a second, shorter window of the same load right after the measured one, in which perf counts
+ *                       the server's system calls; zero to count none. perf tracing slows every traced system call,
+ *                       so the measured window itself is never traced
  * @param repeats        interleaved repeats (A B C A B C …)
  * @param rates          offered loads in requests/s (open loop), 0 for closed loop ("max"); several make a sweep
  * @param sweep          whether to add a rate sweep: after the closed-loop runs, open-loop runs at
  *                       {@link #SWEEP_FRACTIONS} of the highest median requests/s any peer reached
  * @param generator      "builtin", "wrk" or "wrk2"
+ * @param generatorTransport the built-in generator's own transport: epoll by default (else NIO), ix only when asked,
+ *                       since an ix generator flatters an ix server
+ * @param crossCheck     whether every closed-loop run is made twice, with the built-in generator and with wrk, so
+ *                       that the two generators' ratios can be set side by side ({@link CrossCheck})
  * @param serverCpus     CPU list the servers are pinned to ({@code taskset -c})
  * @param loadCpus       CPU list the load generator is pinned to
  * @param out            directory the results go to
  * @param commandLine    the arguments as given, for the record
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
-                    int loadThreads, int pipeline, Duration duration, Duration warmup, int repeats, List<Double> rates,
-                    boolean sweep, String generator, String serverCpus, String loadCpus, Path out,
+                    int loadThreads, List<Integer> pipelines, Duration duration, Duration warmup,
+                    Duration syscallWindow, int repeats, List<Double> rates,
+                    boolean sweep, String generator, LoadTransport generatorTransport, boolean crossCheck, String serverCpus, String loadCpus, Path out,
                     List<String> commandLine) {
 
     /** Offered loads of a rate sweep, as fractions of the saturation throughput measured first. */
@@ -48,8 +58,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             usage: ./ix bench [plaintext|json] [options]
 
             Runs each peer as its own server process pinned to --server-cpus, loads it from this JVM (or wrk/wrk2)
-            pinned to --load-cpus, and prints a table of medians over interleaved repeats with each peer's ratio
-            to the baseline. Results go to --out: summary.json, summary.md and one .hgrm per peer and rate.
+            pinned to --load-cpus, and prints a headline, a table of medians over repeats (the peer order rotated
+            each repeat) with each peer's ratio to the baseline and its spread, and with --cross-check wrk's ratios
+            beside the built-in generator's. Results go to --out: summary.json, summary.md and one .hgrm per peer
+            and step.
 
             test:
               plaintext | json         GET /plaintext or GET /json (default plaintext)
@@ -62,10 +74,18 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
               --connections N[,N...]   load generator connections (default 64); a list makes a connection sweep,
                                        e.g. 16,64,256,1024,4096
               --load-threads N         load generator threads (default 1)
-              --pipeline N             requests in flight per connection, as TechEmpower's plaintext (default 1)
+              --pipeline N[,N...]      requests in flight per connection (default 16,1). Closed-loop steps run at
+                                       each depth: 16 (TechEmpower's) is the throughput figure, since a generator
+                                       that waits for each response saturates before a good server does on a small
+                                       machine; 1 is labelled generator-bound where it was. Open-loop (--rate) steps
+                                       run at the first depth only
               --duration D             measured window per run, e.g. 10s, 1m (default 10s)
               --warmup D               load before each run, not recorded (default 5s)
-              --repeats R              interleaved repeats; medians and min-max spread over them (default 5)
+              --syscall-window D       after the measured window, this much more of the same load, with perf
+                                       counting the server's system calls (default 2s; 0: no count). The measured
+                                       window is never traced: tracing taxes each system call
+              --repeats R              repeats, the peer order rotated each time; medians, merged latency
+                                       histograms and min-max spreads over them (default 5)
               --rate RPS|max[,...]     offered load: requests/s, open loop (latency from each request's intended
                                        send time, coordinated-omission free), or max for closed loop (default max);
                                        a list runs each rate
@@ -73,16 +93,26 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        10, 25, 50, 75, 90, 100 and 110%% of the highest requests/s measured, and
                                        plots of p99 against throughput (latency-throughput*.png)
               --generator NAME         builtin (default), wrk (closed loop) or wrk2 (open loop, needs --rate)
+              --generator-transport T  the built-in generator's transport: epoll (default; nio where epoll cannot
+                                       run) or ix. An ix generator loading an ix server falls into lock-step
+                                       batches with it and flatters it: every table names the generator
+              --cross-check            make every closed-loop run with the built-in generator and again with wrk
+                                       (needs wrk; whole seconds): prints both generators' ratios side by side and
+                                       whether they agree within their spread
               --server-cpus LIST       taskset CPU list of the servers (default 1)
               --load-cpus LIST         taskset CPU list of the load generator (default 0)
               --out DIR                results directory (default benchmarks/results/<timestamp>)
               -h, --help               this text
 
-            Measured per run: requests/s, latency percentiles (µs), errors, server system calls per request
-            (perf stat -e raw_syscalls:sys_enter; n/a without perf), server CPU µs per request (/proc/PID/stat),
-            server bytes allocated per request (the server's own counter; n/a for nginx), server RSS, and the
-            generator's own CPU: a run whose generator was >= 90%% busy is marked generator-bound, and a ratio
-            against it says little. Install wrk, nginx and perf with benchmarks/install-tools.sh.
+            Measured per run: requests/s, latency percentiles (µs; open loop: from intended send times, timeouts
+            and requests unsent at the window's end included), the generator's send lag, errors, server CPU µs per
+            request (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the
+            separate --syscall-window; n/a without perf), server bytes allocated per request (the server's own
+            counter; n/a for nginx), server RSS, whether the pinning took effect, and the generator's own CPU: a run
+            whose generator kept each CPU it owns >= 90%% busy (process CPU over the window / its CPUs) is marked
+            generator-bound, and a ratio against it says little; a closed-loop run in which neither the server nor
+            the generator reached 90%% is marked "neither bound".
+            Install wrk, nginx and perf with benchmarks/install-tools.sh.
             """.formatted(String.join(",", DEFAULT_PEERS));
 
     /** Thrown for a command line that cannot run; the message says which option and what it expects. */
@@ -118,13 +148,16 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         int threads = 1;
         List<Integer> connections = List.of(64);
         int loadThreads = 1;
-        int pipeline = 1;
+        List<Integer> pipelines = List.of(16, 1);
         Duration duration = Duration.ofSeconds(10);
         Duration warmup = Duration.ofSeconds(5);
+        Duration syscallWindow = Duration.ofSeconds(2);
         int repeats = 5;
         List<Double> rates = List.of(0.0);
         boolean sweep = false;
         String generator = "builtin";
+        LoadTransport generatorTransport = LoadTransport.neutral();
+        boolean crossCheck = false;
         String serverCpus = "1";
         String loadCpus = "0";
         Path out = defaultOut;
@@ -140,13 +173,16 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--threads" -> threads = positive(args, ++i, a);
                 case "--connections" -> connections = positives(value(args, ++i, a), a);
                 case "--load-threads" -> loadThreads = positive(args, ++i, a);
-                case "--pipeline" -> pipeline = positive(args, ++i, a);
+                case "--pipeline" -> pipelines = positives(value(args, ++i, a), a);
                 case "--duration" -> duration = duration(args, ++i, a);
                 case "--warmup" -> warmup = durationOrZero(args, ++i, a);
+                case "--syscall-window" -> syscallWindow = durationOrZero(args, ++i, a);
                 case "--repeats" -> repeats = positive(args, ++i, a);
                 case "--rate" -> rates = rates(value(args, ++i, a));
                 case "--sweep" -> sweep = true;
                 case "--generator" -> generator = oneOf(value(args, ++i, a), a, "builtin", "wrk", "wrk2");
+                case "--cross-check" -> crossCheck = true;
+                case "--generator-transport" -> generatorTransport = transport(value(args, ++i, a), a);
                 case "--server-cpus" -> serverCpus = cpus(value(args, ++i, a), a);
                 case "--load-cpus" -> loadCpus = cpus(value(args, ++i, a), a);
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -168,14 +204,28 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (sweep && !rates.contains(0.0)) {
             throw new UsageException("--sweep measures saturation first: include max in --rate (the default)");
         }
-        if (!generator.equals("builtin") && pipeline > 1) {
-            throw new UsageException("--pipeline needs --generator builtin (wrk pipelines only with a Lua script)");
+        if (generator.equals("wrk2") && pipelines.stream().anyMatch(p -> p > 1)) {
+            throw new UsageException("--pipeline needs --generator builtin or wrk (wrk2's rate is per request)");
+        }
+        if (crossCheck && !generator.equals("builtin")) {
+            throw new UsageException("--cross-check sets the built-in generator beside wrk: drop --generator");
+        }
+        if (crossCheck && !rates.contains(0.0)) {
+            throw new UsageException("--cross-check compares closed-loop runs (wrk is closed loop): include max in"
+                    + " --rate");
         }
         if (!peers.contains(baseline)) {
             throw new UsageException("--baseline " + baseline + " is not among --peers " + String.join(",", peers));
         }
-        return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipeline, duration, warmup,
-                repeats, rates, sweep, generator, serverCpus, loadCpus, out, List.of(args));
+        boolean wrk = !generator.equals("builtin") || crossCheck;
+        if (wrk && (syscallWindow.toMillis() % 1000 != 0 || duration.toMillis() % 1000 != 0
+                || warmup.toMillis() % 1000 != 0)) {
+            throw new UsageException("wrk runs whole seconds: give --duration, --warmup and --syscall-window in whole"
+                    + " seconds");
+        }
+        return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
+                syscallWindow, repeats, rates, sweep, generator, generatorTransport, crossCheck, serverCpus, loadCpus, out,
+                List.of(args));
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
@@ -272,6 +322,40 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             // falls through to the message below
         }
         throw new UsageException("--rate " + v + ": expected requests per second (> 0) or max");
+    }
+
+    private static LoadTransport transport(String v, String option) throws UsageException {
+        try {
+            return LoadTransport.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        }
+    }
+
+    /**
+     * @param rate an offered rate, 0 for closed loop
+     * @return the pipeline depths of the steps at that rate: every one in closed loop, the first in open loop (where
+     *         the depth only caps what a connection has in flight, not the load)
+     */
+    List<Integer> pipelinesAt(double rate) {
+        return rate == 0 ? pipelines : List.of(pipelines.getFirst());
+    }
+
+    /**
+     * @param rate an offered rate, 0 for closed loop
+     * @return the generators each run at that rate is made with, in order: {@link #generator()}, and wrk beside the
+     *         built-in one on closed-loop runs of a {@link #crossCheck()}
+     */
+    List<String> generatorsAt(double rate) {
+        return crossCheck && rate == 0 ? List.of(generator, "wrk") : List.of(generator);
+    }
+
+    /**
+     * @return how the load is made, as every table names it: {@code builtin/epoll}, {@code builtin/ix},
+     *         {@code wrk}, {@code wrk2}
+     */
+    String generatorLabel() {
+        return generator.equals("builtin") ? "builtin/" + generatorTransport.label() : generator;
     }
 
     private static String oneOf(String v, String option, String... allowed) throws UsageException {

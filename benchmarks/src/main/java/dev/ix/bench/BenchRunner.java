@@ -3,34 +3,30 @@ package dev.ix.bench;
 import dev.ix.bench.load.LoadGenerator;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
-import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
 import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
 import dev.ix.bench.wrk.WrkRunner;
-import dev.ix.transport.IxTransport;
-import io.netty.channel.epoll.Epoll;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
- * each peer in turn (A B C … A B C …) as a fresh server process pinned to the server CPUs; a warm-up load that is
- * not recorded, then the measured window, with the server's CPU time, allocated bytes and system calls counted over
- * exactly that window. A sweep's open-loop steps are planned from the closed-loop steps' results.
+ * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the server CPUs; a warm-up load that is
+ * not recorded, then the measured window, with the server's CPU time and allocated bytes counted over exactly that
+ * window, then (with perf) a shorter window of the same load in which the server's system calls are counted: nothing
+ * traces the measured window. A sweep's open-loop steps are planned from the closed-loop steps' results.
  */
 final class BenchRunner {
     private static final String HOST = "127.0.0.1";
@@ -54,21 +50,24 @@ final class BenchRunner {
         this.countSyscalls = SyscallCounter.unavailable().isEmpty();
     }
 
-    /** One offered rate (0 = closed loop) at one connection count. */
-    record Step(double rate, int connections) {
+    /** One offered rate (0 = closed loop) at one connection count and pipeline depth. */
+    record Step(double rate, int connections, int pipeline) {
         String label() {
-            return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns";
+            return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns, pipeline " + pipeline;
         }
     }
 
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
-        int steps = o.connections().size() * (o.rates().size() + (o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0));
-        return runSeconds(o) * peers * o.repeats() * steps;
+        int runsPerConnections = o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0;
+        for (double rate : o.rates()) {
+            runsPerConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size();
+        }
+        return runSeconds(o) * peers * o.repeats() * o.connections().size() * runsPerConnections;
     }
 
     private static double runSeconds(BenchOptions o) {
-        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration());
+        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration()) + seconds(o.syscallWindow());
     }
 
     List<RunResult> run() throws Exception {
@@ -76,18 +75,21 @@ final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         for (int connections : options.connections()) {
             for (double rate : options.rates()) {
-                results.addAll(runStep(new Step(rate, connections)));
+                for (int pipeline : options.pipelinesAt(rate)) {
+                    results.addAll(runStep(new Step(rate, connections, pipeline)));
+                }
             }
         }
         if (options.sweep()) {
             for (int connections : options.connections()) {
-                double saturation = Summary.of(results, options.baseline()).saturation(connections);
+                int pipeline = options.pipelinesAt(1).getFirst();
+                double saturation = Summary.of(results, options.baseline()).saturation(connections, pipeline);
                 if (Double.isNaN(saturation) || saturation <= 0) {
                     progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
                     continue;
                 }
                 for (double fraction : BenchOptions.SWEEP_FRACTIONS) {
-                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections)));
+                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline)));
                 }
             }
         }
@@ -97,19 +99,37 @@ final class BenchRunner {
     private List<RunResult> runStep(Step step) throws Exception {
         List<RunResult> results = new ArrayList<>();
         for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-            for (Peer peer : peers) {
-                results.add(runOnce(peer, repeat, step));
+            for (Peer peer : rotated(peers, repeat)) {
+                for (String generator : options.generatorsAt(step.rate())) {
+                    results.add(runOnce(peer, repeat, step, generator));
+                }
             }
         }
         return results;
     }
 
-    private String describe(Step step, int repeat, Peer peer) {
-        return step.label() + "  repeat " + repeat + "/" + options.repeats() + "  " + peer.name();
+    /**
+     * The order of repeat {@code repeat} (1-based): the list rotated left by {@code repeat - 1}, so that every peer
+     * runs first (on a machine just idle) and right after every other as often as the repeats allow, instead of one
+     * peer always following the same one.
+     */
+    static <T> List<T> rotated(List<T> items, int repeat) {
+        List<T> order = new ArrayList<>(items);
+        if (!order.isEmpty()) {
+            Collections.rotate(order, -((repeat - 1) % order.size()));
+        }
+        return order;
     }
 
-    private RunResult runOnce(Peer peer, int repeat, Step step) throws Exception {
-        progress.step(describe(step, repeat, peer));
+    private String describe(Step step, int repeat, Peer peer, String generator) {
+        return step.label() + "  repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  (" + generator
+                + ")";
+    }
+
+    /** One run: a fresh server, the warm-up, the measured window and the system-call window, all with one generator. */
+    private RunResult runOnce(Peer peer, int repeat, Step step, String generator) throws Exception {
+        String label = generator.equals("builtin") ? options.generatorLabel() : generator;
+        progress.step(describe(step, repeat, peer, label));
         double runStart = plannedDone;
         int port = Bench.freePort(HOST);
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
@@ -119,62 +139,75 @@ final class BenchRunner {
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
-                progress.step(describe(step, repeat, peer) + "  warm-up");
-                load(uri, step, options.warmup(), plannedDone);
+                progress.step(describe(step, repeat, peer, label) + "  warm-up");
+                load(generator, uri, step, options.warmup(), plannedDone);
             }
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
-            progress.step(describe(step, repeat, peer) + "  measuring");
+            progress.step(describe(step, repeat, peer, label) + "  measuring");
 
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
             long cpuBefore = ProcStat.cpuNanos(pid);
-            SyscallCounter syscalls = countSyscalls ? SyscallCounter.attach(pid) : null;
-            LoadResult load;
-            long syscallCount;
-            try {
-                load = load(uri, step, options.duration(), plannedDone);
-            } finally {
-                syscallCount = stop(syscalls);
-            }
+            LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
             long cpuAfter = ProcStat.cpuNanos(pid);
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
+            boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
+            double serverCpuShare = (cpuAfter - cpuBefore) / (double) options.duration().toNanos()
+                    / ProcStat.cpuSet(ProcStat.allowedCpus(pid)).cardinality();
+            boolean loadPinned = load.generatorCpus() != null
+                    && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
             progress.at(plannedDone);
+            double perRequestSyscalls = Double.NaN;
+            if (countSyscalls && !options.syscallWindow().isZero()) {
+                progress.step(describe(step, repeat, peer, label) + "  counting system calls");
+                perRequestSyscalls = syscallsPerRequest(generator, pid, uri, step, plannedDone);
+            }
 
             double requests = load.requests();
-            double perRequestSyscalls = syscallCount >= 0 && requests > 0 ? syscallCount / requests : Double.NaN;
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
-            return new RunResult(peer.name(), repeat, step.rate(), step.connections(), load, perRequestSyscalls,
-                    cpuMicros, alloc, rss);
+            return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
+                    perRequestSyscalls,
+                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned);
         } finally {
             plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);
         }
     }
 
-    private LoadResult load(URI uri, Step step, Duration duration, double progressStart) throws Exception {
-        double span = seconds(duration);
-        return switch (options.generator()) {
-            case "wrk", "wrk2" -> WrkRunner.run(options.generator(), uri, options.loadThreads(), step.connections(),
-                    duration, step.rate(), options.loadCpus());
-            default -> LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), duration,
-                    Duration.ZERO, step.rate(), options.pipeline(), generatorTransport(), RESPONSE_TIMEOUT),
-                    share -> progress.at(progressStart + share * span));
-        };
+    /**
+     * Runs the same load once more for {@link BenchOptions#syscallWindow()}, with perf counting the server's system
+     * calls: apart from the measured window, because tracing {@code raw_syscalls} makes every traced call slower, and
+     * so taxes a peer in proportion to the system calls it makes per request.
+     *
+     * @return system calls per response in that window, NaN when perf failed or nothing was answered
+     */
+    private double syscallsPerRequest(String generator, long pid, URI uri, Step step, double progressStart)
+            throws Exception {
+        SyscallCounter syscalls = SyscallCounter.attach(pid);
+        LoadResult traced;
+        long count;
+        try {
+            traced = load(generator, uri, step, options.syscallWindow(), progressStart);
+        } finally {
+            count = stop(syscalls);
+        }
+        return count >= 0 && traced.requests() > 0 ? count / (double) traced.requests() : Double.NaN;
     }
 
-    /**
-     * The generator runs on ix when it can (its sends of all connections leave in one submission per loop turn, the
-     * cheapest client here), else on epoll, else NIO.
-     */
-    static LoadTransport generatorTransport() {
-        if (IxTransport.isAvailable()) {
-            return LoadTransport.IX;
-        }
-        return Epoll.isAvailable() ? LoadTransport.EPOLL : LoadTransport.NIO;
+    private LoadResult load(String generator, URI uri, Step step, Duration duration, double progressStart)
+            throws Exception {
+        double span = seconds(duration);
+        return switch (generator) {
+            case "wrk", "wrk2" -> WrkRunner.run(generator, uri, options.loadThreads(), step.connections(),
+                    duration, step.rate(), step.pipeline(), options.loadCpus());
+            default -> LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), duration,
+                    Duration.ZERO, step.rate(), step.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
+                    share -> progress.at(progressStart + share * span));
+        };
     }
 
     /** @return which requested peers cannot run here or with these options, with the reason; the rest run */

@@ -47,8 +47,7 @@ final class Plots {
         }
         Map<String, List<Summary.Row>> bySteps = new LinkedHashMap<>();
         for (Summary.Row row : summary.rows()) {
-            bySteps.computeIfAbsent(ResultWriter.stepName(row.rate(), row.connections()), k -> new ArrayList<>())
-                    .add(row);
+            bySteps.computeIfAbsent(ResultWriter.stepName(row), k -> new ArrayList<>()).add(row);
         }
         for (Map.Entry<String, List<Summary.Row>> step : bySteps.entrySet()) {
             XYChart chart = spectrum(step.getValue(), test);
@@ -72,7 +71,7 @@ final class Plots {
         }
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(test + ": p99 latency against throughput, " + connections + " connections (open loop)")
-                .xAxisTitle("requests/s achieved (median)").yAxisTitle("p99 latency, µs (median, log scale)").build();
+                .xAxisTitle("requests/s achieved (median)").yAxisTitle("p99 latency, µs (repeats merged, log scale)").build();
         style(chart);
         chart.getStyler().setXAxisDecimalPattern("#,###");
         chart.getStyler().setYAxisLogarithmic(true);
@@ -82,8 +81,8 @@ final class Plots {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (Summary.Row r : rows) {
-                double rps = r.stat(Metric.REQUESTS_PER_SEC).median();
-                double p99 = r.stat(Metric.P99_US).median();
+                double rps = r.stat(Metric.REQUESTS_PER_SEC).value();
+                double p99 = r.stat(Metric.P99_US).value();
                 if (!Double.isNaN(rps) && !Double.isNaN(p99) && p99 > 0) {
                     x.add(rps);
                     y.add(p99);
@@ -101,7 +100,7 @@ final class Plots {
         Summary.Row first = rows.getFirst();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(test + ": latency by percentile, " + BenchOptions.rateLabel(first.rate()) + " req/s, "
-                        + first.connections() + " connections")
+                        + first.connections() + " connections, pipeline " + first.pipeline())
                 .xAxisTitle("percentile p as 1/(1-p), log scale: 1E1 = 90%, 1E2 = 99%, 1E3 = 99.9%, 1E4 = 99.99%")
                 .yAxisTitle("latency, µs (log scale)").build();
         style(chart);
@@ -123,7 +122,7 @@ final class Plots {
                 y.add((double) Math.max(1, h.highestEquivalentValue(v.getValueIteratedTo())));
             }
             if (x.size() > 1) {
-                chart.addSeries(row.peer(), x, y).setMarker(SeriesMarkers.NONE);
+                chart.addSeries(row.peer() + " (" + row.generator() + ")", x, y).setMarker(SeriesMarkers.NONE);
             }
         }
         return chart.getSeriesMap().isEmpty() ? null : chart;

@@ -5,13 +5,24 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The summary as a table, peer × metric: medians, the spread of requests/s, and ratios to the baseline beside
- * the metrics a verdict rests on. Rendered as aligned text for the terminal and as Markdown for {@code summary.md}.
+ * The summary as a table, peer × metric: medians (percentiles of the merged histograms), the spread of requests/s,
+ * and ratios to the baseline, each with its spread, beside the metrics a verdict rests on. Rendered as aligned text
+ * for the terminal and as Markdown for {@code summary.md}.
  */
 final class ResultTable {
-    private static final List<String> HEADINGS = List.of("peer", "rate", "conns", "req/s", "min–max", "×base", "p50 µs",
-            "p99 µs", "×base", "p99.9 µs", "max µs", "errors", "syscalls/req", "cpu µs/req", "×base", "alloc B/req",
-            "RSS MiB", "note");
+
+    /** What the table's numbers are; {@code formatted(repeats, baseline)}. */
+    static final String LEGEND = "Medians over %d repeats, the peer order rotated each repeat; latency percentiles"
+            + " of all repeats' histograms merged; `min–max` is the spread of requests/s; `×base` is the median of the"
+            + " per-repeat ratios to `%s`, with their range in brackets (latency: ratio of the merged percentiles); a"
+            + " `*` marks a ratio whose baseline run was generator-bound in some repeat: its baseline figure is a"
+            + " floor, so the ratio is no win. `neither bound`: a closed-loop run in which neither the server nor the"
+            + " generator kept 90 %% of its CPUs busy: another process or the hypervisor had them, or the two ran in"
+            + " lock-step, each idle while the other worked.";
+
+    private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "pipe", "req/s",
+            "min–max", "×base", "p50 µs", "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors",
+            "syscalls/req", "cpu µs/req", "×base", "alloc B/req", "RSS MiB", "note");
 
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -20,22 +31,25 @@ final class ResultTable {
             boolean base = r.peer().equals(summary.baseline());
             rows.add(List.of(
                     r.peer(),
+                    r.generator(),
                     BenchOptions.rateLabel(r.rate()),
                     Integer.toString(r.connections()),
-                    whole(r.stat(Metric.REQUESTS_PER_SEC).median()),
+                    Integer.toString(r.pipeline()),
+                    whole(r.stat(Metric.REQUESTS_PER_SEC).value()),
                     whole(r.stat(Metric.REQUESTS_PER_SEC).min()) + "–" + whole(r.stat(Metric.REQUESTS_PER_SEC).max()),
                     ratio(r, Metric.REQUESTS_PER_SEC, base),
-                    latency(r.stat(Metric.P50_US).median()),
-                    latency(r.stat(Metric.P99_US).median()),
+                    latency(r.stat(Metric.P50_US).value()),
+                    latency(r.stat(Metric.P99_US).value()),
                     ratio(r, Metric.P99_US, base),
-                    latency(r.stat(Metric.P999_US).median()),
-                    latency(r.stat(Metric.MAX_US).median()),
-                    whole(r.stat(Metric.ERRORS).median()),
-                    small(r.stat(Metric.SYSCALLS_PER_REQUEST).median()),
-                    small(r.stat(Metric.CPU_US_PER_REQUEST).median()),
+                    latency(r.stat(Metric.P999_US).value()),
+                    latency(r.stat(Metric.MAX_US).value()),
+                    latency(r.stat(Metric.SEND_LAG_P99_US).value()),
+                    whole(r.stat(Metric.ERRORS).value()),
+                    small(r.stat(Metric.SYSCALLS_PER_REQUEST).value()),
+                    small(r.stat(Metric.CPU_US_PER_REQUEST).value()),
                     ratio(r, Metric.CPU_US_PER_REQUEST, base),
-                    whole(r.stat(Metric.ALLOC_BYTES_PER_REQUEST).median()),
-                    mib(r.stat(Metric.RSS_BYTES).median()),
+                    whole(r.stat(Metric.ALLOC_BYTES_PER_REQUEST).value()),
+                    mib(r.stat(Metric.RSS_BYTES).value()),
                     note(r)));
         }
     }
@@ -45,18 +59,39 @@ final class ResultTable {
         if (r.generatorBoundRepeats() > 0) {
             notes.add("generator-bound " + r.generatorBoundRepeats() + "/" + r.repeats());
         }
+        if (r.contendedRepeats() > 0) {
+            notes.add("neither bound " + r.contendedRepeats() + "/" + r.repeats());
+        }
+        if (r.baselineBoundRepeats() > 0) {
+            notes.add("* base generator-bound " + r.baselineBoundRepeats() + "/" + r.repeats());
+        }
+        long serverNotPinned = r.runs().stream().filter(run -> !run.serverPinned()).count();
+        long loadNotPinned = r.runs().stream().filter(run -> !run.loadPinned()).count();
+        if (serverNotPinned > 0) {
+            notes.add("server not pinned " + serverNotPinned + "/" + r.repeats());
+        }
+        if (loadNotPinned > 0) {
+            notes.add("load not pinned " + loadNotPinned + "/" + r.repeats());
+        }
         if (r.stat(Metric.ERRORS).max() > 0) {
             notes.add("errors");
         }
         return String.join(", ", notes);
     }
 
-    private static String ratio(Summary.Row r, Metric m, boolean base) {
+    static String ratio(Summary.Row r, Metric m, boolean base) {
         if (base) {
             return "1";
         }
-        double v = r.stat(m).ratio();
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+        Summary.Stat s = r.stat(m);
+        if (Double.isNaN(s.ratio())) {
+            return "n/a";
+        }
+        String flag = r.baselineBoundRepeats() > 0 ? "*" : "";
+        if (Double.isNaN(s.ratioMin()) || r.repeats() < 2) {
+            return String.format(Locale.ROOT, "%.2f%s", s.ratio(), flag);
+        }
+        return String.format(Locale.ROOT, "%.2f%s [%.2f–%.2f]", s.ratio(), flag, s.ratioMin(), s.ratioMax());
     }
 
     static String whole(double v) {

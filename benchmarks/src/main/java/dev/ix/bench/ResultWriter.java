@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Writes a benchmark's results into its directory: {@code summary.json} (medians, spreads, ratios, every run, and
@@ -17,8 +18,12 @@ import java.util.List;
  */
 final class ResultWriter {
 
-    /** Where and on what the benchmark ran. */
-    record Environment(String started, String jdk, String kernel, String cpuModel, String generatorTransport) {
+    /**
+     * Where and on what the benchmark ran.
+     *
+     * @param generator how the load was made, {@link BenchOptions#generatorLabel()}
+     */
+    record Environment(String started, String jdk, String kernel, String cpuModel, String generator) {
     }
 
     private ResultWriter() {
@@ -38,13 +43,17 @@ final class ResultWriter {
         }
     }
 
-    /** @return {@code <peer>-<rate>-c<connections>}, e.g. {@code ix-max-c64} or {@code ix-50000rps-c64} */
+    /**
+     * @return {@code <peer>-<rate>-c<connections>-p<pipeline>}, e.g. {@code ix-max-c64-p16} or
+     *         {@code ix-50000rps-c64-p1}
+     */
     static String fileName(Summary.Row row) {
-        return row.peer() + "-" + stepName(row.rate(), row.connections());
+        return row.peer() + "-" + stepName(row);
     }
 
-    static String stepName(double rate, int connections) {
-        return (rate > 0 ? ResultTable.whole(rate) + "rps" : "max") + "-c" + connections;
+    static String stepName(Summary.Row row) {
+        return (row.rate() > 0 ? ResultTable.whole(row.rate()) + "rps" : "max") + "-c" + row.connections() + "-p"
+                + row.pipeline();
     }
 
     static String commandLine(BenchOptions o) {
@@ -63,13 +72,14 @@ final class ResultWriter {
                 .field("threads", o.threads())
                 .field("connections", Bench.join(o.connections()))
                 .field("load_threads", o.loadThreads())
-                .field("pipeline", o.pipeline())
+                .field("pipeline", o.pipelines().stream().map(String::valueOf).collect(Collectors.joining(",")))
                 .field("duration_s", o.duration().toMillis() / 1000.0)
                 .field("warmup_s", o.warmup().toMillis() / 1000.0)
+                .field("syscall_window_s", o.syscallWindow().toMillis() / 1000.0)
+                .field("cross_check", o.crossCheck())
                 .field("repeats", o.repeats())
                 .field("rate", o.rateLabel())
-                .field("generator", o.generator())
-                .field("generator_transport", env.generatorTransport())
+                .field("generator", env.generator())
                 .field("server_cpus", o.serverCpus())
                 .field("load_cpus", o.loadCpus())
                 .endObject()
@@ -79,17 +89,32 @@ final class ResultWriter {
             j.string(s);
         }
         j.endArray();
+        j.key("cross_check").beginArray();
+        for (CrossCheck.Comparison c : CrossCheck.of(summary)) {
+            j.beginObject().field("peer", c.peer()).field("connections", c.connections())
+                    .field("pipeline", c.pipeline())
+                    .field("metric", c.metric().key).field("builtin_generator", c.builtinName())
+                    .field("builtin_ratio", c.builtin().ratio()).field("wrk_ratio", c.wrk().ratio());
+            j.key("builtin_ratio_spread").beginArray().number(c.builtin().ratioMin()).number(c.builtin().ratioMax())
+                    .endArray();
+            j.key("wrk_ratio_spread").beginArray().number(c.wrk().ratioMin()).number(c.wrk().ratioMax()).endArray();
+            j.field("agree", c.agree()).endObject();
+        }
+        j.endArray();
         j.key("results").beginArray();
         for (Summary.Row row : summary.rows()) {
             j.beginObject()
                     .field("peer", row.peer())
+                    .field("generator", row.generator())
                     .field("rate", BenchOptions.rateLabel(row.rate()))
                     .field("connections", row.connections())
+                    .field("pipeline", row.pipeline())
                     .field("repeats", row.repeats())
                     .field("generator_bound", row.generatorBound())
-                    .field("generator_bound_repeats", row.generatorBoundRepeats());
+                    .field("generator_bound_repeats", row.generatorBoundRepeats())
+                    .field("contended_repeats", row.contendedRepeats());
             for (Metric m : Metric.values()) {
-                j.field(m.key, row.stat(m).median());
+                j.field(m.key, row.stat(m).value());
             }
             j.key("spread").beginObject();
             for (Metric m : Metric.values()) {
@@ -97,16 +122,31 @@ final class ResultWriter {
                 j.key(m.key).beginArray().number(s.min()).number(s.max()).endArray();
             }
             j.endObject();
+            j.key("median_of_repeats").beginObject();
+            for (Metric m : Metric.values()) {
+                j.field(m.key, row.stat(m).medianOfRepeats());
+            }
+            j.endObject();
             j.key("ratio_to_baseline").beginObject();
             for (Metric m : Metric.values()) {
                 j.field(m.key, row.stat(m).ratio());
             }
             j.endObject();
+            j.key("ratio_spread").beginObject();
+            for (Metric m : Metric.values()) {
+                Summary.Stat s = row.stat(m);
+                j.key(m.key).beginArray().number(s.ratioMin()).number(s.ratioMax()).endArray();
+            }
+            j.endObject();
+            j.field("baseline_generator_bound_repeats", row.baselineBoundRepeats());
             j.key("runs").beginArray();
             for (RunResult run : row.runs()) {
                 j.beginObject().field("repeat", run.repeat()).field("generator", run.load().generator())
                         .field("requests", run.load().requests()).field("seconds", run.load().seconds())
-                        .field("generator_bound", run.load().generatorBound());
+                        .field("generator_bound", run.load().generatorBound())
+                        .field("generator_cpus", run.load().generatorCpus())
+                        .field("server_pinned", run.serverPinned()).field("load_pinned", run.loadPinned())
+                        .field("server_cpu_share", run.serverCpuShare()).field("contended", run.contended());
                 for (Metric m : Metric.values()) {
                     j.field(m.key, m.of(run));
                 }
@@ -123,14 +163,20 @@ final class ResultWriter {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
         b.append("`").append(commandLine(o)).append("`\n\n");
+        String headline = Headline.markdown(summary, env.generator());
+        if (!headline.isEmpty()) {
+            b.append(headline).append('\n');
+        }
         b.append(new ResultTable(summary).markdown()).append('\n');
-        b.append("Medians over ").append(o.repeats()).append(" interleaved repeats; `min–max` is the spread of ")
-                .append("requests/s over them; `×base` is the median of the per-repeat ratios to `")
-                .append(summary.baseline()).append("`. Latency in µs")
+        String crossCheck = CrossCheck.text(summary);
+        if (!crossCheck.isEmpty()) {
+            b.append("```\n").append(crossCheck).append("```\n\n");
+        }
+        b.append(ResultTable.LEGEND.formatted(o.repeats(), summary.baseline())).append(" Latency in µs")
                 .append(" (rate max: closed loop, from each request's send; a rate in requests/s: open loop, from")
                 .append(" each request's intended send time)")
-                .append(". A generator-bound run had its load generator ≥ 90 % busy: the server was not the ")
-                .append("limit.\n\n");
+                .append(". A generator-bound run had its load generator's process keep each CPU it owns ≥ 90 % ")
+                .append("busy over the window: the server was not the limit.\n\n");
         for (Path plot : plots) {
             b.append("![").append(plot.getFileName()).append("](").append(plot.getFileName()).append(")\n\n");
         }
@@ -148,9 +194,10 @@ final class ResultWriter {
                 .append("| CPU | ").append(env.cpuModel()).append(" |\n")
                 .append("| server CPUs / threads | ").append(o.serverCpus()).append(" / ").append(o.threads())
                 .append(" |\n")
-                .append("| load | ").append(o.generator()).append(" on ").append(env.generatorTransport())
+                .append("| load | ").append(env.generator())
                 .append(", CPUs ").append(o.loadCpus()).append(", ").append(o.loadThreads()).append(" thread(s), ")
-                .append(Bench.join(o.connections())).append(" connections, pipeline ").append(o.pipeline())
+                .append(Bench.join(o.connections())).append(" connections, pipeline ")
+                .append(o.pipelines().stream().map(String::valueOf).collect(Collectors.joining(",")))
                 .append(" |\n")
                 .append("| run | warm-up ").append(Durations.format(o.warmup())).append(", window ")
                 .append(Durations.format(o.duration())).append(" |\n");

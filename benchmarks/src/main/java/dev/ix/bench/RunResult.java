@@ -10,12 +10,28 @@ import dev.ix.bench.load.LoadResult;
  * @param repeat                1-based repeat number
  * @param rate                  offered requests/s, 0 for closed loop
  * @param connections           load generator connections
+ * @param pipeline              requests in flight per connection at most (1 = no pipelining)
  * @param load                  what the load generator measured
  * @param syscallsPerRequest    server system calls per response
  * @param cpuMicrosPerRequest   server CPU time (user + system, all threads) per response, in µs
  * @param allocBytesPerRequest  bytes the server JVM allocated per response
  * @param rssBytes              server resident set size at the end of the run
+ * @param serverCpuShare        the server's CPU over the measured window divided by the CPUs it may run on, 0..1
+ * @param serverPinned          whether every server thread was allowed exactly the requested server CPUs
+ * @param loadPinned            whether the generator was allowed exactly the requested load CPUs
  */
-record RunResult(String peer, int repeat, double rate, int connections, LoadResult load, double syscallsPerRequest,
-                 double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes) {
+record RunResult(String peer, int repeat, double rate, int connections, int pipeline, LoadResult load, double syscallsPerRequest,
+                 double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes, double serverCpuShare, boolean serverPinned,
+                 boolean loadPinned) {
+
+    /**
+     * A closed-loop run keeps its server or its generator busy: when neither used {@value LoadResult#BOUND_SHARE} of
+     * the CPUs it owns, something else had them (another process on the pinned CPUs, or the hypervisor) or the two
+     * ran in lock-step, each idle while the other worked; either way the run measured more than the peer.
+     *
+     * @return whether this is a closed-loop run in which neither the server nor the generator was the limit
+     */
+    boolean contended() {
+        return rate == 0 && !load.generatorBound() && serverCpuShare < LoadResult.BOUND_SHARE;
+    }
 }

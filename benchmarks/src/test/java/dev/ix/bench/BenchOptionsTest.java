@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadTransport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -29,21 +30,66 @@ class BenchOptionsTest {
         assertThat(o.serverCpus()).isEqualTo("1");
         assertThat(o.loadCpus()).isEqualTo("0");
         assertThat(o.out()).isEqualTo(OUT);
+        assertThat(o.generatorTransport()).as("never the transport under test").isNotEqualTo(LoadTransport.IX);
+        assertThat(o.generatorLabel()).isEqualTo("builtin/" + o.generatorTransport().label());
+    }
+
+    @Test
+    void systemCallsAreCountedInTheirOwnWindowAfterTheMeasuredOne() throws Exception {
+        assertThat(parse().syscallWindow()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("--syscall-window", "0").syscallWindow()).isZero();
+        assertThatThrownBy(() -> parse("--generator", "wrk", "--syscall-window", "1500ms"))
+                .hasMessageContaining("whole seconds");
+    }
+
+    @Test
+    void crossCheckSetsTheBuiltInGeneratorBesideWrkOnClosedLoopRuns() throws Exception {
+        BenchOptions o = parse("--cross-check", "--pipeline", "16", "--rate", "max,20000");
+        assertThat(o.crossCheck()).isTrue();
+        assertThat(o.generatorsAt(0)).containsExactly("builtin", "wrk");
+        assertThat(o.generatorsAt(20000)).containsExactly("builtin");
+        assertThat(parse().generatorsAt(0)).containsExactly("builtin");
+        assertThatThrownBy(() -> parse("--cross-check", "--rate", "20000")).hasMessageContaining("include max");
+        assertThatThrownBy(() -> parse("--cross-check", "--generator", "wrk")).hasMessageContaining("beside wrk");
+        assertThatThrownBy(() -> parse("--cross-check", "--warmup", "500ms")).hasMessageContaining("whole seconds");
+        assertThat(parse("--generator", "wrk", "--pipeline", "16").pipelines()).containsExactly(16);
+    }
+
+    @Test
+    void closedLoopRunsAtEveryPipelineDepthAndOpenLoopAtTheFirst() throws Exception {
+        BenchOptions defaults = parse();
+        assertThat(defaults.pipelines()).as("pipelined throughput first, the unpipelined beside it")
+                .containsExactly(16, 1);
+        BenchOptions o = parse("--pipeline", "16,1", "--rate", "max,20000");
+        assertThat(o.pipelinesAt(0)).containsExactly(16, 1);
+        assertThat(o.pipelinesAt(20000)).containsExactly(16);
+        assertThatThrownBy(() -> parse("--generator", "wrk2", "--rate", "1000", "--pipeline", "1,16"))
+                .hasMessageContaining("--pipeline");
+    }
+
+    @Test
+    void theIxGeneratorIsThereWhenAskedForAndNamedAsSuch() throws Exception {
+        assertThat(parse("--generator-transport", "ix").generatorLabel()).isEqualTo("builtin/ix");
+        assertThat(parse("--generator", "wrk", "--generator-transport", "ix").generatorLabel()).isEqualTo("wrk");
+        assertThatThrownBy(() -> parse("--generator-transport", "uring"))
+                .hasMessage("--generator-transport uring (expected: ix, epoll or nio)");
     }
 
     @Test
     void everyOptionIsRead() throws Exception {
         BenchOptions o = parse("json", "--peers", "ix, netty-epoll,ix", "--threads", "2", "--connections", "128",
-                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms", "--repeats", "3",
+                "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms",
+                "--syscall-window", "1s", "--repeats", "3",
                 "--rate", "50000", "--server-cpus", "1", "--load-cpus", "0", "--out", "x");
         assertThat(o.test()).isEqualTo("json");
         assertThat(o.peers()).containsExactly("ix", "netty-epoll");
         assertThat(o.threads()).isEqualTo(2);
         assertThat(o.connections()).containsExactly(128);
         assertThat(o.loadThreads()).isEqualTo(2);
-        assertThat(o.pipeline()).isEqualTo(16);
+        assertThat(o.pipelines()).containsExactly(16);
         assertThat(o.duration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.syscallWindow()).isEqualTo(Duration.ofSeconds(1));
         assertThat(o.repeats()).isEqualTo(3);
         assertThat(o.rates()).containsExactly(50000.0);
         assertThat(o.rateLabel()).isEqualTo("50000");

@@ -20,8 +20,8 @@ class PlotsTest {
         for (int i = 1; i <= 10_000; i++) {
             h.recordValue(baseMicros + i % 100 + (i % 1000 == 0 ? 50 * baseMicros : 0));
         }
-        LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10, Percentiles.of(h), h, 0.5, 1);
-        return new RunResult(peer, 1, rate, 64, load, 0.05, 7, 1000, 1 << 20);
+        LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10, Percentiles.of(h), h, null, 0.5, "0");
+        return new RunResult(peer, 1, rate, 64, 1, load, 0.05, 7, 1000, 1 << 20, 1.0, true, true);
     }
 
     @Test
@@ -35,8 +35,8 @@ class PlotsTest {
         List<Path> files = Plots.write(dir, Summary.of(runs, "netty-epoll"), "plaintext");
 
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
-                "latency-throughput-c64.png", "spectrum-max-c64.png", "spectrum-10000rps-c64.png",
-                "spectrum-50000rps-c64.png");
+                "latency-throughput-c64.png", "spectrum-max-c64-p1.png", "spectrum-10000rps-c64-p1.png",
+                "spectrum-50000rps-c64-p1.png");
         for (Path f : files) {
             byte[] head = Files.readAllBytes(f);
             assertThat(head).as("%s is a PNG", f).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
@@ -46,6 +46,6 @@ class PlotsTest {
     @Test
     void closedLoopOnlyHasNoLatencyThroughputChart(@TempDir Path dir) throws Exception {
         List<Path> files = Plots.write(dir, Summary.of(List.of(run("ix", 0, 1, 10)), "ix"), "json");
-        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("spectrum-max-c64.png");
+        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("spectrum-max-c64-p1.png");
     }
 }

@@ -100,23 +100,6 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
         sendWhatIsDue(System.nanoTime());
     }
 
-    /**
-     * Drops the requests due before {@code windowStart} that have not left yet: what the warm-up could not send
-     * (the JIT compiling, connections settling) is warm-up load, not load of the window. Requests due in the window
-     * keep their intended times, so a backlog that builds up in the window is measured in full.
-     */
-    void skipTo(long windowStart, long now) {
-        if (!loop.openLoop || due(nextRequest) >= windowStart) {
-            return;
-        }
-        long k = Math.max(nextRequest, (long) Math.ceil((windowStart - base) / loop.intervalNanos) - 1);
-        while (due(k) < windowStart) {
-            k++;
-        }
-        nextRequest = k;
-        sendWhatIsDue(now);
-    }
-
     /** @return this connection's number among all the generator's */
     int index() {
         return index;
@@ -148,7 +131,8 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
         while (outstanding < pipeline) {
             long t = due(nextRequest);
             if (t >= loop.windowEnd) {
-                return;
+                // Not return: the requests taken above in this call must still be written.
+                break;
             }
             if (t > now) {
                 dueAt = t;
@@ -164,6 +148,7 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
     }
 
     private void add(long intendedAt, long sentAt) {
+        loop.stats.sent(sentAt, intendedAt);
         int slot = (head + outstanding) % pipeline;
         intended[slot] = intendedAt;
         sent[slot] = sentAt;
@@ -239,7 +224,7 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
         outstanding--;
         loop.outstanding--;
         if (now - sentAt > loop.timeoutNanos) {
-            loop.stats.timeouts(now, 1);
+            loop.stats.timedOut(now, intendedAt);
         } else {
             loop.stats.response(now, intendedAt, sentAt, status);
         }
@@ -287,10 +272,32 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
     void checkTimeout(long now) {
         int written = outstanding - unwritten;
         if (channel != null && written > 0 && now - sent[head] > loop.timeoutNanos) {
-            loop.stats.timeouts(now, written);
+            giveUp(now, written);
             abandon();
             reconnect();
         }
+    }
+
+    /** Records the oldest {@code written} requests in flight as timed out at {@code now}. */
+    private void giveUp(long now, int written) {
+        for (int i = 0; i < written; i++) {
+            loop.stats.timedOut(now, intended[(head + i) % pipeline]);
+        }
+    }
+
+    /**
+     * At the window's end (open loop): charges every request of this connection's schedule that was due before
+     * {@code windowEnd} and has not left, and moves the schedule past them.
+     */
+    void chargeUnsent(long windowEnd) {
+        if (!loop.openLoop) {
+            return;
+        }
+        long k = nextRequest;
+        for (long t = due(k); t < windowEnd; t = due(++k)) {
+            loop.stats.unsent(windowEnd, t);
+        }
+        nextRequest = k;
     }
 
     /**
@@ -301,7 +308,7 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
     ChannelFuture finish(long now) {
         int written = outstanding - unwritten;
         if (written > 0) {
-            loop.stats.timeouts(now, written);
+            giveUp(now, written);
         }
         Channel ch = channel;
         abandon();

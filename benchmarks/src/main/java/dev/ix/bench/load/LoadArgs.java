@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The command line of {@link LoadCommand}: wrk2's options (getopt style: {@code -t4}, {@code -t 4},
@@ -103,7 +102,7 @@ record LoadArgs(URI url, int threads, int connections, Duration duration, double
             }
             return new LoadArgs(uri, threads, connections, duration, rate, latency || uLatency, uLatency, timeout,
                     List.copyOf(headers), pipeline, warmup,
-                    transport == null ? LoopDriver.preferred() : transport, false);
+                    transport == null ? LoadTransport.neutral() : transport, false);
         }
 
         private LoadArgs help() {
@@ -202,12 +201,13 @@ record LoadArgs(URI url, int threads, int connections, Duration duration, double
                     }
                     headers.add(v);
                 }
-                case 'x' -> transport = switch (v.toLowerCase(Locale.ROOT)) {
-                    case "ix" -> LoadTransport.IX;
-                    case "epoll" -> LoadTransport.EPOLL;
-                    case "nio" -> LoadTransport.NIO;
-                    default -> throw new UsageException("--transport: " + v + " (expected: ix, epoll or nio)");
-                };
+                case 'x' -> {
+                    try {
+                        transport = LoadTransport.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--transport: " + e.getMessage());
+                    }
+                }
                 default -> throw new IllegalStateException("option " + option);
             }
         }

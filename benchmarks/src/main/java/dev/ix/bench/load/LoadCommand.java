@@ -29,10 +29,12 @@ public final class LoadCommand {
 
                     --pipeline    <N>  Requests in flight per connection           (default 1)
                     --warmup      <T>  Load applied before the window and not measured; with -R,
-                                       requests it could not send by the window's start are dropped
+                                       requests it could not send by the window's start leave in the
+                                       window and count from their intended time, as in wrk2
                                        (default 5s; 0 to skip)
                     --transport   <X>  ix, epoll or nio: the generator's own transport
-                                       (default ix where io_uring is usable, else epoll, else nio)
+                                       (default epoll, else nio; ix only when asked: an ix
+                                       generator loading an ix server flatters it)
                 -h, --help             Print this help
 
               Not supported: -s/--script (Lua), -B/--batch_latency.
@@ -41,7 +43,11 @@ public final class LoadCommand {
                 schedule. A request that cannot leave on time (its connection has --pipeline requests in
                 flight, or is reconnecting) keeps its intended send time, and its latency counts from that
                 time, not from when it actually left: a server stall shows in full in the percentiles
-                (no coordinated omission, as in wrk2). -U prints the latency from the actual send as well.
+                (no coordinated omission, as in wrk2). Beyond wrk2: a request that times out is in the
+                latency too (to when it was given up), and a request due but not sent when the window
+                closes is charged (window end - intended time) and counted as unsent. The send lag
+                (actual - intended send time) is printed as its own distribution, so a generator that
+                falls behind shows. -U prints the latency from the actual send as well.
               Closed loop (no -R): each connection keeps --pipeline requests in flight and sends the next
                 as soon as a response arrives, which measures maximum throughput, as wrk does; latency
                 counts from the actual send.

@@ -1,13 +1,12 @@
 package dev.ix.bench.load;
 
+import dev.ix.bench.measure.ProcStat;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +33,14 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Latencies are recorded in µs with three significant digits, per event loop without locks, and merged at the
  * end. The load runs for {@code warmup} (discarded) and then for the measured {@code duration}; then sending stops
- * and responses still in flight are awaited for up to {@code timeout}, after which they count as timeouts. Open-loop
- * requests due in the warm-up that have not left when the window opens are dropped, so the window measures the
- * requests due in it (and the responses to warm-up requests already sent); requests due in the window that have not
- * left when it closes are not sent.
+ * and responses still in flight are awaited for up to {@code timeout}, after which they count as timeouts.
+ *
+ * <p>Coordinated omission is accounted for in full. (a) A request that times out counts as an error <em>and</em> its
+ * latency (from its intended send time to when it was given up) goes into the histogram. (b) Open-loop requests due
+ * before the window closed that never left are charged {@code window end - intended time} ({@link LoadReport#unsent()}).
+ * (c) Requests due in the warm-up that could not leave before the window opens are not forgiven: they leave in the
+ * window and count from their intended time, as in wrk2. (d) The send lag (actual minus intended send time) has its
+ * own histogram, {@link LoadResult#sendLag()}, so a generator that falls behind its schedule shows.
  *
  * <p>Errors (all in {@link LoadResult#errors()}): connect failures after the start (retried), resets and other read
  * failures and closes with requests unanswered (the connection reconnects, as wrk's), malformed responses (the
@@ -97,10 +100,8 @@ public final class LoadGenerator {
                                   DoubleConsumer progress) {
         CountDownLatch drained = new CountDownLatch(spec.threads());
         List<LoadLoop> loops = new ArrayList<>();
-        long[] threadIds = new long[spec.threads()];
         for (EventExecutor executor : group) {
             EventLoop eventLoop = (EventLoop) executor;
-            threadIds[loops.size()] = call(eventLoop, () -> Thread.currentThread().threadId());
             loops.add(new LoadLoop(eventLoop, driver, address, template, spec, drained));
         }
         connect(spec, target, loops);
@@ -117,12 +118,13 @@ public final class LoadGenerator {
             });
         }
 
-        ThreadCpu cpu = new ThreadCpu(threadIds);
+        long self = ProcessHandle.current().pid();
         Progress report = new Progress(progress, start, warmup + duration);
         report.waitUntil(windowStart);
-        long cpuStart = cpu.nanos();
+        long cpuStart = ProcStat.cpuNanos(self);
         report.waitUntil(windowEnd);
-        long cpuEnd = cpu.nanos();
+        long cpuEnd = ProcStat.cpuNanos(self);
+        String cpus = ProcStat.allowedCpus(self);
         report.done();
         awaitDrain(drained, windowEnd + spec.timeout().toNanos());
 
@@ -134,8 +136,9 @@ public final class LoadGenerator {
             close.awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
 
-        double cores = cpuStart < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpuStart) / (double) duration;
-        return merge(loops, duration / 1e9, cores, spec.threads());
+        // The process's CPU, not only the loops' threads': what the generator takes from the CPUs it owns.
+        double cores = (cpuEnd - cpuStart) / (double) duration;
+        return merge(loops, "builtin/" + spec.transport().label(), duration / 1e9, cores, cpus);
     }
 
     private static void connect(LoadSpec spec, Target target, List<LoadLoop> loops) {
@@ -170,9 +173,12 @@ public final class LoadGenerator {
         }
     }
 
-    private static LoadReport merge(List<LoadLoop> loops, double seconds, double cores, int threads) {
+    private static LoadReport merge(List<LoadLoop> loops, String generator, double seconds, double cores,
+                                    String cpus) {
         Histogram latency = LoopStats.newHistogram();
         Histogram service = LoopStats.newHistogram();
+        Histogram sendLag = LoopStats.newHistogram();
+        long unsent = 0;
         long requests = 0;
         long bytes = 0;
         long connect = 0;
@@ -186,6 +192,8 @@ public final class LoadGenerator {
             LoopStats s = loop.stats;
             latency.add(s.latency);
             service.add(s.serviceTime);
+            sendLag.add(s.sendLag);
+            unsent += s.unsent;
             requests += s.requests;
             bytes += s.bytes;
             connect += s.connect;
@@ -204,9 +212,9 @@ public final class LoadGenerator {
             at += perSecond.length;
         }
         long errors = connect + read + write + timeout + status;
-        LoadResult result = new LoadResult("builtin", requests, errors, seconds, Percentiles.of(latency), latency,
-                cores, threads);
-        return new LoadReport(result, service, bytes, connect, read, write, timeout, status, rates);
+        LoadResult result = new LoadResult(generator, requests, errors, seconds, Percentiles.of(latency), latency,
+                sendLag, cores, cpus);
+        return new LoadReport(result, service, bytes, connect, read, write, timeout, status, unsent, rates);
     }
 
     /** Runs {@code task} on {@code loop} and waits for it. */
@@ -219,27 +227,6 @@ public final class LoadGenerator {
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a generator loop failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** CPU time of the generator's threads. */
-    private record ThreadCpu(long[] ids) {
-
-        /** @return their CPU time so far, ns, or -1 when the JVM cannot tell */
-        long nanos() {
-            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            if (!mx.isThreadCpuTimeSupported()) {
-                return -1;
-            }
-            long total = 0;
-            for (long id : ids) {
-                long t = mx.getThreadCpuTime(id);
-                if (t < 0) {
-                    return -1;
-                }
-                total += t;
-            }
-            return total;
         }
     }
 

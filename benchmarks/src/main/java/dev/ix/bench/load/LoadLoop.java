@@ -53,6 +53,7 @@ final class LoadLoop {
     private boolean started;
     private boolean sending;
     private boolean drainSignalled;
+    private boolean windowClosed;
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
@@ -124,10 +125,7 @@ final class LoadLoop {
             c.start(openLoop ? start + (long) (c.index() * 1e9 / rate) : start);
         }
         afterEvents();
-        if (openLoop && windowStart > start) {
-            eventLoop.schedule(() -> openWindow(windowStart), windowStart - now, TimeUnit.NANOSECONDS);
-        }
-        eventLoop.schedule(this::stop, windowEnd - now, TimeUnit.NANOSECONDS);
+        eventLoop.schedule(this::closeWindow, windowEnd - now, TimeUnit.NANOSECONDS);
         long period = Math.clamp(timeoutNanos / 8, TimeUnit.MILLISECONDS.toNanos(10),
                 TimeUnit.MILLISECONDS.toNanos(250));
         periodic.add(eventLoop.scheduleAtFixedRate(this::checkTimeouts, period, period, TimeUnit.NANOSECONDS));
@@ -137,15 +135,6 @@ final class LoadLoop {
             periodic.add(eventLoop.scheduleAtFixedRate(sampler, windowStart + second - now, second,
                     TimeUnit.NANOSECONDS));
         }
-    }
-
-    /** At the window's start, forgets the requests the warm-up has left unsent (see {@link Connection#skipTo}). */
-    private void openWindow(long windowStart) {
-        long now = System.nanoTime();
-        for (Connection c : connections) {
-            c.skipTo(windowStart, now);
-        }
-        afterEvents();
     }
 
     /** Sends whatever the open-loop schedule has made due, then writes, flushes and re-arms the timer. */
@@ -207,6 +196,22 @@ final class LoadLoop {
         timer = eventLoop.schedule(tick, next - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * At the window's end: stops sending and charges what was due and not sent. Nothing leaves at or after
+     * {@code windowEnd} even when this task runs late ({@link Connection#sendWhatIsDue} checks the time), so what is
+     * unsent now was unsent then.
+     */
+    private void closeWindow() {
+        if (windowClosed) {
+            return;
+        }
+        windowClosed = true;
+        stop();
+        for (Connection c : connections) {
+            c.chargeUnsent(windowEnd);
+        }
+    }
+
     private void stop() {
         sending = false;
         while (!queue.isEmpty()) {
@@ -243,7 +248,7 @@ final class LoadLoop {
      * @return the closes of the connections' channels
      */
     List<ChannelFuture> finish() {
-        stop();
+        closeWindow();
         for (ScheduledFuture<?> f : periodic) {
             f.cancel(false);
         }

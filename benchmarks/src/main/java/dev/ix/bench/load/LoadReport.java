@@ -15,8 +15,10 @@ import org.HdrHistogram.Histogram;
  * @param write        write errors
  * @param timeout      requests unanswered within the timeout
  * @param status       responses whose status is not 2xx or 3xx
+ * @param unsent       open-loop requests due in the window that had not left when it closed; their latency is
+ *                     charged in the histogram as {@code window end - intended send time}
  * @param rateSamples  responses per second, one sample per generator thread and whole second of the window
  */
 record LoadReport(LoadResult result, Histogram serviceTime, long bytes, long connect, long read, long write,
-                  long timeout, long status, long[] rateSamples) {
+                  long timeout, long status, long unsent, long[] rateSamples) {
 }

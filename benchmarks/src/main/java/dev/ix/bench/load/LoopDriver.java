@@ -40,14 +40,6 @@ record LoopDriver(IoHandlerFactory factory, Class<? extends Channel> channelClas
         };
     }
 
-    /** @return ix when it can run here, else epoll, else NIO */
-    static LoadTransport preferred() {
-        if (IxTransport.isAvailable()) {
-            return LoadTransport.IX;
-        }
-        return Epoll.isAvailable() ? LoadTransport.EPOLL : LoadTransport.NIO;
-    }
-
     private static IllegalStateException unavailable(String name, Throwable cause) {
         return new IllegalStateException("the " + name + " transport cannot run here: "
                 + (cause == null ? "unknown cause" : cause.getMessage()), cause);

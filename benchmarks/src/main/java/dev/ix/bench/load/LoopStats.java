@@ -18,8 +18,11 @@ final class LoopStats {
     /** Significant decimal digits of the histograms, as wrk2. */
     static final int DIGITS = 3;
 
+    /** From each request's intended send time to its response, or to when it was given up or charged unsent, µs. */
     final Histogram latency = newHistogram();
     final Histogram serviceTime = newHistogram();
+    /** From each request's intended send time to its actual send (or to the window's end, unsent), µs. */
+    final Histogram sendLag = newHistogram();
     long requests;
     long bytes;
     long status;
@@ -27,6 +30,8 @@ final class LoopStats {
     long read;
     long write;
     long timeout;
+    /** Open-loop requests due in the window that had not left when it closed. */
+    long unsent;
 
     private long windowStart = Long.MAX_VALUE;
     private long[] samples = new long[16];
@@ -86,10 +91,43 @@ final class LoopStats {
         }
     }
 
-    void timeouts(long now, int n) {
+    /**
+     * Records one request given up unanswered (timed out, or still in flight at the end): it counts as a timeout,
+     * and its latency, from its intended send time to {@code now}, goes into the histogram. Counting it only as an
+     * error would leave out of the percentiles exactly the requests a stalled server made wait longest.
+     *
+     * @param now      when it was given up, ns
+     * @param intended when it was due to be sent, ns
+     */
+    void timedOut(long now, long intended) {
         if (now >= windowStart) {
-            timeout += n;
+            timeout++;
+            latency.recordValue(micros(now - intended));
         }
+    }
+
+    /**
+     * Records one request's send. Closed loop, {@code intended == sent}: no lag.
+     *
+     * @param sent     when it left, ns
+     * @param intended when it was due to be sent, ns
+     */
+    void sent(long sent, long intended) {
+        if (sent >= windowStart) {
+            sendLag.recordValue(micros(sent - intended));
+        }
+    }
+
+    /**
+     * Charges one open-loop request that was due before the window closed but never left (its connection's pipeline
+     * was full, or it was reconnecting): latency and send lag are {@code windowEnd - intended}, the least it would
+     * have waited. A generator that dropped them would report a stalled server as a quiet one.
+     */
+    void unsent(long windowEnd, long intended) {
+        unsent++;
+        long us = micros(windowEnd - intended);
+        latency.recordValue(us);
+        sendLag.recordValue(us);
     }
 
     /** Closes a one-second interval of the window: its responses become one Req/Sec sample. */

@@ -18,11 +18,14 @@ final class WrkReport {
         this.out = out;
     }
 
-    /** The two lines wrk2 prints before the run. */
+    /** The two lines wrk2 prints before the run, and a third naming the generator's own transport. */
     void header(LoadArgs args) {
         out.printf(Locale.ROOT, "Running %s test @ %s%n", WrkUnits.seconds(args.duration().toNanos() / 1e9),
                 args.url());
         out.printf(Locale.ROOT, "  %d threads and %d connections%n", args.threads(), args.connections());
+        out.printf(Locale.ROOT, "  generator on %s%s%n", args.transport().label(),
+                args.transport() == LoadTransport.IX ? " (the ix transport: against an ix server this flatters it)"
+                        : "");
         out.flush();
     }
 
@@ -46,11 +49,21 @@ final class WrkReport {
                     "Uncorrected Latency (measured without taking delayed starts into account)", true);
         }
 
+        if (args.rate() > 0) {
+            // Not in wrk2's output: how late the generator itself sent, so that a late generator is visible.
+            out.println();
+            distribution(result.sendLag(), "Send Lag (actual minus intended send time)", false);
+        }
+
         out.printf(Locale.ROOT, "  %d requests in %s, %sB read%n", result.requests(),
                 WrkUnits.micros(result.seconds() * 1e6), WrkUnits.binary(report.bytes()));
         if (report.connect() + report.read() + report.write() + report.timeout() > 0) {
             out.printf(Locale.ROOT, "  Socket errors: connect %d, read %d, write %d, timeout %d%n",
                     report.connect(), report.read(), report.write(), report.timeout());
+        }
+        if (report.unsent() > 0) {
+            out.printf(Locale.ROOT, "  Unsent when the window closed: %d (in the latency above, from their intended"
+                    + " send time to the window's end)%n", report.unsent());
         }
         if (report.status() > 0) {
             out.printf(Locale.ROOT, "  Non-2xx or 3xx responses: %d%n", report.status());

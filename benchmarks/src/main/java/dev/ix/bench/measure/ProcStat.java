@@ -2,9 +2,11 @@ package dev.ix.bench.measure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -86,6 +88,75 @@ public final class ProcStat {
         } catch (IOException e) {
             return System.getProperty("os.version");
         }
+    }
+
+    /**
+     * The CPUs a process's main thread may run on, as the kernel prints them ({@code Cpus_allowed_list} in
+     * {@code /proc/PID/status}, e.g. {@code 0} or {@code 0-1}): what pinning actually did, whatever was asked.
+     *
+     * @throws IllegalStateException if the process does not exist (any more) or the line is missing
+     */
+    public static String allowedCpus(long pid) {
+        return allowedCpus(read(pid, "status"), "/proc/" + pid + "/status");
+    }
+
+    /**
+     * @return whether every thread of {@code pid} may run on exactly the CPUs of {@code cpus} (a {@code taskset -c}
+     *         list): a pinning that took effect; false when a thread's mask differs or the process is gone
+     */
+    public static boolean pinnedTo(long pid, String cpus) {
+        BitSet wanted = cpuSet(cpus);
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            boolean any = false;
+            for (Path task : threads) {
+                String status;
+                try {
+                    status = Files.readString(task.resolve("status"));
+                } catch (NoSuchFileException exited) {
+                    continue;
+                }
+                if (!cpuSet(allowedCpus(status, task.toString())).equals(wanted)) {
+                    return false;
+                }
+                any = true;
+            }
+            return any;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param list a CPU list as {@code taskset -c} takes it and the kernel prints it: {@code 1}, {@code 0-3,6}
+     * @return the CPUs it names
+     * @throws IllegalArgumentException if it is not such a list
+     */
+    public static BitSet cpuSet(String list) {
+        BitSet cpus = new BitSet();
+        for (String part : list.strip().split(",")) {
+            String[] range = part.split("-");
+            try {
+                int from = Integer.parseInt(range[0]);
+                int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
+                if (range.length > 2 || from < 0 || to < from) {
+                    throw new NumberFormatException();
+                }
+                cpus.set(from, to + 1);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("CPU list: " + list + " (expected e.g. 1, 0-1 or 0,2-3)");
+            }
+        }
+        return cpus;
+    }
+
+    private static String allowedCpus(String status, String where) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Cpus_allowed_list:")) {
+                return line.substring("Cpus_allowed_list:".length()).strip();
+            }
+        }
+        throw new IllegalStateException("no Cpus_allowed_list in " + where);
     }
 
     /** User plus system clock ticks from one {@code /proc/PID/stat} line. */

@@ -30,8 +30,6 @@ final class WrkParser {
 
     private static final String TIME = "([0-9]+(?:\\.[0-9]+)?)(us|ms|s|m|h)";
 
-    private static final Pattern THREADS = Pattern.compile("^\\s*([0-9]+) threads and ([0-9]+) connections",
-            Pattern.MULTILINE);
     private static final Pattern REQUESTS = Pattern.compile("^\\s*([0-9]+) requests in " + TIME + ",",
             Pattern.MULTILINE);
     private static final Pattern SOCKET_ERRORS = Pattern.compile(
@@ -81,9 +79,6 @@ final class WrkParser {
             errors += Long.parseLong(status.group(1));
         }
 
-        Matcher threads = THREADS.matcher(output);
-        int generatorThreads = threads.find() ? Integer.parseInt(threads.group(1)) : 0;
-
         List<String> lines = output.lines().toList();
         Map<Double, Double> distribution = distribution(lines, wrk2 ? WRK2_DISTRIBUTION : WRK_DISTRIBUTION);
         double max = wrk2 ? spectrumMax(lines) : Double.NaN;
@@ -93,7 +88,7 @@ final class WrkParser {
         }
         Percentiles latency = new Percentiles(at(distribution, 50), at(distribution, 90), at(distribution, 99),
                 at(distribution, 99.9), at(distribution, 99.99), max);
-        return new LoadResult(generator, count, errors, seconds, latency, null, Double.NaN, generatorThreads);
+        return new LoadResult(generator, count, errors, seconds, latency, null, null, Double.NaN, null);
     }
 
     /** Percentile → µs, from the lines after {@code header} up to the first line that is not a percentile. */

@@ -51,8 +51,8 @@ public final class WrkRunner {
     }
 
     /**
-     * Runs {@code tool -t THREADS -c CONNECTIONS -d DURATION --latency [-R RATE] URI}, pinned to {@code cpus}, and
-     * waits for it to finish (about {@code duration}).
+     * Runs {@code tool -t THREADS -c CONNECTIONS -d DURATION --latency [-R RATE] [-s PIPELINE.lua] URI}, pinned to
+     * {@code cpus}, and waits for it to finish (about {@code duration}).
      *
      * @param tool        {@code wrk} or {@code wrk2}
      * @param uri         {@code http://host:port/path}
@@ -61,16 +61,25 @@ public final class WrkRunner {
      * @param duration    the measured window, whole seconds (wrk's resolution), at least 1 s
      * @param rate        requests per second over all connections: required (&gt; 0) for wrk2, which is open loop;
      *                    must be 0 for wrk, which is closed loop
+     * @param pipeline    requests each connection sends at once (1 = no pipelining): more than 1 runs wrk with a Lua
+     *                    script that sends that many per write, as TechEmpower's pipeline.lua does (wrk only)
      * @param cpus        CPUs to pin wrk to, as {@code taskset -c} takes them, or {@code null} to leave it unpinned
      * @return the run's result: generator {@code tool}, no histogram, {@code generatorCpu} from wrk's CPU time (in
-     *         cores, averaged over its run), {@code generatorThreads} = {@code threads}
+     *         cores, averaged over its run), {@code generatorCpus} the CPUs the kernel let it run on
      * @throws IllegalArgumentException if an argument is out of range
      * @throws IllegalStateException    if the tool is missing, fails, or prints no report (its output included)
      * @throws IOException              if the tool cannot be started or its output cannot be kept
      */
     public static LoadResult run(String tool, URI uri, int threads, int connections, Duration duration, double rate,
-                                 String cpus) throws IOException, InterruptedException {
-        List<String> command = command(tool, uri, threads, connections, duration, rate, cpus);
+                                 int pipeline, String cpus) throws IOException, InterruptedException {
+        if (pipeline < 1 || (pipeline > 1 && !tool.equals("wrk"))) {
+            throw new IllegalArgumentException("pipeline: " + pipeline + " (expected: 1, or more with wrk)");
+        }
+        Path script = pipeline > 1 ? Files.createTempFile("ix-wrk-pipeline-", ".lua") : null;
+        if (script != null) {
+            Files.writeString(script, pipelineScript(pipeline));
+        }
+        List<String> command = command(tool, uri, threads, connections, duration, rate, cpus, script);
         Path stdout = Files.createTempFile("ix-" + tool + "-", ".out");
         Path stderr = Files.createTempFile("ix-" + tool + "-", ".err");
         try {
@@ -79,7 +88,7 @@ public final class WrkRunner {
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .start();
-            double cores = cpuWhileRunning(process, duration.plus(GRACE), String.join(" ", command));
+            Usage usage = cpuWhileRunning(process, duration.plus(GRACE), String.join(" ", command));
             String output = Files.readString(stdout);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed with exit status "
@@ -92,15 +101,39 @@ public final class WrkRunner {
                 throw new IllegalStateException(e.getMessage() + "; stderr: " + Files.readString(stderr).strip(), e);
             }
             return new LoadResult(parsed.generator(), parsed.requests(), parsed.errors(), parsed.seconds(),
-                    parsed.latency(), null, cores, threads);
+                    parsed.latency(), null, null, usage.cores(), usage.cpus());
         } finally {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
+            if (script != null) {
+                Files.deleteIfExists(script);
+            }
         }
     }
 
+    /**
+     * @return a wrk script that writes {@code depth} requests at once on each connection and sends the next batch
+     *         when all their responses are in (wrk counts each response and times each from its batch's write)
+     */
+    static String pipelineScript(int depth) {
+        return """
+                -- written by the ix harness: %d requests per write (TechEmpower's pipeline.lua)
+                init = function(args)
+                  local r = {}
+                  for i = 1, %d do
+                    r[i] = wrk.format()
+                  end
+                  req = table.concat(r)
+                end
+
+                request = function()
+                  return req
+                end
+                """.formatted(depth, depth);
+    }
+
     static List<String> command(String tool, URI uri, int threads, int connections, Duration duration, double rate,
-                                String cpus) {
+                                String cpus, Path script) {
         if (!tool.equals("wrk") && !tool.equals("wrk2")) {
             throw new IllegalArgumentException("tool: " + tool + " (expected: wrk or wrk2)");
         }
@@ -132,23 +165,34 @@ public final class WrkRunner {
         if (wrk2) {
             command.addAll(List.of("-R", Long.toString(Math.round(rate))));
         }
+        if (script != null) {
+            command.addAll(List.of("-s", script.toString()));
+        }
         command.add(uri.toString());
         return command;
+    }
+
+    /**
+     * What wrk used of the machine.
+     *
+     * @param cores CPU busy on average between the first and the last sample, NaN if there were fewer than two
+     * @param cpus  the CPUs it was allowed to run on, as the kernel lists them, or null if it exited too soon to tell
+     */
+    private record Usage(double cores, String cpus) {
     }
 
     /**
      * Waits for {@code process} to exit, sampling its CPU time meanwhile: once it has exited and been reaped its
      * {@code /proc} entry is gone, so the last sample stands for the whole run (missing at most the sampling period
      * at the very end, when wrk only prints).
-     *
-     * @return cores busy on average between the first and the last sample, NaN if there were fewer than two
      */
-    private static double cpuWhileRunning(Process process, Duration limit, String what) throws InterruptedException {
+    private static Usage cpuWhileRunning(Process process, Duration limit, String what) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         long firstTime = 0;
         long firstCpu = -1;
         long lastTime = 0;
         long lastCpu = -1;
+        String cpus = null;
         do {
             long cpu;
             try {
@@ -165,6 +209,12 @@ public final class WrkRunner {
                 firstCpu = cpu;
                 firstTime = now;
             }
+            try {
+                // Read at every sample, the last one kept: the first may come before taskset has pinned and exec'd.
+                cpus = ProcStat.allowedCpus(process.pid());
+            } catch (IllegalStateException exited) {
+                // gone between the two reads: keep the last
+            }
             lastCpu = cpu;
             lastTime = now;
             if (now > deadline) {
@@ -173,6 +223,7 @@ public final class WrkRunner {
             }
         } while (!process.waitFor(CPU_SAMPLE_MILLIS, TimeUnit.MILLISECONDS));
         process.waitFor();
-        return lastTime > firstTime ? (double) (lastCpu - firstCpu) / (lastTime - firstTime) : Double.NaN;
+        return new Usage(lastTime > firstTime ? (double) (lastCpu - firstCpu) / (lastTime - firstTime) : Double.NaN,
+                cpus);
     }
 }

@@ -40,7 +40,7 @@ class LoadArgsTest {
         assertThat(a.spec().openLoop()).isFalse();
         assertThat(a.pipeline()).isEqualTo(1);
         assertThat(a.warmup()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(a.transport()).isEqualTo(LoopDriver.preferred());
+        assertThat(a.transport()).isEqualTo(LoadTransport.neutral()).isNotEqualTo(LoadTransport.IX);
         assertThat(a.headers()).isEmpty();
     }
 

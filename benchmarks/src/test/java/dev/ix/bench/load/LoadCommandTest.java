@@ -34,17 +34,18 @@ class LoadCommandTest {
             List<String> lines = outLines();
             assertThat(lines.get(0)).isEqualTo("Running 1s test @ " + url);
             assertThat(lines.get(1)).isEqualTo("  1 threads and 2 connections");
-            assertThat(lines.get(2)).isEqualTo("  Thread Stats   Avg      Stdev     Max   +/- Stdev");
-            assertThat(lines.get(3)).matches("    Latency   .{8}.{10}.{9} {0,3}\\d+\\.\\d\\d%");
-            assertThat(lines.get(4)).matches("    Req/Sec   .{8}.{10}.{9} {0,3}\\d+\\.\\d\\d%");
-            assertThat(lines.get(5)).isEqualTo("  Latency Distribution (HdrHistogram - Recorded Latency)");
-            assertThat(lines.subList(6, 14)).extracting(l -> l.substring(0, 8))
+            assertThat(lines.get(2)).isEqualTo("  generator on epoll");
+            assertThat(lines.get(3)).isEqualTo("  Thread Stats   Avg      Stdev     Max   +/- Stdev");
+            assertThat(lines.get(4)).matches("    Latency   .{8}.{10}.{9} {0,3}\\d+\\.\\d\\d%");
+            assertThat(lines.get(5)).matches("    Req/Sec   .{8}.{10}.{9} {0,3}\\d+\\.\\d\\d%");
+            assertThat(lines.get(6)).isEqualTo("  Latency Distribution (HdrHistogram - Recorded Latency)");
+            assertThat(lines.subList(7, 15)).extracting(l -> l.substring(0, 8))
                     .containsExactly(" 50.000%", " 75.000%", " 90.000%", " 99.000%", " 99.900%", " 99.990%",
                             " 99.999%", "100.000%");
-            assertThat(lines.get(6)).matches(" 50\\.000% {0,8}\\d+\\.\\d\\d(us|ms|s) {0,2}");
-            assertThat(lines.get(14)).isEmpty();
-            assertThat(lines.get(15)).isEqualTo("  Detailed Percentile spectrum:");
-            assertThat(lines.get(16)).isEqualTo("       Value   Percentile   TotalCount 1/(1-Percentile)");
+            assertThat(lines.get(7)).matches(" 50\\.000% {0,8}\\d+\\.\\d\\d(us|ms|s) {0,2}");
+            assertThat(lines.get(15)).isEmpty();
+            assertThat(lines.get(16)).isEqualTo("  Detailed Percentile spectrum:");
+            assertThat(lines.get(17)).isEqualTo("       Value   Percentile   TotalCount 1/(1-Percentile)");
             assertThat(lines).contains("----------------------------------------------------------",
                     "  Latency Distribution (HdrHistogram - Uncorrected Latency (measured without taking delayed"
                             + " starts into account))");

@@ -55,6 +55,25 @@ class ProcStatTest {
     }
 
     @Test
+    void cpuListsAsTasksetTakesThemAndTheKernelPrintsThem() {
+        assertThat(ProcStat.cpuSet("1").stream().toArray()).containsExactly(1);
+        assertThat(ProcStat.cpuSet("0-2,5").stream().toArray()).containsExactly(0, 1, 2, 5);
+        assertThatThrownBy(() -> ProcStat.cpuSet("2-1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProcStat.cpuSet("a")).hasMessageContaining("CPU list: a");
+    }
+
+    @Test
+    void pinningIsCheckedOnEveryThreadAgainstTheCpusAsked() {
+        String mine = ProcStat.allowedCpus(SELF);
+        java.util.BitSet cpus = ProcStat.cpuSet(mine);
+
+        assertThat(ProcStat.pinnedTo(SELF, mine)).isTrue();
+        // One CPU more than this JVM may use: not what it is pinned to.
+        assertThat(ProcStat.pinnedTo(SELF, mine + "," + (cpus.length() + 1))).isFalse();
+        assertThat(ProcStat.pinnedTo(Integer.MAX_VALUE, mine)).as("no such process").isFalse();
+    }
+
+    @Test
     void machineDescription() {
         assertThat(ProcStat.cpuModel()).isNotBlank();
         assertThat(ProcStat.kernel()).isNotBlank().isEqualTo(System.getProperty("os.version"));
