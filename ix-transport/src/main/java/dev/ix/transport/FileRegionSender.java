@@ -265,6 +265,7 @@ final class FileRegionSender {
         int socketFd = channel.socket.fd();
         if (pipeBytes > 0) {
             if (waitForRoom && !draining) {
+                reg.handler.reserveLinked(2);
                 cancelTarget = counted(reg.submit(Uring.IORING_OP_POLL_ADD, Uring.IOSQE_IO_LINK, (short) 0, socketFd,
                         0, 0, 0, Net.POLLOUT, WAIT_ROOM, (short) 0));
             }
@@ -287,6 +288,7 @@ final class FileRegionSender {
         int len = (int) Math.min(left, CHUNK);
         inRequested = len;
         outRequested = len;
+        reg.handler.reserveLinked(2);
         counted(reg.submitSplice(Uring.IOSQE_IO_LINK, pipeOut, -1, fileFd, position + base + sent, len,
                 SPLICE_F_MOVE, SPLICE_IN));
         cancelTarget = counted(reg.submitSplice((byte) 0, socketFd, -1, pipeIn, -1, len,
@@ -360,6 +362,7 @@ final class FileRegionSender {
     private void waitForRoomFirst(int sendFlags) {
         if (waitForRoom && (sendFlags & Net.MSG_DONTWAIT) == 0) {
             waitForRoom = false;
+            channel.reg.handler.reserveLinked(2);
             counted(channel.reg.submit(Uring.IORING_OP_POLL_ADD, Uring.IOSQE_IO_LINK, (short) 0, channel.socket.fd(), 0,
                     0, 0, Net.POLLOUT, WAIT_ROOM, (short) 0));
         }

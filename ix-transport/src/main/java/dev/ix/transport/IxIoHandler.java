@@ -485,6 +485,11 @@ public final class IxIoHandler implements IoHandler {
                 userData(reg.id, Uring.IORING_OP_SPLICE, data), (short) 0, fdIn);
     }
 
+    /** The next {@code n} SQEs queued on this loop are one linked group: see {@link SubmissionQueue#reserve}. */
+    void reserveLinked(int n) {
+        sq.reserve(n);
+    }
+
     void enqueueCancel(long targetUserData) {
         sq.enqueue(Uring.IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0, targetUserData, 0,
                 Uring.IORING_ASYNC_CANCEL_ALL, userData(CANCEL_ID, Uring.IORING_OP_ASYNC_CANCEL, (short) 0),

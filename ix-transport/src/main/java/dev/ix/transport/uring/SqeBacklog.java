@@ -55,6 +55,22 @@ final class SqeBacklog {
         total++;
     }
 
+    /**
+     * @return how many entries, from the oldest, form one linked group: each but the last carries
+     *         {@code IOSQE_IO_LINK}, and the kernel links only SQEs of the same submission, so they move together
+     */
+    int firstGroupSize() {
+        int n = 1;
+        for (int i = head; i < head + size - 1; i++) {
+            byte flags = (byte) (entries[i * WORDS] >>> 8);
+            if ((flags & Uring.IOSQE_IO_LINK) == 0) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
     /** Writes the oldest entry into {@code sq}, which must have room, and forgets it. */
     void moveFirstTo(SubmissionQueue sq) {
         int e = head * WORDS;

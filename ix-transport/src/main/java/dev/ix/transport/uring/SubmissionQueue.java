@@ -41,6 +41,8 @@ public final class SubmissionQueue {
     private final int entries;
 
     private final SqeBacklog backlog = new SqeBacklog();
+    /** SQEs of a {@link #reserve reserved} group that go to the backlog, since the group did not fit whole. */
+    private int backlogNext;
     private int tail;
     private int publishedTail;
     private int cachedHead;
@@ -86,7 +88,10 @@ public final class SubmissionQueue {
      */
     public long enqueue(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
                         long userData, short bufGroup, int spliceFdIn) {
-        if (!backlog.isEmpty() || !hasRoom()) {
+        if (backlogNext > 0 || !backlog.isEmpty() || !hasRoom()) {
+            if (backlogNext > 0) {
+                backlogNext--;
+            }
             backlog.add(opcode, flags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, spliceFdIn);
             return userData;
         }
@@ -118,8 +123,38 @@ public final class SubmissionQueue {
     private void drainBacklog() {
         cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
         SqeBacklog b = backlog;
-        while (!b.isEmpty() && tail - cachedHead != entries) {
-            b.moveFirstTo(this);
+        while (!b.isEmpty()) {
+            int group = Math.min(b.firstGroupSize(), entries);
+            if (entries - (tail - cachedHead) < group) {
+                break; // a linked group enters whole or waits: the kernel links only within one submission
+            }
+            for (int i = 0; i < group; i++) {
+                b.moveFirstTo(this);
+            }
+        }
+    }
+
+    /**
+     * Announces that the next {@code n} SQEs form a linked group ({@code IOSQE_IO_LINK} on all but the last), so that
+     * no early submission splits them: the kernel links only SQEs it takes in the same submission. When they do not
+     * all fit now, even after an early submission, they wait together in the backlog.
+     */
+    public void reserve(int n) {
+        if (!backlog.isEmpty() || entries - (tail - cachedHead) >= n) {
+            return;
+        }
+        cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+        if (entries - (tail - cachedHead) >= n) {
+            return;
+        }
+        try {
+            ring.submitNow();
+        } catch (NativeIoException e) {
+            // the SQEs stay queued; the group goes to the backlog below
+        }
+        cachedHead = (int) INT.getAcquire(ringMemory, headOffset);
+        if (entries - (tail - cachedHead) < n) {
+            backlogNext = n;
         }
     }
 

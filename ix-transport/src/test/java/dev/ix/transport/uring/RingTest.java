@@ -111,6 +111,33 @@ class RingTest {
     }
 
     @Test
+    void aLinkedGroupThatDoesNotFitWaitsWholeInTheBacklog() throws NativeIoException {
+        // 7 of 8 entries taken and the kernel refusing (ring not enabled): a group of two linked SQEs must not put
+        // its first half in the last free entry, where a submission could take it without its partner.
+        ring.close();
+        ring = Ring.open(8, 16, FLAGS | Uring.IORING_SETUP_R_DISABLED);
+        SubmissionQueue sq = ring.submissionQueue();
+        for (long i = 0; i < 7; i++) {
+            nop(i);
+        }
+        sq.reserve(2);
+        sq.enqueue(Uring.IORING_OP_NOP, Uring.IOSQE_IO_LINK, (short) 0, -1, 0, 0, 0, 0, 7, (short) 0);
+        nop(8);
+        nop(9);
+        assertThat(sq.backlogged()).as("the group and what follows it").isEqualTo(3);
+        ring.enable();
+        List<Long> seen = new ArrayList<>();
+        for (int round = 0; round < 1000 && seen.size() < 10; round++) {
+            ring.submitAndGet(ring.completionQueue().ready() == 0 && sq.pending() == 0, 100_000_000L);
+            seen.addAll(reapAll(Integer.MAX_VALUE));
+        }
+        // A linked SQE starts when the one before it completes, so 9 (not linked) may overtake 8.
+        assertThat(seen).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(seen.subList(0, 7)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(seen.indexOf(7L)).isLessThan(seen.indexOf(8L));
+    }
+
+    @Test
     void reapHonoursTheBatchLimitAndKeepsTheRestForLater() throws NativeIoException {
         for (long i = 0; i < 7; i++) {
             nop(i);
