@@ -36,16 +36,10 @@ record EchoCheckOptions(String host, int port, int connections, long bytes, int 
             if (arg.equals("-h") || arg.equals("--help")) {
                 return new EchoCheckOptions(host, port, connections, bytes, runs, true);
             }
-            int eq = arg.indexOf('=');
-            String flag = eq < 0 ? arg : arg.substring(0, eq);
-            String value;
-            if (eq >= 0) {
-                value = arg.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException(flag + ": missing value");
-            }
+            CommandLineFlag f = CommandLineFlag.at(args, i);
+            i = f.last();
+            String flag = f.name();
+            String value = f.value();
             switch (flag) {
                 case "--host" -> host = value;
                 case "--port" -> port = (int) number(flag, value, 1, 65535);

@@ -59,16 +59,10 @@ public record SampleOptions(String transport, String host, int port, int threads
                 steering = true;
                 continue;
             }
-            int eq = arg.indexOf('=');
-            String flag = eq < 0 ? arg : arg.substring(0, eq);
-            String value;
-            if (eq >= 0) {
-                value = arg.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException(flag + ": missing value");
-            }
+            CommandLineFlag f = CommandLineFlag.at(args, i);
+            i = f.last();
+            String flag = f.name();
+            String value = f.value();
             switch (flag) {
                 case "--transport" -> {
                     if (!Transports.NAMES.contains(value)) {
