@@ -91,19 +91,28 @@ final class WrkParser {
         return new LoadResult(generator, count, errors, seconds, latency, null, null, Double.NaN, null);
     }
 
-    /** Percentile → µs, from the lines after {@code header} up to the first line that is not a percentile. */
+    /**
+     * Percentile → µs, from the lines after {@code header} up to the first line that is not a percentile. A value
+     * below the one of a lower percentile is left out (unknown): wrk's histogram overflows when its Lua script
+     * pipelines requests and it prints {@code 99%    0.00us}.
+     */
     private static Map<Double, Double> distribution(List<String> lines, String header) {
         Map<Double, Double> values = new HashMap<>();
         int start = indexOf(lines, header, 0);
         if (start < 0) {
             return values;
         }
+        double highest = 0;
         for (int i = start + 1; i < lines.size(); i++) {
             Matcher m = PERCENTILE_LINE.matcher(lines.get(i));
             if (!m.matches()) {
                 break;
             }
-            values.put(Double.parseDouble(m.group(1)), micros(m.group(2), m.group(3)));
+            double micros = micros(m.group(2), m.group(3));
+            if (micros >= highest) {
+                values.put(Double.parseDouble(m.group(1)), micros);
+                highest = micros;
+            }
         }
         return values;
     }

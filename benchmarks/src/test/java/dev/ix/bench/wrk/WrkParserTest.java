@@ -43,6 +43,18 @@ class WrkParserTest {
         assertThat(r.generatorCpu()).isNaN();
     }
 
+    /** Recorded (wrk with a 16-deep pipelining script): its histogram overflowed and it printed 99% as 0.00us. */
+    @Test
+    void wrkPercentileBelowALowerOneIsUnknownNotZero() throws IOException {
+        LoadResult r = parse("wrk", "wrk-pipelined-overflow.txt");
+
+        assertThat(r.requests()).isEqualTo(1963408);
+        assertThat(r.latency().p50()).isCloseTo(850, within(1e-6));
+        assertThat(r.latency().p90()).isCloseTo(8660, within(1e-6));
+        assertThat(r.latency().p99()).as("99%    0.00us").isNaN();
+        assertThat(r.latency().max()).isCloseTo(203400, within(1e-6));
+    }
+
     /** Recorded: microseconds and milliseconds in one distribution. */
     @Test
     void wrkWithEveryResponseA404() throws IOException {
