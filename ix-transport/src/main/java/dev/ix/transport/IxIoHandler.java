@@ -140,7 +140,8 @@ public final class IxIoHandler implements IoHandler {
         this.executor = executor;
         this.config = config;
         int cpu = config.cpuOf(index);
-        threadName = "ix-loop-" + group + "-" + index + (cpu < 0 ? "" : "@cpu" + cpu);
+        String prefix = config.threadNamePrefix();
+        threadName = (prefix == null ? "ix-loop-" + group : prefix) + "-" + index + (cpu < 0 ? "" : "@cpu" + cpu);
         Ring r = null;
         int efd = -1;
         MbufPool p = null;

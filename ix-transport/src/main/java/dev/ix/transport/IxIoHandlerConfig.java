@@ -15,9 +15,10 @@ public final class IxIoHandlerConfig {
     private final int mbufCount;
     private final int[] cpus;
     private final long stallBudgetNanos;
+    private final String threadNamePrefix;
 
     private IxIoHandlerConfig(int batchLimit, int ringEntries, int cqEntries, int mbufSize, int mbufCount, int[] cpus,
-                              long stallBudgetNanos) {
+                              long stallBudgetNanos, String threadNamePrefix) {
         this.batchLimit = checkRange("batchLimit", batchLimit, 1, 4096);
         this.ringEntries = checkPowerOfTwo("ringEntries", ringEntries, 2, 32768);
         this.cqEntries = checkPowerOfTwo("cqEntries", cqEntries, ringEntries, 65536);
@@ -31,13 +32,15 @@ public final class IxIoHandlerConfig {
             throw new IllegalArgumentException("stallBudgetNanos: " + stallBudgetNanos + " (expected: >= 0, 0 = off)");
         }
         this.stallBudgetNanos = stallBudgetNanos;
+        this.threadNamePrefix = threadNamePrefix;
     }
 
     /** @return the defaults, from system properties where set */
     public static IxIoHandlerConfig defaults() {
         return new IxIoHandlerConfig(IxTransportProperties.batchLimit(), IxTransportProperties.ringEntries(),
                 IxTransportProperties.cqEntries(), IxTransportProperties.mbufSize(), IxTransportProperties.mbufCount(),
-                IxTransportProperties.cpus(), TimeUnit.MILLISECONDS.toNanos(IxTransportProperties.stallBudgetMillis()));
+                IxTransportProperties.cpus(), TimeUnit.MILLISECONDS.toNanos(IxTransportProperties.stallBudgetMillis()),
+                null);
     }
 
     private static int checkRange(String name, int value, int min, int max) {
@@ -57,28 +60,32 @@ public final class IxIoHandlerConfig {
 
     /** @param batchLimit completions handled per loop turn at most, 1..4096 */
     public IxIoHandlerConfig withBatchLimit(int batchLimit) {
-        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos);
+        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos,
+                threadNamePrefix);
     }
 
     /** @param ringEntries submission queue entries, a power of two in 2..32768 */
     public IxIoHandlerConfig withRingEntries(int ringEntries) {
         return new IxIoHandlerConfig(batchLimit, ringEntries, Math.max(cqEntries, ringEntries), mbufSize, mbufCount,
-                cpus, stallBudgetNanos);
+                cpus, stallBudgetNanos, threadNamePrefix);
     }
 
     /** @param cqEntries completion queue entries, a power of two, at least the SQ size, at most 65536 */
     public IxIoHandlerConfig withCqEntries(int cqEntries) {
-        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos);
+        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos,
+                threadNamePrefix);
     }
 
     /** @param mbufSize bytes per receive mbuf, a power of two in 256..65536 */
     public IxIoHandlerConfig withMbufSize(int mbufSize) {
-        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos);
+        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos,
+                threadNamePrefix);
     }
 
     /** @param mbufCount receive mbufs per loop, a power of two in 1..32768 */
     public IxIoHandlerConfig withMbufCount(int mbufCount) {
-        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos);
+        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos,
+                threadNamePrefix);
     }
 
     /**
@@ -89,7 +96,8 @@ public final class IxIoHandlerConfig {
      * @param cpus CPU numbers 0..1023; none: no pinning
      */
     public IxIoHandlerConfig withCpus(int... cpus) {
-        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos);
+        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos,
+                threadNamePrefix);
     }
 
     /**
@@ -109,7 +117,24 @@ public final class IxIoHandlerConfig {
      */
     public IxIoHandlerConfig withStallBudget(long budget, TimeUnit unit) {
         return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus,
-                unit.toNanos(budget));
+                unit.toNanos(budget), threadNamePrefix);
+    }
+
+    /**
+     * Names the loop threads {@code <prefix>-<i>} ({@code @cpu<n>} added when pinned) instead of
+     * {@code ix-loop-<group>-<i>}, e.g. {@code reactor-http-ix} for Reactor Netty's naming. Loops are numbered per
+     * group from 0.
+     *
+     * @param prefix the thread name prefix; null: the default naming
+     */
+    public IxIoHandlerConfig withThreadNamePrefix(String prefix) {
+        return new IxIoHandlerConfig(batchLimit, ringEntries, cqEntries, mbufSize, mbufCount, cpus, stallBudgetNanos,
+                prefix);
+    }
+
+    /** @return the thread name prefix of {@link #withThreadNamePrefix}, or null for {@code ix-loop-<group>} */
+    public String threadNamePrefix() {
+        return threadNamePrefix;
     }
 
     public int batchLimit() {
@@ -151,6 +176,7 @@ public final class IxIoHandlerConfig {
     public String toString() {
         return "IxIoHandlerConfig(batchLimit=" + batchLimit + ", ringEntries=" + ringEntries + ", cqEntries="
                 + cqEntries + ", mbufSize=" + mbufSize + ", mbufCount=" + mbufCount + ", cpus=" + Arrays.toString(cpus)
-                + ", stallBudgetNanos=" + stallBudgetNanos + ')';
+                + ", stallBudgetNanos=" + stallBudgetNanos
+                + (threadNamePrefix == null ? "" : ", threadNamePrefix=" + threadNamePrefix) + ')';
     }
 }
