@@ -60,13 +60,15 @@ record Variant(String name, Set<Flow> flows, int mbufCount, int ringEntries, boo
      * @return whether {@code flow} must deliver its whole stream here (contracts c and e); otherwise a clean prefix
      *         of the stream holding at least every acknowledged write (contracts a, b, d, f). A sender that ends
      *         without waiting may lose its unsent tail, as on Netty epoll; so may the echo server, which closes on
-     *         the client's FIN right after flushing the echo, when the client pauses its reads or falls behind.
+     *         the client's FIN right after flushing the echo, when the client pauses its reads (autoRead toggled, or
+     *         a tiny pool that pauses an ix client's receive until its mbufs come back: Netty epoll's echo server
+     *         then cut 2 of 100 streams in one CI run) or falls behind.
      */
     boolean expectsWhole(Flow flow, Sizing sizing) {
         if (flow.endsWithoutWaiting()) {
             return false;
         }
-        return flow != Flow.ECHO_HALF_CLOSE || !toggleAutoRead && sizing.keepsUp();
+        return flow != Flow.ECHO_HALF_CLOSE || !toggleAutoRead && !tinyPool() && sizing.keepsUp();
     }
 
     @Override
