@@ -219,7 +219,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         if (outputShutdown != null) {
             throw new ChannelOutputShutdownException("write after shutdownOutput(): " + this);
         }
-        if (((SocketUnsafe) unsafe()).closePending()) {
+        if (closePending()) {
             throw new ClosedChannelException();
         }
         if (msg instanceof ByteBuf buf) {
@@ -384,7 +384,7 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
 
     /** @return whether a close or an output shutdown waits for the flushed data to be handed to the kernel */
     private boolean draining() {
-        return ((SocketUnsafe) unsafe()).closePending() || outputShutdown != null;
+        return closePending() || outputShutdown != null;
     }
 
     private void sendComplete(int res, short data) {
