@@ -258,8 +258,9 @@ abstract class AbstractIxChannel extends AbstractChannel {
         if ((e.flags() & Uring.IORING_CQE_F_BUFFER) != 0) {
             old.handler.returnUnusedBuffer(e.flags() >>> Uring.IORING_CQE_BUFFER_SHIFT);
             if (e.res() > 0) {
-                logger.warn("{}: {} byte(s) received by a read cancelled on deregistration were dropped; deregister"
-                        + " a channel only while autoRead is off and no read is pending", this, e.res());
+                logger.warn("{}: {} byte(s) received after the channel left its loop were dropped: its receive did"
+                        + " not answer the cancellation while the channel waited (see the warning when it left)",
+                        this, e.res());
             }
         }
     }
