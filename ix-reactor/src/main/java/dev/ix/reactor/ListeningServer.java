@@ -1,0 +1,174 @@
+package dev.ix.reactor;
+
+import dev.ix.transport.IxIoHandler;
+import dev.ix.transport.IxListeners;
+import dev.ix.transport.IxLoop;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The {@link IxServer} of every ix server type: binds one listener per loop through {@link IxListeners}, keeps the
+ * open connections so that a stop can wait for them, and stops in the order {@link IxServer} describes.
+ */
+final class ListeningServer implements IxServer {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(ListeningServer.class);
+
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final IxListeners listeners;
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean disposing = new AtomicBoolean();
+    private final Sinks.Empty<Void> stopped = Sinks.empty();
+
+    private ListeningServer(EventLoopGroup group, boolean ownsGroup, ServerSettings settings,
+                            Consumer<Channel> initializer) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        ServerBootstrap template = new ServerBootstrap().childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                connections.add(ch);
+                ch.closeFuture().addListener(f -> connections.remove(ch));
+                initializer.accept(ch);
+            }
+        });
+        for (Map.Entry<ChannelOption<?>, Object> e : settings.childOptions().entrySet()) {
+            @SuppressWarnings("unchecked")
+            ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
+            template.childOption(option, e.getValue());
+        }
+        this.listeners = IxListeners.bind(template, group, settings.address(), settings.cpuSteering());
+    }
+
+    /**
+     * Binds a server and waits until every listener is bound.
+     *
+     * @param settings         where and on which loops
+     * @param threadNamePrefix names the loops the server creates, {@code <prefix>-<i>}
+     * @param initializer      sets up each accepted connection's pipeline, on its loop
+     * @throws IllegalStateException when called on a loop thread, or when a bind fails (with the reason)
+     */
+    static IxServer bind(ServerSettings settings, String threadNamePrefix, Consumer<Channel> initializer) {
+        if (IxLoop.current().isPresent()) {
+            throw new IllegalStateException("bindNow() waits for the listeners' loops: call it from another thread "
+                    + "than " + Thread.currentThread().getName());
+        }
+        boolean owns = settings.group() == null;
+        EventLoopGroup group = owns
+                ? new MultiThreadIoEventLoopGroup(settings.loopCount(), new DefaultThreadFactory(threadNamePrefix,
+                true), IxIoHandler.newFactory(settings.ixConfig().withThreadNamePrefix(threadNamePrefix)))
+                : settings.group();
+        try {
+            return new ListeningServer(group, owns, settings, initializer);
+        } catch (RuntimeException e) {
+            if (owns) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return listeners.localAddress();
+    }
+
+    @Override
+    public EventLoopGroup loops() {
+        return group;
+    }
+
+    @Override
+    public int activeConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public void dispose() {
+        disposeLater().subscribe(null, e -> logger.warn("{}: stopping failed", this, e));
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposing.get();
+    }
+
+    @Override
+    public void disposeNow(Duration timeout) {
+        if (IxLoop.current().isPresent()) {
+            throw new IllegalStateException("disposeNow() waits for the server's loops: call it from another thread "
+                    + "than " + Thread.currentThread().getName() + ", or subscribe to disposeLater()");
+        }
+        // The wait is bounded by the stop itself: connections are closed at the deadline, loops shut down after.
+        disposeLater(timeout).block();
+    }
+
+    @Override
+    public Mono<Void> disposeLater(Duration timeout) {
+        return Mono.defer(() -> {
+            if (disposing.compareAndSet(false, true)) {
+                // Closing the listeners and waiting for connections blocks: never on the caller's (maybe loop) thread.
+                Schedulers.boundedElastic().schedule(() -> stop(timeout));
+            }
+            return onDispose();
+        });
+    }
+
+    @Override
+    public Mono<Void> onDispose() {
+        return stopped.asMono();
+    }
+
+    private void stop(Duration timeout) {
+        try {
+            listeners.close();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            awaitConnectionsClosed(deadline);
+            for (Channel c : connections) {
+                c.close();
+            }
+            awaitConnectionsClosed(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+            if (ownsGroup) {
+                group.shutdownGracefully(0, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
+                        .awaitUninterruptibly();
+            }
+            stopped.tryEmitEmpty();
+        } catch (RuntimeException | Error e) {
+            stopped.tryEmitError(e);
+            throw e;
+        }
+    }
+
+    private void awaitConnectionsClosed(long deadline) {
+        for (Channel c : connections) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !c.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IxServer(" + address() + ", " + listeners.size() + " loops)";
+    }
+}
