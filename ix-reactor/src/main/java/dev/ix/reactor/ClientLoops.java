@@ -1,0 +1,28 @@
+package dev.ix.reactor;
+
+import dev.ix.transport.IxIoHandler;
+import dev.ix.transport.IxIoHandlerConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The ix loops clients run on when they are given none and are not started from a loop: one per available
+ * processor, daemon threads named {@code ix-tcp-client-N}, created on first use and kept for the JVM's life.
+ */
+final class ClientLoops {
+    static final String THREAD_NAME_PREFIX = "ix-tcp-client";
+
+    private ClientLoops() {
+    }
+
+    private static final class Holder {
+        static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
+                Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory(THREAD_NAME_PREFIX, true),
+                IxIoHandler.newFactory(IxIoHandlerConfig.defaults().withThreadNamePrefix(THREAD_NAME_PREFIX)));
+    }
+
+    static EventLoopGroup shared() {
+        return Holder.GROUP;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.ix.reactor;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+
+import java.util.ArrayDeque;
+
+/**
+ * The {@link IxInbound#receive()} of one connection: a single-subscriber {@link Flux} that calls
+ * {@code channel.read()} (the channel's {@code autoRead} is off) only while its subscriber has demand, so demand is
+ * what re-arms the receive. Holds at most what one read delivered beyond the demand, and releases each buffer after
+ * {@code onNext} (see {@link IxInbound} for the contract).
+ *
+ * <p>State lives on the loop thread; {@code subscribe}, {@code request} and {@code cancel} from elsewhere hop to it.
+ */
+final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams.Subscription {
+    private final Channel channel;
+    private final EventLoop loop;
+    private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
+    private CoreSubscriber<? super ByteBuf> subscriber;
+    private boolean subscribed;
+    private long demand;
+    private boolean readPending;
+    /** The peer ended its output, or the connection failed ({@link #error}) or closed. */
+    private boolean ended;
+    private Throwable error;
+    private boolean terminated;
+    private boolean cancelled;
+    private boolean draining;
+    private boolean drainAgain;
+
+    InboundReceiver(Channel channel) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
+        if (loop.inEventLoop()) {
+            subscribeOnLoop(actual);
+        } else {
+            loop.execute(() -> subscribeOnLoop(actual));
+        }
+    }
+
+    private void subscribeOnLoop(CoreSubscriber<? super ByteBuf> actual) {
+        if (subscribed) {
+            Operators.error(actual, new IllegalStateException("receive() of " + channel + " has a subscriber "
+                    + "already (one only: its demand drives the socket); share the Flux if several need it"));
+            return;
+        }
+        subscribed = true;
+        subscriber = actual;
+        actual.onSubscribe(this);
+        drain();
+    }
+
+    @Override
+    public void request(long n) {
+        if (!Operators.validate(n)) {
+            return;
+        }
+        if (loop.inEventLoop()) {
+            requestOnLoop(n);
+        } else {
+            loop.execute(() -> requestOnLoop(n));
+        }
+    }
+
+    private void requestOnLoop(long n) {
+        demand = Operators.addCap(demand, n);
+        drain();
+    }
+
+    @Override
+    public void cancel() {
+        if (loop.inEventLoop()) {
+            cancelOnLoop();
+        } else {
+            loop.execute(this::cancelOnLoop);
+        }
+    }
+
+    private void cancelOnLoop() {
+        cancelled = true;
+        subscriber = null;
+        releaseQueued();
+    }
+
+    /** A buffer arrived (after a {@code read()} this receiver asked for). Ownership passes to the receiver. */
+    void onRead(ByteBuf buf) {
+        if (cancelled || terminated) {
+            buf.release();
+            return;
+        }
+        queue.add(buf);
+        drain();
+    }
+
+    /** The read batch ended: read again if the subscriber still wants data. */
+    void onReadComplete() {
+        readPending = false;
+        readIfWanted();
+    }
+
+    /**
+     * The inbound ended: the peer shut its output (cause null), the connection failed, or it closed.
+     */
+    void onEnd(Throwable cause) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        error = cause;
+        if (cancelled) {
+            return;
+        }
+        drain();
+    }
+
+    /** The connection closed: nothing more will arrive, and nobody will ask for what is queued. */
+    void onClosed(Throwable cause) {
+        onEnd(cause);
+        if (subscriber == null) {
+            releaseQueued();
+        }
+    }
+
+    private void drain() {
+        if (draining) {
+            drainAgain = true; // a subscriber requesting from inside onNext
+            return;
+        }
+        draining = true;
+        try {
+            do {
+                drainAgain = false;
+                drainOnce();
+            } while (drainAgain);
+        } finally {
+            draining = false;
+        }
+        readIfWanted();
+    }
+
+    private void drainOnce() {
+        CoreSubscriber<? super ByteBuf> s;
+        while ((s = subscriber) != null && demand > 0 && !queue.isEmpty()) {
+            ByteBuf buf = queue.poll();
+            if (demand != Long.MAX_VALUE) {
+                demand--;
+            }
+            try {
+                s.onNext(buf);
+            } finally {
+                // Released after onNext, as Reactor Netty does; a subscriber that kept it retained it.
+                if (buf.refCnt() > 0) {
+                    buf.release();
+                }
+            }
+        }
+        s = subscriber;
+        if (s != null && ended && queue.isEmpty() && !terminated) {
+            terminated = true;
+            subscriber = null;
+            if (error != null) {
+                s.onError(error);
+            } else {
+                s.onComplete();
+            }
+        }
+    }
+
+    private void readIfWanted() {
+        if (subscriber != null && demand > 0 && queue.isEmpty() && !ended && !readPending && channel.isActive()) {
+            readPending = true;
+            channel.read();
+        }
+    }
+
+    private void releaseQueued() {
+        ByteBuf b;
+        while ((b = queue.poll()) != null) {
+            b.release();
+        }
+    }
+}

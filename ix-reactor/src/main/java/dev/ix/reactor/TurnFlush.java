@@ -1,0 +1,51 @@
+package dev.ix.reactor;
+
+import io.netty.channel.Channel;
+
+/**
+ * Flushes a connection once per loop turn however many writes the turn made: at the end of the read batch when the
+ * writes answer this connection's own reads (its {@code channelReadComplete}, still inside the turn that received
+ * the request), otherwise from one task that runs after the turn's I/O. Either way the sends go out with the loop's
+ * next {@code io_uring_enter}, batched with every other connection's. Loop thread only.
+ */
+final class TurnFlush implements Runnable {
+    private final Channel channel;
+    /** Between this channel's {@code channelRead} and its {@code channelReadComplete}. */
+    private boolean inReadBatch;
+    /** A write waits for the flush at the read batch's end. */
+    private boolean atReadComplete;
+    /** A flush task is queued on the loop. */
+    private boolean scheduled;
+
+    TurnFlush(Channel channel) {
+        this.channel = channel;
+    }
+
+    void readStarted() {
+        inReadBatch = true;
+    }
+
+    void readCompleted() {
+        inReadBatch = false;
+        if (atReadComplete) {
+            atReadComplete = false;
+            channel.flush();
+        }
+    }
+
+    /** Something was written: flush it within this turn. */
+    void request() {
+        if (inReadBatch) {
+            atReadComplete = true;
+        } else if (!scheduled) {
+            scheduled = true;
+            channel.eventLoop().execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        scheduled = false;
+        channel.flush();
+    }
+}
