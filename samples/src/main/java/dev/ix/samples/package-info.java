@@ -8,7 +8,7 @@
  *   <li>{@link dev.ix.samples.EchoServer}: raw TCP echo.</li>
  * </ul>
  *
- * <p>{@link dev.ix.samples.Transports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
+ * <p>{@link dev.ix.reactor.IxTransports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
  * common options, binds and runs until the JVM is stopped.
  */
 package dev.ix.samples;
