@@ -148,8 +148,8 @@ public final class IxTransports {
 
     private static Transport required(String name, Throwable cause, Supplier<Transport> make) {
         if (cause != null) {
-            String hint = name.equals("ix")
-                    ? " (-D" + IxReactorProperties.TRANSPORT_PROP_NAME + "=" + AUTO + " falls back to epoll or NIO)" : "";
+            String hint = !name.equals("ix") ? ""
+                    : " (-D" + IxReactorProperties.TRANSPORT_PROP_NAME + "=" + AUTO + " falls back to epoll or NIO)";
             throw new IllegalStateException(name + " transport unavailable: " + FallbackWarning.oneLine(cause) + hint,
                     cause);
         }
