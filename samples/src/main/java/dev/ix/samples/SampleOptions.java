@@ -89,7 +89,7 @@ public record SampleOptions(String transport, String host, int port, int threads
         return new SampleOptions(transport, host, port, threads, cpus, steering, help);
     }
 
-    private static int intIn(String flag, String value, int min, int max) {
+    static int intIn(String flag, String value, int min, int max) {
         int n;
         try {
             n = Integer.parseInt(value);
