@@ -4,39 +4,33 @@ import dev.ix.transport.IxTransport;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 
+import java.util.function.Supplier;
+
 /**
  * Why each transport {@link IxTransports} can pick cannot run here ({@code null}: it can). A seam, so that tests
  * can take the fallback path on a machine where ix runs.
  */
 interface TransportAvailability {
 
-    /** The machine's answers; a transport whose classes are missing is unavailable with the linkage error. */
+    /**
+     * The machine's answers. A transport whose classes are missing (Netty's io_uring is optional) is unavailable
+     * with the linkage error; the probes are lambdas, not method references, so that the error is thrown inside
+     * {@link #unavailabilityOf}.
+     */
     TransportAvailability LIVE = new TransportAvailability() {
         @Override
         public Throwable ix() {
-            try {
-                return IxTransport.unavailabilityCause();
-            } catch (LinkageError e) {
-                return e;
-            }
+            return unavailabilityOf(() -> IxTransport.unavailabilityCause());
         }
 
         @Override
         public Throwable epoll() {
-            try {
-                return Epoll.unavailabilityCause();
-            } catch (LinkageError e) {
-                return e;
-            }
+            return unavailabilityOf(() -> Epoll.unavailabilityCause());
         }
 
         @Override
         public Throwable ioUring() {
-            try {
-                return IoUring.unavailabilityCause();
-            } catch (LinkageError e) {
-                return e;
-            }
+            return unavailabilityOf(() -> IoUring.unavailabilityCause());
         }
     };
 
@@ -45,4 +39,12 @@ interface TransportAvailability {
     Throwable epoll();
 
     Throwable ioUring();
+
+    private static Throwable unavailabilityOf(Supplier<Throwable> cause) {
+        try {
+            return cause.get();
+        } catch (LinkageError e) {
+            return e;
+        }
+    }
 }
