@@ -1,10 +1,7 @@
 package dev.ix.reactor;
 
-import dev.ix.transport.IxIoHandler;
 import dev.ix.transport.IxIoHandlerConfig;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The ix loops clients run on when they are given none and are not started from a loop: one per available
@@ -17,9 +14,8 @@ final class ClientLoops {
     }
 
     private static final class Holder {
-        static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
-                Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory(THREAD_NAME_PREFIX, true),
-                IxIoHandler.newFactory(IxIoHandlerConfig.defaults().withThreadNamePrefix(THREAD_NAME_PREFIX)));
+        static final EventLoopGroup GROUP = IxLoopThreads.newGroup(Runtime.getRuntime().availableProcessors(),
+                THREAD_NAME_PREFIX, true, IxIoHandlerConfig.defaults());
     }
 
     static EventLoopGroup shared() {

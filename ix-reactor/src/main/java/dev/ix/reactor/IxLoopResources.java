@@ -1,15 +1,12 @@
 package dev.ix.reactor;
 
-import dev.ix.transport.IxIoHandler;
 import dev.ix.transport.IxIoHandlerConfig;
 import dev.ix.transport.IxServerSocketChannel;
 import dev.ix.transport.IxSocketChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
@@ -29,8 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@link #onChannel}, {@link #onChannelClass}) and refuses anything else (UDP, domain sockets) with a message,
  * where Reactor Netty's default would fail on the unknown loop type.
  *
- * <p>Loop threads are daemons named {@code reactor-http-ix-N}. {@link #dispose()} (or
- * {@link #disposeLater(Duration, Duration)}) shuts the loops down. Thread-safe.
+ * <p>Loop threads are daemons named {@code reactor-http-ix-N}, and Reactor {@code NonBlocking} threads
+ * ({@link IxLoopThreads}), so {@code block()} refuses to run on them and BlockHound watches them.
+ * {@link #dispose()} (or {@link #disposeLater(Duration, Duration)}) shuts the loops down. Thread-safe.
  */
 public final class IxLoopResources implements LoopResources {
     /** Thread name prefix of the loops: Reactor Netty's {@code reactor-http-<transport>}. */
@@ -42,12 +40,8 @@ public final class IxLoopResources implements LoopResources {
     private final AtomicBoolean disposed = new AtomicBoolean();
 
     private IxLoopResources(int loopCount, IxIoHandlerConfig config) {
-        if (loopCount < 1) {
-            throw new IllegalArgumentException("loops: " + loopCount + " (expected: >= 1)");
-        }
         this.loopCount = loopCount;
-        loops = new MultiThreadIoEventLoopGroup(loopCount, new DefaultThreadFactory(THREAD_NAME_PREFIX, true),
-                IxIoHandler.newFactory(config.withThreadNamePrefix(THREAD_NAME_PREFIX)));
+        loops = IxLoopThreads.newGroup(loopCount, THREAD_NAME_PREFIX, true, config);
         colocated = LoopResources.colocate(loops);
     }
 

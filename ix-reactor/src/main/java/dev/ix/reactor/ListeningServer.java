@@ -1,6 +1,5 @@
 package dev.ix.reactor;
 
-import dev.ix.transport.IxIoHandler;
 import dev.ix.transport.IxListeners;
 import dev.ix.transport.IxLoop;
 import io.netty.bootstrap.ServerBootstrap;
@@ -8,8 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import reactor.core.publisher.Mono;
@@ -74,8 +71,7 @@ final class ListeningServer implements IxServer {
         }
         boolean owns = settings.group() == null;
         EventLoopGroup group = owns
-                ? new MultiThreadIoEventLoopGroup(settings.loopCount(), new DefaultThreadFactory(threadNamePrefix,
-                true), IxIoHandler.newFactory(settings.ixConfig().withThreadNamePrefix(threadNamePrefix)))
+                ? IxLoopThreads.newGroup(settings.loopCount(), threadNamePrefix, true, settings.ixConfig())
                 : settings.group();
         try {
             return new ListeningServer(group, owns, settings, initializer);

@@ -10,6 +10,8 @@ import io.netty.channel.socket.SocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -100,5 +102,20 @@ class IxLoopResourcesTest {
         assertThatThrownBy(() -> loops.onChannelClass(DatagramChannel.class, loops.onClient(true)))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("TCP only");
         assertThat(loops.daemon()).isTrue();
+    }
+
+    @ParameterizedTest(name = "preferNative={0}")
+    @ValueSource(booleans = {true, false})
+    void runOnServesOnIxWhetherOrNotNativeIsPreferred(boolean preferNative) {
+        // runOn(resources, preferNative) hands preferNative to onServer/onClient; ix has one kind of loop for both.
+        server = HttpServer.create().host("127.0.0.1").port(0).runOn(loops, preferNative)
+                .handle((req, res) -> res.sendString(Mono.just(Thread.currentThread().getName())))
+                .bindNow();
+
+        String handlerThread = HttpClient.create().runOn(loops, preferNative).port(server.port()).host("127.0.0.1")
+                .get().uri("/").responseContent().aggregate().asString().block();
+
+        assertThat(server.channel()).isInstanceOf(IxServerSocketChannel.class);
+        assertThat(handlerThread).startsWith(IxLoopResources.THREAD_NAME_PREFIX + "-");
     }
 }

@@ -277,7 +277,7 @@ public final class IxBackground implements AutoCloseable {
     }
 
     private static Thread newThread(Runnable worker) {
-        Thread t = new FastThreadLocalThread(() -> {
+        Thread t = new BackgroundThread(() -> {
             CpuAffinity.resetCurrentThread();
             try {
                 worker.run();
@@ -288,6 +288,22 @@ public final class IxBackground implements AutoCloseable {
         }, "ix-background-" + THREAD_IDS.incrementAndGet());
         t.setDaemon(true);
         return t;
+    }
+
+    /**
+     * A background thread: Netty's fast thread locals, and blocking allowed. Netty's BlockHound integration treats a
+     * {@link FastThreadLocalThread} as an event loop that must not block unless it permits blocking calls; blocking
+     * is what these threads are for.
+     */
+    private static final class BackgroundThread extends FastThreadLocalThread {
+        BackgroundThread(Runnable task, String name) {
+            super(task, name);
+        }
+
+        @Override
+        public boolean permitBlockingCalls() {
+            return true;
+        }
     }
 
     /**

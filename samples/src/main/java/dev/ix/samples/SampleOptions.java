@@ -1,10 +1,12 @@
 package dev.ix.samples;
 
+import dev.ix.reactor.IxTransports;
+
 /**
  * The command line every sample server takes.
  *
  * <pre>
- *   --transport ix|epoll|io_uring|nio   default ix (falls back to epoll/NIO when ix is unavailable)
+ *   --transport ix|epoll|io_uring|nio   default ix (falls back to epoll/NIO when ix is unavailable; auto: the same)
  *   --host ADDRESS                      default 0.0.0.0 (all interfaces)
  *   --port N                            default: the sample's own port; 0 picks a free one
  *   --threads N                         event loops, default 1
@@ -14,7 +16,7 @@ package dev.ix.samples;
  *
  * <p>Both {@code --name value} and {@code --name=value} are accepted; a later flag overrides an earlier one.
  *
- * @param transport a name from {@link Transports#NAMES}
+ * @param transport a name from {@link IxTransports#NAMES}
  * @param host      address to bind
  * @param port      port to bind, 0..65535
  * @param threads   number of event loops, 1..1024
@@ -65,9 +67,9 @@ public record SampleOptions(String transport, String host, int port, int threads
             String value = f.value();
             switch (flag) {
                 case "--transport" -> {
-                    if (!Transports.NAMES.contains(value)) {
-                        throw new IllegalArgumentException(
-                                "--transport: " + value + " (expected: one of " + String.join(", ", Transports.NAMES) + ")");
+                    if (!IxTransports.NAMES.contains(value)) {
+                        throw new IllegalArgumentException("--transport: " + value + " (expected: one of "
+                                + String.join(", ", IxTransports.NAMES) + ")");
                     }
                     transport = value;
                 }
@@ -87,7 +89,7 @@ public record SampleOptions(String transport, String host, int port, int threads
         return new SampleOptions(transport, host, port, threads, cpus, steering, help);
     }
 
-    private static int intIn(String flag, String value, int min, int max) {
+    static int intIn(String flag, String value, int min, int max) {
         int n;
         try {
             n = Integer.parseInt(value);

@@ -6,9 +6,11 @@
  *   <li>{@link dev.ix.samples.HelloServer}: HTTP/1.1 {@code GET /plaintext} and {@code GET /json};
  *       {@code ./ix demo} starts it.</li>
  *   <li>{@link dev.ix.samples.EchoServer}: raw TCP echo.</li>
+ *   <li>{@link dev.ix.samples.ReactorNettyHello}: Reactor Netty's {@code HttpServer} on ix loops, by one line
+ *       ({@code runOn(IxLoopResources.create(), true)}).</li>
  * </ul>
  *
- * <p>{@link dev.ix.samples.Transports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
+ * <p>{@link dev.ix.reactor.IxTransports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
  * common options, binds and runs until the JVM is stopped.
  */
 package dev.ix.samples;

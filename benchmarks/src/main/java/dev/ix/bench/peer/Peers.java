@@ -1,7 +1,7 @@
 package dev.ix.bench.peer;
 
+import dev.ix.reactor.IxTransports;
 import dev.ix.samples.HelloServer;
-import dev.ix.samples.Transports;
 import dev.ix.transport.IxTransport;
 import java.util.List;
 import java.util.Optional;
@@ -62,12 +62,12 @@ public final class Peers {
     }
 
     /**
-     * Asks the samples' transport selection, which checks {@code Epoll}/{@code IoUring} availability with the same
+     * Asks {@link IxTransports} (the samples' transport selection), which checks {@code Epoll}/{@code IoUring} availability with the same
      * classes HelloServer uses (Netty's io_uring classes are on this module's runtime classpath only).
      */
     private static Optional<String> nettyTransport(String name) {
         try {
-            Transports.select(name);
+            IxTransports.select(name);
             return Optional.empty();
         } catch (IllegalStateException e) {
             return Optional.of(e.getMessage());
