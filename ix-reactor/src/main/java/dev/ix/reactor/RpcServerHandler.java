@@ -180,6 +180,7 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
                 state = State.DRAINING;
                 setReading(false);
                 if (inFlight == 0) {
+                    ctx.flush(); // answers completed this turn may still wait for their flush task
                     ctx.close();
                 }
             }
