@@ -264,7 +264,8 @@ final class RpcClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void malformed(String reason) {
-        logger.warn("{}: malformed RPC frame from {}: {}; closing the connection", ctx.channel(), remote, reason);
+        logger.warn("malformed RPC frame from {} ({}): {}; closing the connection", remote,
+                ctx.channel().remoteAddress(), reason);
         closeCause = new IllegalStateException("malformed frame from the server: " + reason);
         closed(null);
         ctx.close();

@@ -207,9 +207,9 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void malformed(String reason) {
-        logger.warn("{}: malformed RPC frame from {}: {}; closing the connection", ctx.channel(),
-                ctx.channel().remoteAddress(), reason);
+        logger.warn("malformed RPC frame from {}: {}; closing the connection", ctx.channel().remoteAddress(), reason);
         close();
+        ctx.flush(); // the answers to the good requests before it
         ctx.close();
     }
 
