@@ -6,6 +6,8 @@
  *   <li>{@link dev.ix.samples.HelloServer}: HTTP/1.1 {@code GET /plaintext} and {@code GET /json};
  *       {@code ./ix demo} starts it.</li>
  *   <li>{@link dev.ix.samples.EchoServer}: raw TCP echo.</li>
+ *   <li>{@link dev.ix.samples.RpcEchoServer} and {@link dev.ix.samples.RpcEchoClient}: RPC echo on
+ *       {@code dev.ix.reactor.IxRpcServer} / {@code IxRpcClient}, many calls in flight per connection (ix only).</li>
  * </ul>
  *
  * <p>{@link dev.ix.samples.Transports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
