@@ -9,9 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -36,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Loop thread only, except {@link #loop}, {@link #isClosed()} and {@link #open}.
  */
-final class RpcClientHandler extends ChannelInboundHandlerAdapter {
+final class RpcClientHandler extends RpcFrameHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(RpcClientHandler.class);
 
     private enum State { CONNECTING, OPEN, DRAINING, CLOSED }
@@ -45,27 +43,23 @@ final class RpcClientHandler extends ChannelInboundHandlerAdapter {
     private final String remote;
     private final int maxInFlight;
     private final int maxQueued;
-    private final int maxFrameLength;
     private final LongAdder lateResponses;
     private final LongObjectHashMap<RpcClientCall> pending = new LongObjectHashMap<>();
     private final ArrayDeque<RpcClientCall> queued = new ArrayDeque<>();
     private volatile Channel channel;
     private volatile boolean closed;
     private State state = State.CONNECTING;
-    private ChannelHandlerContext ctx;
-    private RpcFrameDecoder decoder;
-    private TurnFlusher flusher;
     private IxTimerWheel wheel;
     private long lastId;
     private Throwable closeCause;
 
     RpcClientHandler(EventLoop loop, String remote, int maxInFlight, int maxQueued, int maxFrameLength,
                      LongAdder lateResponses) {
+        super(maxFrameLength);
         this.loop = loop;
         this.remote = remote;
         this.maxInFlight = maxInFlight;
         this.maxQueued = maxQueued;
-        this.maxFrameLength = maxFrameLength;
         this.lateResponses = lateResponses;
     }
 
@@ -90,16 +84,10 @@ final class RpcClientHandler extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    /** Any thread: whether the connection is gone and must be replaced. */
+    /** Any thread: whether the connection is gone and must be replaced; also whether received bytes are unread. */
+    @Override
     boolean isClosed() {
         return closed;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        this.decoder = new RpcFrameDecoder(maxFrameLength, ctx.alloc());
-        this.flusher = new TurnFlusher(ctx);
     }
 
     @Override
@@ -167,28 +155,30 @@ final class RpcClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in) || state == State.CLOSED) {
-            ReferenceCountUtil.release(msg);
-            return;
+    void received() {
+        if (takeFrames()) {
+            sendQueued();
         }
-        decoder.add(in);
-        try {
-            while (state != State.CLOSED && decoder.hasFrame()) {
-                long id = decoder.id();
-                byte kind = decoder.kind();
-                if (kind != RpcFrame.RESPONSE && kind != RpcFrame.ERROR) {
-                    malformed(RpcFrame.kindName(kind) + " frame (id " + id + ") where a response was expected");
-                    return;
-                }
-                answer(id, kind, decoder.readPayload());
-            }
-            decoder.settle();
-        } catch (RpcFrameDecoder.MalformedFrameException e) {
-            malformed(e.getMessage());
-            return;
-        }
-        sendQueued();
+    }
+
+    @Override
+    boolean wantsFrame() {
+        return state != State.CLOSED;
+    }
+
+    @Override
+    boolean accepts(byte kind) {
+        return kind == RpcFrame.RESPONSE || kind == RpcFrame.ERROR;
+    }
+
+    @Override
+    String expected() {
+        return "a response";
+    }
+
+    @Override
+    void frame(long id, byte kind, ByteBuf payload) {
+        answer(id, kind, payload);
     }
 
     private void answer(long id, byte kind, ByteBuf payload) {
@@ -263,7 +253,8 @@ final class RpcClientHandler extends ChannelInboundHandlerAdapter {
         closed(cause);
     }
 
-    private void malformed(String reason) {
+    @Override
+    void malformed(String reason) {
         logger.warn("malformed RPC frame from {} ({}): {}; closing the connection", remote,
                 ctx.channel().remoteAddress(), reason);
         closeCause = new IllegalStateException("malformed frame from the server: " + reason);

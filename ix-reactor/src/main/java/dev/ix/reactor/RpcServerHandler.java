@@ -2,7 +2,6 @@ package dev.ix.reactor;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -31,7 +30,7 @@ import java.util.function.Function;
  *
  * <p>Loop thread only, except where {@link RpcServerCall} says otherwise.
  */
-final class RpcServerHandler extends ChannelInboundHandlerAdapter {
+final class RpcServerHandler extends RpcFrameHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(RpcServerHandler.class);
 
     private enum State { OPEN, DRAINING, CLOSED }
@@ -39,10 +38,6 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     private final Function<? super ByteBuf, ? extends Mono<ByteBuf>> handler;
     private final int maxInFlight;
     private final int resumeAt;
-    private final int maxFrameLength;
-    private ChannelHandlerContext ctx;
-    private RpcFrameDecoder decoder;
-    private TurnFlusher flusher;
     private State state = State.OPEN;
     private boolean reading = true;
     private boolean inRead;
@@ -52,28 +47,41 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     private RpcServerCall head;
 
     RpcServerHandler(Function<? super ByteBuf, ? extends Mono<ByteBuf>> handler, int maxInFlight, int maxFrameLength) {
+        super(maxFrameLength);
         this.handler = handler;
         this.maxInFlight = maxInFlight;
         this.resumeAt = maxInFlight / 2;
-        this.maxFrameLength = maxFrameLength;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        this.decoder = new RpcFrameDecoder(maxFrameLength, ctx.alloc());
-        this.flusher = new TurnFlusher(ctx);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in) || state == State.CLOSED) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    void received() {
         inRead = true;
-        decoder.add(in);
-        takeFrames();
+        dispatchFrames();
+    }
+
+    @Override
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    @Override
+    boolean wantsFrame() {
+        return state == State.OPEN && inFlight < maxInFlight;
+    }
+
+    @Override
+    boolean accepts(byte kind) {
+        return kind == RpcFrame.REQUEST;
+    }
+
+    @Override
+    String expected() {
+        return "a request";
+    }
+
+    @Override
+    void frame(long id, byte kind, ByteBuf payload) {
+        dispatch(id, payload);
     }
 
     @Override
@@ -83,29 +91,18 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Dispatches the buffered frames while places are free, then decides whether the connection should read. */
-    private void takeFrames() {
+    private void dispatchFrames() {
         if (dispatching) {
-            return; // a handler answered inside dispatch: the loop below goes on with the next frame
+            return; // a handler answered inside dispatch: the loop in takeFrames goes on with the next frame
         }
         dispatching = true;
+        boolean wellFormed;
         try {
-            while (state == State.OPEN && inFlight < maxInFlight && decoder.hasFrame()) {
-                long id = decoder.id();
-                byte kind = decoder.kind();
-                if (kind != RpcFrame.REQUEST) {
-                    malformed(RpcFrame.kindName(kind) + " frame (id " + id + ") where a request was expected");
-                    return;
-                }
-                dispatch(id, decoder.readPayload());
-            }
-            decoder.settle();
-        } catch (RpcFrameDecoder.MalformedFrameException e) {
-            malformed(e.getMessage());
-            return;
+            wellFormed = takeFrames();
         } finally {
             dispatching = false;
         }
-        if (state != State.OPEN) {
+        if (!wellFormed || state != State.OPEN) {
             return;
         }
         if (inFlight >= maxInFlight) {
@@ -161,7 +158,7 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else {
-            takeFrames();
+            dispatchFrames();
         }
     }
 
@@ -206,7 +203,8 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void malformed(String reason) {
+    @Override
+    void malformed(String reason) {
         logger.warn("malformed RPC frame from {}: {}; closing the connection", ctx.channel().remoteAddress(), reason);
         close();
         ctx.flush(); // the answers to the good requests before it

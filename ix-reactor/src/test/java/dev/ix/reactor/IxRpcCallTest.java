@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -179,7 +180,7 @@ class IxRpcCallTest {
         List<String> fast = Flux.range(0, 100).concatMap(i -> other.call(buf("fast-" + i)).map(IxRpcTestSupport::text))
                 .collectList().block();
         assertThat(fast).hasSize(100).startsWith("fast-0").endsWith("fast-99");
-        assertThat(slow.scan(reactor.core.Scannable.Attr.TERMINATED)).isFalse();
+        assertThat(slow.scan(Scannable.Attr.TERMINATED)).isFalse();
 
         release.countDown();
         assertThat(slow.asMono().block()).isEqualTo("slow done");
