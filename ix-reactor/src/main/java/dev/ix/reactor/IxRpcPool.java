@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Failures</h2>
  * The Mono fails with an {@link IxRpcException} whose {@link IxRpcException#reason() reason} says what happened: the
  * server answered an error (its message is the exception's), the deadline passed, the connection was lost (every
- * call waiting on it fails), the connection's bounds were full, or the pool was disposed. Cancelling a call forgets
+ * call waiting on it fails; a request longer than the server's {@code maxFrameLength} makes the server close the
+ * connection), the connection's bounds were full, or the pool was disposed. Cancelling a call forgets
  * it; its response, should it still come, is released.
  *
  * <h2>Buffers</h2>
