@@ -126,7 +126,11 @@ final class RpcServerHandler extends RpcFrameHandler {
             call.onError(new NullPointerException("the handler returned null instead of a Mono"));
             return;
         }
-        response.subscribe(call);
+        try {
+            response.subscribe(call);
+        } catch (Throwable t) {
+            call.onError(t); // an operator that broke the rules: still an answer, not a closed connection
+        }
     }
 
     /**
