@@ -29,6 +29,18 @@ import java.util.function.Consumer;
 final class ListeningServer implements IxServer {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ListeningServer.class);
 
+    /**
+     * The user event fired on every open connection when the server starts to stop, right after its listeners
+     * closed: a handler that serves many exchanges on one connection (RPC) finishes those in flight, takes no new
+     * ones and closes the connection, so the stop does not have to wait for the client to close it.
+     */
+    static final Object STOPPING = new Object() {
+        @Override
+        public String toString() {
+            return "ListeningServer.STOPPING";
+        }
+    };
+
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final IxListeners listeners;
@@ -137,6 +149,9 @@ final class ListeningServer implements IxServer {
     private void stop(Duration timeout) {
         try {
             listeners.close();
+            for (Channel c : connections) {
+                c.pipeline().fireUserEventTriggered(STOPPING); // runs on the connection's loop
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             awaitConnectionsClosed(deadline);
             for (Channel c : connections) {

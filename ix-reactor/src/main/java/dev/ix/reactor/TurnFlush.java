@@ -6,7 +6,9 @@ import io.netty.channel.Channel;
  * Flushes a connection once per loop turn however many writes the turn made: at the end of the read batch when the
  * writes answer this connection's own reads (its {@code channelReadComplete}, still inside the turn that received
  * the request), otherwise from one task that runs after the turn's I/O. Either way the sends go out with the loop's
- * next {@code io_uring_enter}, batched with every other connection's. Loop thread only.
+ * next {@code io_uring_enter}, batched with every other connection's. A handler that flushes in its own
+ * {@code channelReadComplete} (RPC) only calls {@link #request()}, for writes made outside its read batch (a
+ * response completed by a timer or another thread): the first queues one flush task for the turn. Loop thread only.
  */
 final class TurnFlush implements Runnable {
     private final Channel channel;

@@ -8,6 +8,8 @@
  *   <li>{@link dev.ix.samples.EchoServer}: raw TCP echo.</li>
  *   <li>{@link dev.ix.samples.ReactorNettyHello}: Reactor Netty's {@code HttpServer} on ix loops, by one line
  *       ({@code runOn(IxLoopResources.create(), true)}).</li>
+ *   <li>{@link dev.ix.samples.RpcEchoServer} and {@link dev.ix.samples.RpcEchoClient}: RPC echo on
+ *       {@code dev.ix.reactor.IxRpcServer} / {@code IxRpcClient}, many calls in flight per connection (ix only).</li>
  * </ul>
  *
  * <p>{@link dev.ix.reactor.IxTransports} picks the transport; {@link dev.ix.samples.SampleServer} parses the

@@ -1,0 +1,44 @@
+package dev.ix.samples;
+
+import dev.ix.reactor.IxRpcServer;
+import dev.ix.reactor.IxServer;
+import reactor.core.publisher.Mono;
+
+/**
+ * RPC echo server: answers every request with its own payload, on ix loops, many calls in flight per connection.
+ * {@link RpcEchoClient} calls it.
+ *
+ * <pre>
+ *   java --enable-native-access=ALL-UNNAMED -cp ... dev.ix.samples.RpcEchoServer [--port 7000] [--loops 1]
+ * </pre>
+ */
+public final class RpcEchoServer {
+    /** Port used without {@code --port}: {@value}. */
+    public static final int DEFAULT_PORT = 7000;
+
+    private RpcEchoServer() {
+    }
+
+    /** Serves until the JVM is stopped. */
+    public static void main(String[] args) throws InterruptedException {
+        int port = DEFAULT_PORT;
+        int loops = 1;
+        for (int i = 0; i < args.length; i++) {
+            CommandLineFlag f = CommandLineFlag.at(args, i);
+            switch (f.name()) {
+                case "--port" -> port = Integer.parseInt(f.value());
+                case "--loops" -> loops = Integer.parseInt(f.value());
+                default -> throw new IllegalArgumentException(f.name() + ": unknown (expected: --port N, --loops N)");
+            }
+            i = f.last();
+        }
+        IxServer server = IxRpcServer.create().port(port).loops(loops)
+                // The request is the server's and is released when the Mono ends: retain it to send it back.
+                .handle(request -> Mono.just(request.retain()))
+                .bindNow();
+        System.out.println("RpcEchoServer on " + server.address() + " (" + loops + " ix loops); try:");
+        System.out.println("  RpcEchoClient --port " + server.port() + " --calls 100000");
+        Runtime.getRuntime().addShutdownHook(new Thread(server::disposeNow));
+        server.onDispose().block();
+    }
+}
