@@ -52,7 +52,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     static final List<Double> SWEEP_FRACTIONS = List.of(0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.1);
 
     static final List<String> DEFAULT_PEERS = List.of("ix", "netty-epoll", "netty-io_uring", "netty-nio",
-            "reactor-netty", "nginx");
+            "reactor-netty", "reactor-netty-ix", "nginx");
 
     static final String HELP = """
             usage: ./ix bench [plaintext|json] [options]

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  *   <li>{@code netty-epoll}, {@code netty-io_uring}, {@code netty-nio}: the same server on Netty's own
  *       transports;</li>
  *   <li>{@code reactor-netty}: {@link ReactorNettyServer} on epoll;</li>
+ *   <li>{@code reactor-netty-ix}: the same {@link ReactorNettyServer} on ix loops ({@code IxLoopResources});</li>
  *   <li>{@code nginx}: nginx with a generated configuration, one process.</li>
  * </ul>
  *
@@ -24,14 +25,14 @@ import java.util.function.Supplier;
 public final class Peers {
 
     private static final List<Peer> ALL = List.of(
-            helloServer("ix", "ix", Peers::ixTransport),
+            javaPeer("ix", HelloServer.class, "ix", Peers::ixTransport),
             new UnbuiltPeer("ix-http", "ix-http is not built yet (the ix-http module has no server to run)"),
-            helloServer("netty-epoll", "epoll", () -> nettyTransport("epoll")),
-            helloServer("netty-io_uring", "io_uring", () -> nettyTransport("io_uring")),
-            helloServer("netty-nio", "nio", Optional::empty),
+            javaPeer("netty-epoll", HelloServer.class, "epoll", () -> nettyTransport("epoll")),
+            javaPeer("netty-io_uring", HelloServer.class, "io_uring", () -> nettyTransport("io_uring")),
+            javaPeer("netty-nio", HelloServer.class, "nio", Optional::empty),
             // On epoll, pinned: left to itself Reactor Netty would pick io_uring here (see ReactorNettyServer).
-            new JavaPeer("reactor-netty", ReactorNettyServer.class.getName(), List.of("--transport", "epoll"),
-                    "ReactorNettyServer on epoll (", () -> nettyTransport("epoll")),
+            javaPeer("reactor-netty", ReactorNettyServer.class, "epoll", () -> nettyTransport("epoll")),
+            javaPeer("reactor-netty-ix", ReactorNettyServer.class, "ix", Peers::ixTransport),
             new NginxPeer());
 
     private Peers() {
@@ -53,12 +54,13 @@ public final class Peers {
     }
 
     /**
-     * HelloServer falls back from ix to epoll when ix cannot run; its banner names the transport it really runs on,
-     * and the peer is ready only once that banner is in its log.
+     * HelloServer falls back from ix to epoll when ix cannot run (ReactorNettyServer exits instead); both print a
+     * banner naming the transport they really run on, and the peer is ready only once that banner is in its log.
      */
-    private static Peer helloServer(String name, String transport, Supplier<Optional<String>> availability) {
-        return new JavaPeer(name, HelloServer.class.getName(), List.of("--transport", transport),
-                "HelloServer on " + transport + " (", availability);
+    private static Peer javaPeer(String name, Class<?> server, String transport,
+                                 Supplier<Optional<String>> availability) {
+        return new JavaPeer(name, server.getName(), List.of("--transport", transport),
+                server.getSimpleName() + " on " + transport + " (", availability);
     }
 
     /**

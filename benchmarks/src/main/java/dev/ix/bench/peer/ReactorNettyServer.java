@@ -1,6 +1,9 @@
 package dev.ix.bench.peer;
 
+import dev.ix.reactor.IxLoopResources;
 import dev.ix.samples.AllocationCounter;
+import dev.ix.transport.IxIoHandlerConfig;
+import dev.ix.transport.IxTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
@@ -24,12 +27,17 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * The Reactor Netty peer: the samples' {@code HelloServer} routes and headers ({@code Content-Type},
- * {@code Server}, {@code Date}, {@code Content-Length}) written the idiomatic Reactor Netty way, with one accept loop
- * and {@code --threads} worker loops. The line printed once bound names the transport it runs on.
+ * {@code Server}, {@code Date}, {@code Content-Length}) written the idiomatic Reactor Netty way, on
+ * {@code --threads} event loops that also accept. The line printed once bound names the transport it runs on.
  *
- * <p>{@code --transport native} leaves the choice to Reactor Netty ({@code LoopResources.create(name, 1, threads,
+ * <p>{@code --transport native} leaves the choice to Reactor Netty ({@code LoopResources.create(name, threads,
  * true)}). Reactor Netty 1.3 prefers Netty's io_uring to epoll when both are on the classpath and work, as they do
- * with the samples on a recent kernel; {@code --transport epoll} and {@code --transport nio} pin the transport.
+ * with the samples on a recent kernel; {@code --transport epoll} and {@code --transport nio} pin the transport, and
+ * {@code --transport ix} runs Reactor Netty on ix loops ({@link IxLoopResources}, default settings).
+ *
+ * <p>Every transport accepts on its worker loops: that is Reactor Netty's own default ({@code reactor.netty.ioSelectCount}
+ * unset), the way {@link IxLoopResources} serves, and the way the samples' {@code HelloServer} binds. A separate
+ * accept thread on one transport only would make the peers differ in more than the transport.
  *
  * <pre>
  *   GET /plaintext               200 text/plain        Hello, World!
@@ -37,7 +45,7 @@ import reactor.netty.resources.LoopResources;
  *   GET /stats/allocated-bytes   200 text/plain        heap bytes this JVM has allocated so far
  * </pre>
  *
- * <p>Options: {@code --transport native|epoll|nio} (default native), {@code --host ADDRESS} (default 0.0.0.0),
+ * <p>Options: {@code --transport native|epoll|nio|ix} (default native), {@code --host ADDRESS} (default 0.0.0.0),
  * {@code --port N} (default 8080), {@code --threads N} (default 1). Serves until the JVM is stopped.
  */
 public final class ReactorNettyServer {
@@ -49,6 +57,7 @@ public final class ReactorNettyServer {
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
     private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     private static final AsciiString SERVER_NAME = AsciiString.cached("reactor-netty");
+    private static final List<String> TRANSPORTS = List.of("native", "epoll", "nio", "ix");
 
     private ReactorNettyServer() {
     }
@@ -70,9 +79,9 @@ public final class ReactorNettyServer {
                 String value = args[++i];
                 switch (flag) {
                     case "--transport" -> {
-                        if (!List.of("native", "epoll", "nio").contains(value)) {
+                        if (!TRANSPORTS.contains(value)) {
                             throw new IllegalArgumentException("--transport: " + value
-                                    + " (expected: native, epoll or nio)");
+                                    + " (expected: one of " + TRANSPORTS + ")");
                         }
                         transport = value;
                     }
@@ -84,13 +93,18 @@ public final class ReactorNettyServer {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("ReactorNettyServer: " + e.getMessage()
-                    + "\nusage: ReactorNettyServer [--transport native|epoll|nio] [--host ADDRESS] [--port N] [--threads N]");
+                    + "\nusage: ReactorNettyServer [--transport native|epoll|nio|ix] [--host ADDRESS] [--port N] [--threads N]");
             System.exit(2);
             return;
         }
 
         if (transport.equals("epoll") && !Epoll.isAvailable()) {
             System.err.println("ReactorNettyServer: epoll transport unavailable: " + Epoll.unavailabilityCause());
+            System.exit(1);
+            return;
+        }
+        if (transport.equals("ix") && !IxTransport.isAvailable()) {
+            System.err.println("ReactorNettyServer: ix transport unavailable: " + IxTransport.unavailabilityCause());
             System.exit(1);
             return;
         }
@@ -108,7 +122,7 @@ public final class ReactorNettyServer {
                                     TEXT_PLAIN);
                         }))
                 .bindNow();
-        System.out.printf("ReactorNettyServer on %s (%d event loop%s + 1 acceptor) listening on %s:%d%n",
+        System.out.printf("ReactorNettyServer on %s (%d event loop%s) listening on %s:%d%n",
                 transportName(server.channel().getClass().getSimpleName()), threads, threads == 1 ? "" : "s",
                 host, server.port());
         server.onDispose().block();
@@ -118,7 +132,9 @@ public final class ReactorNettyServer {
         return switch (transport) {
             case "epoll" -> new FixedLoops(EpollIoHandler.newFactory(), "epoll", threads);
             case "nio" -> new FixedLoops(NioIoHandler.newFactory(), "nio", threads);
-            default -> LoopResources.create("reactor-netty", 1, threads, true);
+            // Default settings, as the ix peer's HelloServer runs; -Ddev.ix.transport.* apply to both.
+            case "ix" -> IxLoopResources.create(threads, IxIoHandlerConfig.defaults());
+            default -> LoopResources.create("reactor-netty", threads, true);
         };
     }
 
@@ -138,6 +154,9 @@ public final class ReactorNettyServer {
         }
         if (serverChannelClass.startsWith("IoUring") || serverChannelClass.startsWith("IOUring")) {
             return "io_uring";
+        }
+        if (serverChannelClass.startsWith("Ix")) {
+            return "ix";
         }
         if (serverChannelClass.startsWith("KQueue")) {
             return "kqueue";
@@ -163,30 +182,27 @@ public final class ReactorNettyServer {
     }
 
     /**
-     * Loops on one given transport, shaped as {@code LoopResources.create(name, 1, threads, true)} makes them: one
-     * accept loop, {@code threads} worker loops, daemon threads. Reactor Netty derives the channel type from the
-     * loops' I/O handler.
+     * Loops on one given transport, shaped as {@code LoopResources.create(name, threads, true)} makes them:
+     * {@code threads} loops that accept as well as serve, daemon threads. Reactor Netty derives the channel type
+     * from the loops' I/O handler.
      */
     private static final class FixedLoops implements LoopResources {
 
-        private final EventLoopGroup acceptor;
-        private final EventLoopGroup workers;
+        private final EventLoopGroup loops;
 
         FixedLoops(IoHandlerFactory transport, String name, int threads) {
-            acceptor = new MultiThreadIoEventLoopGroup(1,
-                    new DefaultThreadFactory("reactor-netty-" + name + "-select", true), transport);
-            workers = new MultiThreadIoEventLoopGroup(threads,
+            loops = new MultiThreadIoEventLoopGroup(threads,
                     new DefaultThreadFactory("reactor-netty-" + name, true), transport);
         }
 
         @Override
         public EventLoopGroup onServer(boolean useNative) {
-            return workers;
+            return loops;
         }
 
         @Override
         public EventLoopGroup onServerSelect(boolean useNative) {
-            return acceptor;
+            return loops;
         }
 
         @Override

@@ -10,10 +10,14 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PeerProcessTest {
@@ -47,7 +51,7 @@ class PeerProcessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty-nio", "ix", "reactor-netty"})
+    @ValueSource(strings = {"netty-nio", "ix", "reactor-netty", "reactor-netty-ix"})
     void servesCountsAllocationsAndStops(String name) throws Exception {
         Peer peer = peer(name);
         int port = freePort();
@@ -84,14 +88,41 @@ class PeerProcessTest {
         assertThat(Files.readString(workDir.resolve(name + ".log"))).contains("listening on 127.0.0.1:" + port);
     }
 
-    @Test
-    void theIxPeerRunsOnIxNotOnAFallback() throws Exception {
-        Peer ix = peer("ix");
+    @ParameterizedTest
+    @CsvSource({"ix, HelloServer on ix (1 event loop)", "reactor-netty-ix, ReactorNettyServer on ix (1 event loop)"})
+    void theIxPeersRunOnIxNotOnAFallback(String name, String banner) throws Exception {
+        Peer ix = peer(name);
         int port = freePort();
         try (PeerProcess server = PeerProcess.start(ix, new PeerConfig("127.0.0.1", port, 1, null, workDir))) {
             server.awaitReady(READY);
 
-            assertThat(Files.readString(server.log())).contains("HelloServer on ix (1 event loop)");
+            assertThat(Files.readString(server.log())).contains(banner);
+        }
+    }
+
+    /** The epoll and ix Reactor Netty peers must differ in their transport only, not in an extra accept thread. */
+    @ParameterizedTest
+    @ValueSource(strings = {"reactor-netty", "reactor-netty-ix"})
+    void reactorNettyAcceptsOnItsOneEventLoop(String name) throws Exception {
+        Peer peer = peer(name);
+        int port = freePort();
+        try (PeerProcess server = PeerProcess.start(peer, new PeerConfig("127.0.0.1", port, 1, null, workDir))) {
+            server.awaitReady(READY);
+            assertThat(HttpProbe.get("127.0.0.1", port, "/plaintext", Duration.ofSeconds(30)).status()).isEqualTo(200);
+
+            // Loop threads are reactor-netty-epoll-N-M and reactor-http-ix-N-M (comm holds 15 characters of each).
+            List<String> loops = threadNames(server.pid()).stream().filter(t -> t.startsWith("reactor-")).toList();
+            assertThat(loops).as("event loop threads of %s", name).hasSize(1);
+        }
+    }
+
+    private static List<String> threadNames(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            List<String> names = new ArrayList<>();
+            for (Path task : tasks.toList()) {
+                names.add(Files.readString(task.resolve("comm")).strip());
+            }
+            return names;
         }
     }
 

@@ -14,7 +14,7 @@ class PeersTest {
     @Test
     void names() {
         assertThat(Peers.names()).containsExactly("ix", "ix-http", "netty-epoll", "netty-io_uring", "netty-nio",
-                "reactor-netty", "nginx");
+                "reactor-netty", "reactor-netty-ix", "nginx");
         assertThat(Peers.byName("netty-epoll")).hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("netty-epoll"));
         assertThat(Peers.byName("jetty")).isEmpty();
     }
@@ -28,7 +28,8 @@ class PeersTest {
 
     @Test
     void javaPeersShareTheirJvmSettingsAndThreads() throws Exception {
-        for (String name : List.of("ix", "netty-epoll", "netty-io_uring", "netty-nio", "reactor-netty")) {
+        for (String name : List.of("ix", "netty-epoll", "netty-io_uring", "netty-nio", "reactor-netty",
+                "reactor-netty-ix")) {
             List<String> command = Peers.byName(name).orElseThrow().command(CONFIG);
 
             assertThat(command).as(name)
@@ -42,7 +43,18 @@ class PeersTest {
         assertThat(Peers.byName("netty-io_uring").orElseThrow().command(CONFIG))
                 .containsSubsequence("dev.ix.samples.HelloServer", "--transport", "io_uring");
         assertThat(Peers.byName("reactor-netty").orElseThrow().command(CONFIG))
-                .contains(ReactorNettyServer.class.getName());
+                .containsSubsequence(ReactorNettyServer.class.getName(), "--transport", "epoll");
+        assertThat(Peers.byName("reactor-netty-ix").orElseThrow().command(CONFIG))
+                .containsSubsequence(ReactorNettyServer.class.getName(), "--transport", "ix");
+    }
+
+    @Test
+    void reactorNettyOnIxIsAvailableExactlyWhereIxIs() {
+        Peer ix = Peers.byName("ix").orElseThrow();
+        Peer reactorNettyIx = Peers.byName("reactor-netty-ix").orElseThrow();
+
+        assertThat(reactorNettyIx.unavailable()).isEqualTo(ix.unavailable());
+        assertThat(reactorNettyIx.servingBanner()).hasValue("ReactorNettyServer on ix (");
     }
 
     @Test
