@@ -122,6 +122,8 @@ public final class IxIoHandler implements IoHandler {
      */
     private int buffersInKernel;
     private final ArrayList<IxIoHandle> batchEnd = new ArrayList<>();
+    /** Run at the start of the next turn, after the tasks, before {@code io_uring_enter}. */
+    private final ArrayList<Runnable> beforeEnter = new ArrayList<>();
     /** Dispatches each reaped completion; private, so the CQ's callback is not part of this class's API. */
     private final CompletionQueue.Handler dispatcher = this::complete;
     private final Scratch scratch = new Scratch(256 * 1024);
@@ -253,6 +255,9 @@ public final class IxIoHandler implements IoHandler {
 
     private int turn(IoHandlerContext context) {
         returnBuffers();
+        if (!beforeEnter.isEmpty()) {
+            runBeforeEnter();
+        }
         if (!eventFdReadArmed) {
             armEventFdRead();
         }
@@ -360,6 +365,27 @@ public final class IxIoHandler implements IoHandler {
             }
         }
         handles.clear();
+    }
+
+    private void runBeforeEnter() {
+        ArrayList<Runnable> tasks = beforeEnter;
+        for (int i = 0; i < tasks.size(); i++) { // a task may add another: it runs in this pass too
+            try {
+                tasks.get(i).run();
+            } catch (Throwable t) {
+                logger.warn("unexpected exception before io_uring_enter on {}", loop, t);
+            }
+        }
+        tasks.clear();
+    }
+
+    /**
+     * Runs {@code task} once at the start of the loop's next turn: after this turn's completions and the tasks that
+     * follow them, before the next {@code io_uring_enter}. For a decision that a handler may take back within the
+     * same turn (autoRead switched off and on again), so that only the final word costs an SQE. Loop thread.
+     */
+    void beforeNextEnter(Runnable task) {
+        beforeEnter.add(task);
     }
 
     /** Calls {@code reg}'s {@link IxIoHandle#batchEnd} once this batch's completions are all handled. */

@@ -141,6 +141,11 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
         return receiver.state();
     }
 
+    /** @return multishot recvs cancelled because autoRead went off (tests, diagnostics); loop thread */
+    long streamStops() {
+        return receiver.streamStops();
+    }
+
     @Override
     void registered() {
         receiver.attached();

@@ -29,7 +29,8 @@ import io.netty.channel.RecvByteBufAllocator;
  * from       to          when
  * IDLE       STREAMING   read wanted with autoRead on and whole-mbuf reads: multishot recv armed
  * IDLE       READING     read wanted otherwise, or the peer shut down: a read loop's first recv armed
- * STREAMING  STOPPING    autoRead went off: the multishot recv is being cancelled
+ * STREAMING  STOPPING    autoRead went off and was still off before the loop's next io_uring_enter: the
+ *                        multishot recv is being cancelled
  * STREAMING  IDLE        the multishot recv ended (cancelled, or no F_MORE after data)
  * STOPPING   IDLE        the cancelled multishot recv's last completion
  * READING    READING     the loop goes on: the next recv, MSG_DONTWAIT
@@ -73,6 +74,13 @@ final class StreamReceiver {
     private boolean peerShutdown;
     /** A channelReadComplete is owed for reads delivered in this batch. */
     private boolean readThisBatch;
+    /** {@link #stopIfStillOff} waits for the loop's next io_uring_enter. */
+    private boolean stopQueued;
+    /** The registration whose loop runs the queued stop: a channel that moved meanwhile is left alone. */
+    private IxIoRegistration stopRegistration;
+    private final Runnable stopIfStillOff = this::stopIfStillOff;
+    /** Multishot recvs cancelled because autoRead went off, for tests and diagnostics. */
+    private long streamStops;
 
     StreamReceiver(IxSocketChannel ch) {
         this.ch = ch;
@@ -195,13 +203,40 @@ final class StreamReceiver {
         receiveEnded();
     }
 
-    /** autoRead was switched off; on the loop thread. */
+    /**
+     * autoRead was switched off; on the loop thread. A streaming receive is not cancelled at once: frameworks switch
+     * autoRead off and on again around each request (Reactor Netty does, for every HTTP request), and a cancel plus
+     * a new multishot recv per request cost more than the request. The decision waits for the loop's next
+     * {@code io_uring_enter}; data that arrive meanwhile are delivered, as they are while a cancel is in flight.
+     */
     void autoReadCleared() {
         if (state == State.STREAMING) {
-            moveTo(State.STOPPING);
-            ch.reg.cancelOp(recvUserData);
+            if (!stopQueued) {
+                stopQueued = true;
+                stopRegistration = ch.reg;
+                ch.reg.handler.beforeNextEnter(stopIfStillOff);
+            }
+            return; // the armed recv sees the end of stream itself: no POLLRDHUP watch yet
         }
         watchPeerClose();
+    }
+
+    /** Before the loop's io_uring_enter after autoRead went off: cancel the multishot recv if it is still off. */
+    private void stopIfStillOff() {
+        stopQueued = false;
+        IxIoRegistration r = stopRegistration;
+        stopRegistration = null;
+        if (state != State.STREAMING || ch.config().isAutoRead() || !ch.isOpen() || ch.reg != r || !r.isValid()) {
+            return;
+        }
+        moveTo(State.STOPPING);
+        streamStops++;
+        ch.reg.cancelOp(recvUserData);
+        watchPeerClose();
+    }
+
+    long streamStops() {
+        return streamStops;
     }
 
     /** One completion of the armed recv. */
