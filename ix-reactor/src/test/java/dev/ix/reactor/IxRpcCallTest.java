@@ -1,11 +1,11 @@
 package dev.ix.reactor;
 
+import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.reactor.IxRpcException.Reason;
 import dev.ix.transport.IxBackground;
 import dev.ix.transport.IxLoop;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.Scannable;
@@ -26,15 +26,11 @@ import static dev.ix.reactor.IxRpcTestSupport.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Calls end to end, ix loops on both sides: answers matched to requests, deadlines, errors, multiplexing. */
+@RequiresIoUring
 class IxRpcCallTest {
     private IxServer server;
     private IxRpcPool pool;
     private IxRpcPool other;
-
-    @BeforeEach
-    void ix() {
-        IxRpcTestSupport.requireIx();
-    }
 
     @AfterEach
     void stop() {

@@ -1,8 +1,8 @@
 package dev.ix.reactor;
 
+import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.reactor.IxRpcException.Reason;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,14 +21,10 @@ import static dev.ix.reactor.IxRpcTestSupport.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The bounds on both sides, and stopping with calls in flight. */
+@RequiresIoUring
 class IxRpcFlowControlTest {
     private IxServer server;
     private IxRpcPool pool;
-
-    @BeforeEach
-    void ix() {
-        IxRpcTestSupport.requireIx();
-    }
 
     @AfterEach
     void stop() {

@@ -1,5 +1,6 @@
 package dev.ix.reactor;
 
+import dev.ix.transport.test.RequiresIoUring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import static dev.ix.reactor.IxRpcTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Raw bytes from a plain socket: split frames are fine, malformed ones close the connection with a logged reason. */
+@RequiresIoUring
 class IxRpcMalformedFrameTest {
     private IxServer server;
     private PrintStream stderr;
@@ -28,7 +30,6 @@ class IxRpcMalformedFrameTest {
 
     @BeforeEach
     void start() {
-        IxRpcTestSupport.requireIx();
         // slf4j-simple looks System.err up at every line: a copy of it here shows what the server logged.
         stderr = System.err;
         System.setErr(new PrintStream(new TeeStream(stderr, log), true, StandardCharsets.UTF_8));

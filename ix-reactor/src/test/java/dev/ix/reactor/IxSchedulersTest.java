@@ -1,5 +1,6 @@
 package dev.ix.reactor;
 
+import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.transport.IxLoop;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@RequiresIoUring
 class IxSchedulersTest {
     private static IxServer server;
     private static volatile Function<Thread, Mono<String>> work;

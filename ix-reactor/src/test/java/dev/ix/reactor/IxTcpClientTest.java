@@ -1,5 +1,6 @@
 package dev.ix.reactor;
 
+import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.transport.IxLoop;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@RequiresIoUring
 class IxTcpClientTest {
     private static IxServer echo;
 

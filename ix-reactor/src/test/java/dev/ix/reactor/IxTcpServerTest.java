@@ -1,5 +1,6 @@
 package dev.ix.reactor;
 
+import dev.ix.transport.test.RequiresIoUring;
 import dev.ix.transport.IxLoop;
 import dev.ix.transport.IxLoopStats;
 import dev.ix.transport.test.Poll;
@@ -47,6 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@RequiresIoUring
 class IxTcpServerTest {
     private IxServer server;
 
