@@ -2,10 +2,12 @@ package dev.ix.bench.peer;
 
 import dev.ix.reactor.IxTransports;
 import dev.ix.samples.HelloServer;
+import dev.ix.samples.RpcEchoServer;
 import dev.ix.transport.IxTransport;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Every peer the harness knows, whether or not it can run here ({@link Peer#unavailable()} says). Thread-safe.
@@ -20,6 +22,13 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>The Java peers run with the same JVM, heap and GC settings and the same number of event loops.
+ *
+ * <p>RPC peers ({@code ./ix bench rpc}), which echo ix RPC frames instead of serving HTTP:
+ * <ul>
+ *   <li>{@code ix-rpc}: the samples' {@code RpcEchoServer}, ix-reactor's {@code IxRpcServer} on ix;</li>
+ *   <li>{@code netty-rpc-epoll}: {@link NettyRpcEchoServer}, the same protocol as a Netty user would serve it on
+ *       epoll.</li>
+ * </ul>
  */
 public final class Peers {
 
@@ -34,22 +43,29 @@ public final class Peers {
                     "ReactorNettyServer on epoll (", () -> nettyTransport("epoll")),
             new NginxPeer());
 
+    /** {@link #ALL}'s HTTP peers, then the RPC peers. */
+    private static final List<Peer> HTTP_AND_RPC = Stream.concat(ALL.stream(), Stream.of(
+            new RpcPeer(new JavaPeer("ix-rpc", RpcEchoServer.class.getName(), List.of(), "RpcEchoServer on ",
+                    Peers::ixTransport)),
+            new RpcPeer(new JavaPeer("netty-rpc-epoll", NettyRpcEchoServer.class.getName(), List.of(),
+                    "NettyRpcEchoServer on epoll (", () -> nettyTransport("epoll"))))).toList();
+
     private Peers() {
     }
 
     /** @return all peers, in the order the harness lists them */
     public static List<Peer> all() {
-        return ALL;
+        return HTTP_AND_RPC;
     }
 
     /** @return the names of {@link #all()}, in the same order */
     public static List<String> names() {
-        return ALL.stream().map(Peer::name).toList();
+        return HTTP_AND_RPC.stream().map(Peer::name).toList();
     }
 
     /** @return the peer called {@code name}, or empty if there is none */
     public static Optional<Peer> byName(String name) {
-        return ALL.stream().filter(p -> p.name().equals(name)).findFirst();
+        return HTTP_AND_RPC.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     /**
