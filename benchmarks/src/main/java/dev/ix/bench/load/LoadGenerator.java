@@ -46,7 +46,8 @@ import org.HdrHistogram.Histogram;
  * <p>Errors (all in {@link LoadResult#errors()}): connect failures after the start (retried), resets and other read
  * failures and closes with requests unanswered (the connection reconnects, as wrk's), malformed responses (the
  * connection is closed and reopened), write failures, responses later than {@code timeout} (a connection whose oldest
- * request waits longer is closed and reopened, and all its requests count), and responses that are not 2xx or 3xx (RPC: error responses).
+ * request waits longer is closed and reopened, and all its requests count), and responses that are not 2xx or 3xx
+ * (RPC: error responses).
  */
 public final class LoadGenerator {
 
