@@ -76,8 +76,8 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        13-byte payload), pipelined and open loop as HTTP, to the RPC peers
                                        (default %s, baseline %s). RPC peers only;
                                        wrk is not applicable (--cross-check says so and runs the built-in
-                                       generator alone); a peer is ready once one call is echoed; allocated
-                                       bytes per request are n/a
+                                       generator alone); a peer is ready once one call is echoed, and its
+                                       allocated bytes are a call too (payload /stats/allocated-bytes)
 
             options:
               --peers a,b,...          peers to run, in order (default: all of %s;
@@ -122,10 +122,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             and requests unsent at the window's end included), the generator's send lag, errors, server CPU µs per
             request (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the
             separate --syscall-window; n/a without perf), server bytes allocated per request (the server's own
-            counter; n/a for nginx and the RPC peers), server RSS, whether the pinning took effect, and the
-            generator's own CPU: a run whose generator kept each CPU it owns >= 90%% busy (process CPU over the
-            window / its CPUs) is marked generator-bound, and a ratio against it says little; a closed-loop run in
-            which neither the server nor the generator reached 90%% is marked "neither bound".
+            counter; n/a for nginx), server RSS, whether the pinning took effect, and the generator's own CPU: a run
+            whose generator kept each CPU it owns >= 90%% busy (process CPU over the window / its CPUs) is marked
+            generator-bound, and a ratio against it says little; a closed-loop run in which neither the server nor
+            the generator reached 90%% is marked "neither bound".
             Install wrk, nginx and perf with benchmarks/install-tools.sh.
             """.formatted(String.join(",", DEFAULT_RPC_PEERS), DEFAULT_RPC_BASELINE, String.join(",", DEFAULT_PEERS));
 

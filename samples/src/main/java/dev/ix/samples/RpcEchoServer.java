@@ -6,7 +6,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * RPC echo server: answers every request with its own payload, on ix loops, many calls in flight per connection.
- * {@link RpcEchoClient} calls it.
+ * {@link RpcEchoClient} calls it. A request carrying {@link AllocationCounter#RPC_QUERY} is answered with the heap
+ * bytes this JVM has allocated so far (the benchmark harness reads it before and after a run).
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp ... dev.ix.samples.RpcEchoServer [--port 7000] [--loops 1]
@@ -39,7 +40,8 @@ public final class RpcEchoServer {
         }
         IxServer server = IxRpcServer.create().host(host).port(port).loops(loops)
                 // The request is the server's and is released when the Mono ends: retain it to send it back.
-                .handle(request -> Mono.just(request.retain()))
+                .handle(request -> Mono.just(AllocationCounter.isRpcQuery(request) ? AllocationCounter.rpcAnswer()
+                        : request.retain()))
                 .bindNow();
         System.out.println("RpcEchoServer on " + server.address() + " (" + loops + " ix loops); try:");
         System.out.println("  RpcEchoClient --port " + server.port() + " --calls 100000");

@@ -1,6 +1,7 @@
 package dev.ix.bench.peer;
 
 import dev.ix.bench.load.RpcWire;
+import dev.ix.samples.AllocationCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link RpcWire}) on Netty's epoll transport, the baseline of {@code ix-rpc} (the samples' {@code RpcEchoServer}
  * on ix). A {@link LengthFieldBasedFrameDecoder} cuts the frames; a handler answers each request frame with a
  * response frame of the same id and payload, encoded into one buffer as ix's RPC server does for small payloads, and
- * flushes once per read batch ({@code channelReadComplete}). A frame that is not a request closes the connection.
+ * flushes once per read batch ({@code channelReadComplete}). A frame that is not a request closes the connection. As
+ * the samples' {@code RpcEchoServer}, it answers a request carrying {@link AllocationCounter#RPC_QUERY} with the heap
+ * bytes its JVM has allocated.
  * One event loop group both accepts and serves, as the {@code HelloServer} peers do.
  *
  * <p>Options: {@code --host ADDRESS} (default 0.0.0.0), {@code --port N} (default 7000), {@code --threads N}
@@ -158,11 +161,23 @@ public final class NettyRpcEchoServer implements AutoCloseable {
                     ctx.close();
                     return;
                 }
-                ByteBuf response = ctx.alloc().ioBuffer(RpcWire.HEADER_BYTES + frame.readableBytes());
-                ctx.write(RpcWire.writeFrame(response, id, RpcWire.RESPONSE, frame), ctx.voidPromise());
+                if (AllocationCounter.isRpcQuery(frame)) {
+                    // The harness's allocation query, answered as the samples' RpcEchoServer answers it.
+                    ByteBuf answer = AllocationCounter.rpcAnswer();
+                    write(ctx, id, answer);
+                    answer.release();
+                } else {
+                    write(ctx, id, frame);
+                }
             } finally {
                 frame.release();
             }
+        }
+
+        /** Writes a response frame carrying a copy of {@code payload}'s readable bytes, without flushing. */
+        private static void write(ChannelHandlerContext ctx, long id, ByteBuf payload) {
+            ByteBuf response = ctx.alloc().ioBuffer(RpcWire.HEADER_BYTES + payload.readableBytes());
+            ctx.write(RpcWire.writeFrame(response, id, RpcWire.RESPONSE, payload), ctx.voidPromise());
         }
 
         @Override

@@ -50,7 +50,10 @@ public interface Peer {
         return LoadProtocol.HTTP;
     }
 
-    /** @return whether the peer answers {@code GET /stats/allocated-bytes} with its JVM's allocated bytes */
+    /**
+     * @return whether the peer answers {@code GET /stats/allocated-bytes} (an RPC peer: a call carrying
+     *         {@code AllocationCounter.RPC_QUERY}) with its JVM's allocated bytes
+     */
     boolean countsAllocations();
 
     /**

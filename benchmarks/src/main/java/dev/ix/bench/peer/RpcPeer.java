@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * A Java peer that serves ix RPC frames instead of HTTP: started like the HTTP Java peers (same JVM, heap, GC,
- * pinning and {@code --host --port --threads}), ready once one RPC call is echoed. It has no allocation counter (an
- * RPC echo has no side channel to ask it on), so allocated bytes per request are n/a for it.
+ * pinning and {@code --host --port --threads}), ready once one RPC call is echoed. Its allocation counter is a call
+ * too: a request carrying {@code AllocationCounter.RPC_QUERY} is answered with the bytes its JVM has allocated.
  */
 final class RpcPeer implements Peer {
 
@@ -47,7 +47,7 @@ final class RpcPeer implements Peer {
 
     @Override
     public boolean countsAllocations() {
-        return false;
+        return true;
     }
 
     @Override

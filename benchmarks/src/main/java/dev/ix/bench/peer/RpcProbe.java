@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * One RPC call over a fresh connection, closed afterwards: the readiness probe of the RPC peers, which must echo it.
- * Plain JDK sockets, so that the probe shares nothing with the generator or the peers.
+ * One RPC call over a fresh connection, closed afterwards: the readiness probe of the RPC peers, which must echo it,
+ * and the query of their allocation counter. Plain JDK sockets, so that these calls share nothing with the generator
+ * or the peers.
  */
 final class RpcProbe {
 
@@ -26,15 +27,31 @@ final class RpcProbe {
     }
 
     /**
-     * Sends one request frame and reads the answer.
+     * Sends one request frame and checks that it is echoed.
      *
      * @param timeout for connecting, and again for reading the response
      * @throws IOException if the server cannot be reached, closes, or does not answer with a response frame of the
      *                     same id and payload
      */
     static void echo(String host, int port, Duration timeout) throws IOException {
+        byte[] answer = call(host, port, PAYLOAD, timeout);
+        if (!Arrays.equals(answer, PAYLOAD)) {
+            throw new IOException("answered " + new String(answer, StandardCharsets.UTF_8) + " (expected: the request's"
+                    + " payload echoed)");
+        }
+    }
+
+    /**
+     * Makes one call over a fresh connection.
+     *
+     * @param timeout for connecting, and again for reading the response
+     * @return the response's payload
+     * @throws IOException if the server cannot be reached, closes, or does not answer with a response frame of the
+     *                     same id (an error response's message is in the exception's)
+     */
+    static byte[] call(String host, int port, byte[] payload, Duration timeout) throws IOException {
         int millis = Math.toIntExact(Math.max(1, timeout.toMillis()));
-        ByteBuf request = RpcWire.writeFrame(Unpooled.buffer(), ID, RpcWire.REQUEST, Unpooled.wrappedBuffer(PAYLOAD));
+        ByteBuf request = RpcWire.writeFrame(Unpooled.buffer(), ID, RpcWire.REQUEST, Unpooled.wrappedBuffer(payload));
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), millis);
             socket.setSoTimeout(millis);
@@ -46,13 +63,14 @@ final class RpcProbe {
             }
             long id = in.readLong();
             byte kind = in.readByte();
-            byte[] payload = new byte[length - RpcWire.ID_AND_KIND_BYTES];
-            in.readFully(payload);
-            if (kind != RpcWire.RESPONSE || id != ID || !Arrays.equals(payload, PAYLOAD)) {
-                throw new IOException("answered kind " + kind + ", id " + id + ", "
-                        + new String(payload, StandardCharsets.UTF_8) + " (expected: kind " + RpcWire.RESPONSE
-                        + ", id " + ID + ", the request's payload echoed)");
+            byte[] answer = new byte[length - RpcWire.ID_AND_KIND_BYTES];
+            in.readFully(answer);
+            if (kind != RpcWire.RESPONSE || id != ID) {
+                throw new IOException("answered kind " + kind + ", id " + id + ": "
+                        + new String(answer, StandardCharsets.UTF_8) + " (expected: kind " + RpcWire.RESPONSE + ", id "
+                        + ID + ")");
             }
+            return answer;
         }
     }
 }

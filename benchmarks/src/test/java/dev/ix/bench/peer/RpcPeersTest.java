@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ix.bench.load.LoadProtocol;
+import dev.ix.samples.AllocationCounter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +40,7 @@ class RpcPeersTest {
                             "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp")
                     .endsWith("--host", "127.0.0.1", "--port", "17000", "--threads", "2");
             assertThat(peer.protocol()).as(name).isEqualTo(LoadProtocol.RPC);
-            assertThat(peer.countsAllocations()).as(name).isFalse();
+            assertThat(peer.countsAllocations()).as(name).isTrue();
         }
         assertThat(Peers.byName("ix-rpc").orElseThrow().command(CONFIG)).contains("dev.ix.samples.RpcEchoServer");
         assertThat(Peers.byName("netty-rpc-epoll").orElseThrow().command(CONFIG))
@@ -66,10 +68,30 @@ class RpcPeersTest {
             pid = server.pid();
             server.awaitReady(READY);
 
-            assertThat(peer.notServing("127.0.0.1", port, Duration.ofSeconds(30))).isEmpty();
-            assertThat(server.allocatedBytes()).isEmpty();
+            OptionalLong before = server.allocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                assertThat(peer.notServing("127.0.0.1", port, Duration.ofSeconds(30))).isEmpty();
+            }
+            OptionalLong after = server.allocatedBytes();
+
+            assertThat(before).isPresent();
+            assertThat(after).isPresent();
+            assertThat(after.getAsLong()).isGreaterThan(before.getAsLong());
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void theAllocationQueryIsAnsweredInsteadOfEchoed() throws Exception {
+        try (NettyRpcEchoServer server = NettyRpcEchoServer.start("127.0.0.1", 0, 1)) {
+            byte[] query = AllocationCounter.RPC_QUERY.getBytes(StandardCharsets.US_ASCII);
+
+            String answer = new String(RpcProbe.call("127.0.0.1", server.port(), query, Duration.ofSeconds(30)),
+                    StandardCharsets.US_ASCII);
+
+            assertThat(Long.parseLong(answer)).isPositive();
+            RpcProbe.echo("127.0.0.1", server.port(), Duration.ofSeconds(30));
+        }
     }
 
     @Test
