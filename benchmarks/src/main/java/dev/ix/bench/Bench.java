@@ -58,6 +58,11 @@ public final class Bench {
             }
             requested.add(peer.get());
         }
+        Optional<String> mismatch = PeerProtocols.mismatch(o.test(), o.protocol(), requested, Peers.all());
+        if (mismatch.isPresent()) {
+            err.println("ix bench: " + mismatch.get());
+            return 2;
+        }
         List<Peer> runnable = new ArrayList<>();
         List<String> skipped = BenchRunner.unavailable(requested, o, runnable);
         for (String s : skipped) {
@@ -70,7 +75,10 @@ public final class Bench {
         if (runnable.stream().noneMatch(p -> p.name().equals(o.baseline()))) {
             err.println("ix bench: the baseline " + o.baseline() + " cannot run: ratios will be n/a");
         }
-        if (o.crossCheck() && WrkRunner.unavailable("wrk").isPresent()) {
+        if (o.crossCheck() && !o.wrkApplies()) {
+            err.println("ix bench: --cross-check: wrk: not applicable to " + o.test() + " (wrk speaks HTTP only); the"
+                    + " built-in generator runs alone");
+        } else if (o.crossCheck() && WrkRunner.unavailable("wrk").isPresent()) {
             err.println("ix bench: --cross-check needs wrk: " + WrkRunner.unavailable("wrk").get());
             return 1;
         }

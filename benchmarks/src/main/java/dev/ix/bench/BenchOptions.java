@@ -1,9 +1,11 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
+import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.peer.PeerConfig;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.Locale;
  * The command line of {@code ./ix bench}, parsed and checked. Every option has a default, so {@code ./ix bench}
  * alone runs the plaintext test of every peer available here.
  *
- * @param test           "plaintext" or "json": the TechEmpower test, i.e. the path requested
+ * @param test           "plaintext" or "json": the TechEmpower test, i.e. the path requested; or "rpc": RPC echo calls
+ *                       to the RPC peers ({@link #protocol()})
  * @param peers          peer names in the order they run within a repeat
  * @param baseline       the peer ratios are computed against
  * @param threads        server threads (event loops) of every peer
@@ -54,8 +57,12 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     static final List<String> DEFAULT_PEERS = List.of("ix", "netty-epoll", "netty-io_uring", "netty-nio",
             "reactor-netty", "reactor-netty-ix", "nginx");
 
+    /** The peers and baseline of the rpc test when none are given. */
+    static final List<String> DEFAULT_RPC_PEERS = List.of("ix-rpc", "netty-rpc-epoll");
+    static final String DEFAULT_RPC_BASELINE = "netty-rpc-epoll";
+
     static final String HELP = """
-            usage: ./ix bench [plaintext|json] [options]
+            usage: ./ix bench [plaintext|json|rpc] [options]
 
             Runs each peer as its own server process pinned to --server-cpus, loads it from this JVM (or wrk/wrk2)
             pinned to --load-cpus, and prints a headline, a table of medians over repeats (the peer order rotated
@@ -63,13 +70,20 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             beside the built-in generator's. Results go to --out: summary.json, summary.md and one .hgrm per peer
             and step.
 
-            test:
+            test (or --test NAME):
               plaintext | json         GET /plaintext or GET /json (default plaintext)
+              rpc                      ix RPC echo calls (frames u32 length | u64 id | u8 kind | payload; a
+                                       13-byte payload), pipelined and open loop as HTTP, to the RPC peers
+                                       (default %s, baseline %s). RPC peers only;
+                                       wrk is not applicable (--cross-check says so and runs the built-in
+                                       generator alone); a peer is ready once one call is echoed, and its
+                                       allocated bytes are a call too (payload /stats/allocated-bytes)
 
             options:
               --peers a,b,...          peers to run, in order (default: all of %s;
-                                       unavailable ones are listed with the reason and skipped)
-              --baseline NAME          peer the ratios are computed against (default netty-epoll)
+                                       rpc: the RPC peers; unavailable ones are listed with the reason and skipped)
+              --baseline NAME          peer the ratios are computed against (default netty-epoll; rpc:
+                                       netty-rpc-epoll)
               --threads N              server event loops, the same for every peer (default 1)
               --connections N[,N...]   load generator connections (default 64); a list makes a connection sweep,
                                        e.g. 16,64,256,1024,4096
@@ -113,13 +127,29 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             generator-bound, and a ratio against it says little; a closed-loop run in which neither the server nor
             the generator reached 90%% is marked "neither bound".
             Install wrk, nginx and perf with benchmarks/install-tools.sh.
-            """.formatted(String.join(",", DEFAULT_PEERS));
+            """.formatted(String.join(",", DEFAULT_RPC_PEERS), DEFAULT_RPC_BASELINE, String.join(",", DEFAULT_PEERS));
 
     /** Thrown for a command line that cannot run; the message says which option and what it expects. */
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
         }
+    }
+
+    /** @return what the test speaks: RPC for {@code rpc}, else HTTP */
+    LoadProtocol protocol() {
+        return test.equals("rpc") ? LoadProtocol.RPC : LoadProtocol.HTTP;
+    }
+
+    /** @return whether wrk can make this test's load (it speaks HTTP only) */
+    boolean wrkApplies() {
+        return protocol() == LoadProtocol.HTTP;
+    }
+
+    /** @return what the generator loads for this test: {@code http://host:port/<test>} or {@code rpc://host:port} */
+    URI target(String host, int port) {
+        String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return URI.create(protocol() == LoadProtocol.RPC ? "rpc://" + authority : "http://" + authority + "/" + test);
     }
 
     /** @return whether any run is open loop (fixed rate) */
@@ -143,8 +173,8 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     /** @return null when help was asked for */
     static BenchOptions parse(String[] args, Path defaultOut) throws UsageException {
         String test = "plaintext";
-        List<String> peers = DEFAULT_PEERS;
-        String baseline = "netty-epoll";
+        List<String> peers = null;
+        String baseline = null;
         int threads = 1;
         List<Integer> connections = List.of(64);
         int loadThreads = 1;
@@ -167,7 +197,8 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "-h", "--help" -> {
                     return null;
                 }
-                case "plaintext", "json" -> test = a;
+                case "plaintext", "json", "rpc" -> test = a;
+                case "--test" -> test = oneOf(value(args, ++i, a), a, "plaintext", "json", "rpc");
                 case "--peers" -> peers = names(value(args, ++i, a));
                 case "--baseline" -> baseline = value(args, ++i, a);
                 case "--threads" -> threads = positive(args, ++i, a);
@@ -189,6 +220,19 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 default -> throw new UsageException("unknown argument: " + a + " (see ./ix bench --help)");
             }
         }
+        boolean rpc = test.equals("rpc");
+        if (peers == null) {
+            peers = rpc ? DEFAULT_RPC_PEERS : DEFAULT_PEERS;
+        }
+        if (baseline == null) {
+            baseline = rpc ? DEFAULT_RPC_BASELINE : "netty-epoll";
+        }
+        if (rpc && !generator.equals("builtin")) {
+            throw new UsageException("--generator " + generator + ": wrk: not applicable to rpc (wrk and wrk2 speak"
+                    + " HTTP only): drop --generator");
+        }
+        // wrk does not speak RPC: an rpc --cross-check is made with the built-in generator alone (Bench says so).
+        boolean crossChecked = crossCheck && !rpc;
         int fewest = connections.stream().mapToInt(Integer::intValue).min().orElseThrow();
         if (loadThreads > fewest) {
             throw new UsageException("--load-threads " + loadThreads + " exceeds --connections " + fewest);
@@ -207,17 +251,17 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (generator.equals("wrk2") && pipelines.stream().anyMatch(p -> p > 1)) {
             throw new UsageException("--pipeline needs --generator builtin or wrk (wrk2's rate is per request)");
         }
-        if (crossCheck && !generator.equals("builtin")) {
+        if (crossChecked && !generator.equals("builtin")) {
             throw new UsageException("--cross-check sets the built-in generator beside wrk: drop --generator");
         }
-        if (crossCheck && !rates.contains(0.0)) {
+        if (crossChecked && !rates.contains(0.0)) {
             throw new UsageException("--cross-check compares closed-loop runs (wrk is closed loop): include max in"
                     + " --rate");
         }
         if (!peers.contains(baseline)) {
             throw new UsageException("--baseline " + baseline + " is not among --peers " + String.join(",", peers));
         }
-        boolean wrk = !generator.equals("builtin") || crossCheck;
+        boolean wrk = !generator.equals("builtin") || crossChecked;
         if (wrk && (syscallWindow.toMillis() % 1000 != 0 || duration.toMillis() % 1000 != 0
                 || warmup.toMillis() % 1000 != 0)) {
             throw new UsageException("wrk runs whole seconds: give --duration, --warmup and --syscall-window in whole"
@@ -344,10 +388,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     /**
      * @param rate an offered rate, 0 for closed loop
      * @return the generators each run at that rate is made with, in order: {@link #generator()}, and wrk beside the
-     *         built-in one on closed-loop runs of a {@link #crossCheck()}
+     *         built-in one on closed-loop runs of a {@link #crossCheck()} where {@linkplain #wrkApplies() wrk applies}
      */
     List<String> generatorsAt(double rate) {
-        return crossCheck && rate == 0 ? List.of(generator, "wrk") : List.of(generator);
+        return crossCheck && wrkApplies() && rate == 0 ? List.of(generator, "wrk") : List.of(generator);
     }
 
     /**

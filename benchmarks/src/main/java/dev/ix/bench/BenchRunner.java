@@ -135,7 +135,7 @@ final class BenchRunner {
         PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
         try (PeerProcess server = PeerProcess.start(peer, config)) {
             server.awaitReady(READY_TIMEOUT);
-            URI uri = URI.create("http://" + HOST + ":" + port + "/" + options.test());
+            URI uri = options.target(HOST, port);
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {

@@ -1,6 +1,10 @@
 package dev.ix.samples;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The JVM's running total of heap bytes allocated, for {@code GET /stats/allocated-bytes} (here and in the benchmark
@@ -8,6 +12,16 @@ import java.lang.management.ManagementFactory;
  */
 public final class AllocationCounter {
 
+    /**
+     * The payload of an RPC request that an RPC echo sample answers with {@link #totalAllocatedBytes()} instead of
+     * echoing it, as {@code GET /stats/allocated-bytes} does over HTTP: {@value}. No echo request of the benchmark
+     * harness carries it.
+     */
+    public static final String RPC_QUERY = "/stats/allocated-bytes";
+
+    /** Read-only with absolute indices, so every loop thread may compare against it. */
+    private static final ByteBuf RPC_QUERY_BYTES = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(RPC_QUERY.getBytes(StandardCharsets.US_ASCII)));
     private static final com.sun.management.ThreadMXBean THREADS = threads();
 
     private AllocationCounter() {
@@ -19,6 +33,21 @@ public final class AllocationCounter {
      */
     public static long totalAllocatedBytes() {
         return THREADS == null ? -1 : THREADS.getTotalThreadAllocatedBytes();
+    }
+
+    /**
+     * @param payload an RPC request's payload; its indices do not move
+     * @return whether it is {@link #RPC_QUERY}
+     */
+    public static boolean isRpcQuery(ByteBuf payload) {
+        // The length first: an echo request of another length costs one comparison.
+        int n = RPC_QUERY_BYTES.readableBytes();
+        return payload.readableBytes() == n && ByteBufUtil.equals(payload, payload.readerIndex(), RPC_QUERY_BYTES, 0, n);
+    }
+
+    /** @return {@link #totalAllocatedBytes()} in decimal ASCII, in a new buffer the caller owns */
+    public static ByteBuf rpcAnswer() {
+        return Unpooled.copiedBuffer(Long.toString(totalAllocatedBytes()), StandardCharsets.US_ASCII);
     }
 
     private static com.sun.management.ThreadMXBean threads() {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Events of a channel this connection has given up (after an error, a timeout or a {@code Connection: close}) are
  * ignored: they are told apart by the channel they come from.
  */
-final class Connection implements ResponseParser.Listener, ChannelFutureListener {
+final class Connection implements ResponseDecoder.Listener, ChannelFutureListener {
 
     private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -30,7 +30,7 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
     private final int pipeline;
     private final long[] intended;
     private final long[] sent;
-    private final ResponseParser parser = new ResponseParser();
+    private final ResponseDecoder parser;
 
     private int head;
     /** Requests taken from the schedule and not answered yet, written or not. */
@@ -58,6 +58,7 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
         this.pipeline = loop.pipeline;
         this.intended = new long[pipeline];
         this.sent = new long[pipeline];
+        this.parser = loop.protocol.decoder(pipeline);
     }
 
     /** Starts a connect; the returned future completes when it is established (or has failed). */
@@ -157,12 +158,15 @@ final class Connection implements ResponseParser.Listener, ChannelFutureListener
         loop.outstanding++;
     }
 
-    /** Writes the requests taken since the last write as one slice of the template; the loop flushes afterwards. */
+    /**
+     * Writes the requests taken since the last write as one slice of the template, starting at the slot of the first
+     * of them (RPC numbers requests by slot); the loop flushes afterwards.
+     */
     boolean write() {
         if (unwritten == 0 || channel == null) {
             return false;
         }
-        ByteBuf requests = loop.template.requests(unwritten);
+        ByteBuf requests = loop.template.requests((head + outstanding - unwritten) % pipeline, unwritten);
         unwritten = 0;
         channel.write(requests).addListener(this);
         return true;

@@ -15,6 +15,8 @@ public final class LoadCommand {
     static final String HELP = """
             Usage: load <options> <url>
               A wrk2-compatible HTTP/1.1 load generator on Netty (ix, epoll or NIO event loops).
+              <url> is http://host:port/path, or rpc://host:port for ix RPC request frames (each
+              carrying "Hello, World!"; responses must come in request order, as an echo's do).
               Options:
                 -c, --connections <N>  Connections to keep open                    (default 10)
                 -d, --duration    <T>  Duration of the measured window             (default 10s)

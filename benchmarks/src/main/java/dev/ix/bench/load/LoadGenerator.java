@@ -18,8 +18,9 @@ import java.util.function.DoubleConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * The built-in HTTP/1.1 load generator: keep-alive connections on Netty event loops of the chosen transport, each
- * sending {@code GET path} from one pre-encoded buffer and parsing responses without allocating.
+ * The built-in load generator: keep-alive connections on Netty event loops of the chosen transport, each sending
+ * requests from one pre-encoded buffer and parsing responses without allocating; HTTP/1.1 {@code GET path} or ix RPC
+ * frames, as the URI's scheme says ({@link LoadProtocol}).
  *
  * <p><b>Open loop</b> ({@code rate > 0}): every connection sends {@code rate / connections} requests per second on a
  * fixed schedule, the connections' schedules phase-shifted so that the requests are spread evenly. A request that
@@ -45,7 +46,8 @@ import org.HdrHistogram.Histogram;
  * <p>Errors (all in {@link LoadResult#errors()}): connect failures after the start (retried), resets and other read
  * failures and closes with requests unanswered (the connection reconnects, as wrk's), malformed responses (the
  * connection is closed and reopened), write failures, responses later than {@code timeout} (a connection whose oldest
- * request waits longer is closed and reopened, and all its requests count), and responses that are not 2xx or 3xx.
+ * request waits longer is closed and reopened, and all its requests count), and responses that are not 2xx or 3xx
+ * (RPC: error responses).
  */
 public final class LoadGenerator {
 
@@ -81,7 +83,7 @@ public final class LoadGenerator {
         Target target = Target.of(spec.uri());
         InetSocketAddress address = target.resolve();
         LoopDriver driver = LoopDriver.of(spec.transport());
-        RequestTemplate template = RequestTemplate.of(spec.uri(), headers, spec.pipeline());
+        RequestBlock template = spec.protocol().requests(spec.uri(), headers, spec.pipeline());
         MultiThreadIoEventLoopGroup group = null;
         try {
             group = new MultiThreadIoEventLoopGroup(spec.threads(), new DefaultThreadFactory("ix-load"),
@@ -96,7 +98,7 @@ public final class LoadGenerator {
     }
 
     private static LoadReport run(LoadSpec spec, Target target, InetSocketAddress address, LoopDriver driver,
-                                  RequestTemplate template, MultiThreadIoEventLoopGroup group,
+                                  RequestBlock template, MultiThreadIoEventLoopGroup group,
                                   DoubleConsumer progress) {
         CountDownLatch drained = new CountDownLatch(spec.threads());
         List<LoadLoop> loops = new ArrayList<>();

@@ -27,7 +27,8 @@ final class LoadLoop {
 
     final EventLoop eventLoop;
     final InetSocketAddress address;
-    final RequestTemplate template;
+    final RequestBlock template;
+    final LoadProtocol protocol;
     final int pipeline;
     final boolean openLoop;
     /** Time between two requests of one connection in an open loop, ns. */
@@ -65,11 +66,12 @@ final class LoadLoop {
      * @param spec     the run (pipeline, rate over all the generator's connections, timeout)
      * @param drained  counted down once by this loop when it has stopped sending and nothing is in flight
      */
-    LoadLoop(EventLoop eventLoop, LoopDriver driver, InetSocketAddress address, RequestTemplate template,
+    LoadLoop(EventLoop eventLoop, LoopDriver driver, InetSocketAddress address, RequestBlock template,
              LoadSpec spec, CountDownLatch drained) {
         this.eventLoop = eventLoop;
         this.address = address;
         this.template = template;
+        this.protocol = spec.protocol();
         this.pipeline = spec.pipeline();
         this.rate = spec.rate();
         this.openLoop = spec.openLoop();

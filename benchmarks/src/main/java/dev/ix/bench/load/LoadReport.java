@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
  * @param read         read errors: resets, closes with requests unanswered, malformed responses
  * @param write        write errors
  * @param timeout      requests unanswered within the timeout
- * @param status       responses whose status is not 2xx or 3xx
+ * @param status       responses whose status is not 2xx or 3xx (RPC: error responses)
  * @param unsent       open-loop requests due in the window that had not left when it closed; their latency is
  *                     charged in the histogram as {@code window end - intended send time}
  * @param rateSamples  responses per second, one sample per generator thread and whole second of the window

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * One load run of the built-in generator.
  *
- * @param uri          {@code http://host:port/path}; every request is {@code GET path}, HTTP/1.1, keep-alive
+ * @param uri          {@code http://host:port/path}: every request is {@code GET path}, HTTP/1.1, keep-alive; or
+ *                     {@code rpc://host:port}: every request is an RPC request frame ({@link LoadProtocol#RPC})
  * @param connections  keep-alive connections, spread over the threads
  * @param threads      generator event loops
  * @param duration     the measured window
@@ -31,6 +32,14 @@ public record LoadSpec(URI uri, int connections, int threads, Duration duration,
         if (rate < 0) {
             throw new IllegalArgumentException("rate: " + rate + " (expected: >= 0, 0 = closed loop)");
         }
+    }
+
+    /**
+     * @return the protocol the URI's scheme names
+     * @throws IllegalArgumentException for a scheme other than {@code http} or {@code rpc}
+     */
+    public LoadProtocol protocol() {
+        return LoadProtocol.of(uri);
     }
 
     /** @return whether requests are sent at a fixed rate (open loop) rather than as fast as responses come */

@@ -7,12 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The request every connection sends, encoded once into a direct buffer that holds it {@code copies} times in a row,
- * so that {@code n} pipelined requests leave as one slice of it: no encoding and no copying per request.
+ * The HTTP request every connection sends, {@code GET path}, encoded once into a direct buffer that holds it
+ * {@code copies} times in a row, so that {@code n} pipelined requests leave as one slice of it: no encoding and no
+ * copying per request. HTTP requests carry no number, so every slice starts at the buffer's start.
  *
  * <p>Thread-safe once built (slices only read it). The buffer belongs to this object until {@link #release()}.
  */
-final class RequestTemplate {
+final class RequestTemplate implements RequestBlock {
 
     private final ByteBuf block;
     private final int length;
@@ -60,19 +61,16 @@ final class RequestTemplate {
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /**
-     * @param n requests, {@code 1 <= n <= copies}
-     * @return {@code n} requests back to back in a retained slice; ownership passes to the caller (the channel's
-     *         write releases it)
-     */
-    ByteBuf requests(int n) {
+    @Override
+    public ByteBuf requests(int first, int n) {
         if (n < 1 || n > copies) {
             throw new IllegalArgumentException("n: " + n + " (expected: 1.." + copies + ")");
         }
         return block.retainedSlice(0, n * length);
     }
 
-    void release() {
+    @Override
+    public void release() {
         block.release();
     }
 }

@@ -15,17 +15,7 @@ import io.netty.util.ByteProcessor;
  *
  * <p>Not thread-safe: one instance per connection, used on its event loop only.
  */
-final class ResponseParser implements ByteProcessor {
-
-    /** Receives each complete response. */
-    interface Listener {
-        /**
-         * @param status    the status code
-         * @param keepAlive whether the connection may carry further responses; when false the parser ignores all
-         *                  further input until {@link #reset()}
-         */
-        void response(int status, boolean keepAlive);
-    }
+final class ResponseParser implements ResponseDecoder, ByteProcessor {
 
     /** The most bytes a status line and header section (or a trailer section) may take. */
     static final int MAX_HEAD = 8192;
@@ -100,13 +90,8 @@ final class ResponseParser implements ByteProcessor {
         reset();
     }
 
-    /**
-     * Parses the readable bytes of {@code in} without moving its indices; the caller keeps ownership of the buffer.
-     *
-     * @return {@code false} if the input is not a valid response stream ({@link #error()} says why); the connection
-     *         should then be closed
-     */
-    boolean feed(ByteBuf in, Listener listener) {
+    @Override
+    public boolean feed(ByteBuf in, Listener listener) {
         if (state == FAILED) {
             return false;
         }
@@ -150,7 +135,8 @@ final class ResponseParser implements ByteProcessor {
      * @return whether the input ended between responses (or a body that runs until the close); {@code false} if it
      *         ended inside one
      */
-    boolean endOfInput(Listener listener) {
+    @Override
+    public boolean endOfInput(Listener listener) {
         if (state == BODY_UNTIL_CLOSE) {
             this.listener = listener;
             try {
@@ -163,8 +149,8 @@ final class ResponseParser implements ByteProcessor {
         return state == START && position == 0 || state == DONE;
     }
 
-    /** @return why the last {@link #feed} failed, or {@code null} */
-    String error() {
+    @Override
+    public String error() {
         return error;
     }
 
@@ -173,8 +159,8 @@ final class ResponseParser implements ByteProcessor {
         return state == START && position == 0;
     }
 
-    /** Forgets everything: for a new connection. */
-    void reset() {
+    @Override
+    public void reset() {
         state = START;
         error = null;
         startResponse();

@@ -4,23 +4,24 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * Where the load goes, taken from an {@code http://host[:port]/path[?query]} URI.
+ * Where the load goes, taken from an {@code http://host[:port]/path[?query]} or {@code rpc://host:port} URI.
  *
  * @param host          the host name or address literal (IPv6 without brackets)
- * @param port          the port, 80 when the URI has none
- * @param requestTarget path and query as sent in the request line, at least {@code /}
+ * @param port          the port, 80 when an {@code http} URI has none
+ * @param requestTarget path and query as sent in the request line, at least {@code /} (unused by RPC)
  */
 record Target(String host, int port, String requestTarget) {
 
-    /** @throws IllegalArgumentException if the URI is not plain {@code http} with a host */
+    /**
+     * @throws IllegalArgumentException if the URI is not plain {@code http} with a host, nor {@code rpc} with a host
+     *                                  and a port
+     */
     static Target of(URI uri) {
-        if (uri.getScheme() == null || !uri.getScheme().equalsIgnoreCase("http")) {
-            throw new IllegalArgumentException("URL: " + uri + " (expected: http://host:port/path; only plain http"
-                    + " is supported)");
-        }
+        LoadProtocol protocol = LoadProtocol.of(uri);
         String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("URL: " + uri + " (expected: http://host:port/path)");
+        if (host == null || host.isEmpty() || protocol == LoadProtocol.RPC && uri.getPort() < 0) {
+            throw new IllegalArgumentException("URL: " + uri + " (expected: " + (protocol == LoadProtocol.RPC
+                    ? "rpc://host:port" : "http://host:port/path") + ")");
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);

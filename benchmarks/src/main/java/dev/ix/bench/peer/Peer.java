@@ -1,5 +1,6 @@
 package dev.ix.bench.peer;
 
+import dev.ix.bench.load.LoadProtocol;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -7,8 +8,8 @@ import java.util.Optional;
 
 /**
  * A server the harness benchmarks side by side with the others: a process started from a command line, serving
- * {@code GET /plaintext} and {@code GET /json} on the host and port it is given. Implementations are immutable and
- * thread-safe; {@link Peers} has them all.
+ * {@code GET /plaintext} and {@code GET /json} (or, for an {@linkplain #protocol() RPC peer}, echoing RPC calls) on
+ * the host and port it is given. Implementations are immutable and thread-safe; {@link Peers} has them all.
  */
 public interface Peer {
 
@@ -44,7 +45,15 @@ public interface Peer {
      */
     List<String> command(PeerConfig config) throws IOException;
 
-    /** @return whether the peer answers {@code GET /stats/allocated-bytes} with its JVM's allocated bytes */
+    /** @return what the peer serves: the generator speaks it, and only peers of one protocol run side by side */
+    default LoadProtocol protocol() {
+        return LoadProtocol.HTTP;
+    }
+
+    /**
+     * @return whether the peer answers {@code GET /stats/allocated-bytes} (an RPC peer: a call carrying
+     *         {@code AllocationCounter.RPC_QUERY}) with its JVM's allocated bytes
+     */
     boolean countsAllocations();
 
     /**

@@ -1,5 +1,7 @@
 package dev.ix.bench.peer;
 
+import dev.ix.bench.load.LoadProtocol;
+import dev.ix.samples.AllocationCounter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,6 +35,7 @@ public final class PeerProcess implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 30;
     private static final int TAIL_BYTES = 16 * 1024;
     static final String STATS_PATH = "/stats/allocated-bytes";
+    private static final byte[] RPC_STATS_QUERY = AllocationCounter.RPC_QUERY.getBytes(StandardCharsets.US_ASCII);
 
     private final Peer peer;
     private final PeerConfig config;
@@ -112,8 +115,9 @@ public final class PeerProcess implements AutoCloseable {
     }
 
     /**
-     * The heap bytes the peer's JVM has allocated so far, from its {@code GET /stats/allocated-bytes}; read before and
-     * after a run for the allocation per request. The request itself allocates a little in the server.
+     * The heap bytes the peer's JVM has allocated so far, from its {@code GET /stats/allocated-bytes} (an RPC peer's:
+     * from a call carrying {@code AllocationCounter.RPC_QUERY}); read before and after a run for the allocation per
+     * request. The request itself allocates a little in the server.
      *
      * @return bytes, or empty when the peer has no such counter (nginx) or it could not be read
      */
@@ -122,12 +126,19 @@ public final class PeerProcess implements AutoCloseable {
             return OptionalLong.empty();
         }
         try {
-            HttpProbe.Response response = HttpProbe.get(config.connectHost(), config.port(), STATS_PATH,
-                    STATS_TIMEOUT);
-            if (response.status() != 200) {
-                return OptionalLong.empty();
+            String body;
+            if (peer.protocol() == LoadProtocol.RPC) {
+                body = new String(RpcProbe.call(config.connectHost(), config.port(), RPC_STATS_QUERY, STATS_TIMEOUT),
+                        StandardCharsets.US_ASCII);
+            } else {
+                HttpProbe.Response response = HttpProbe.get(config.connectHost(), config.port(), STATS_PATH,
+                        STATS_TIMEOUT);
+                if (response.status() != 200) {
+                    return OptionalLong.empty();
+                }
+                body = response.body();
             }
-            long bytes = Long.parseLong(response.body().strip());
+            long bytes = Long.parseLong(body.strip());
             return bytes >= 0 ? OptionalLong.of(bytes) : OptionalLong.empty();
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();

@@ -2,6 +2,7 @@ package dev.ix.bench.peer;
 
 import dev.ix.reactor.IxTransports;
 import dev.ix.samples.HelloServer;
+import dev.ix.samples.RpcEchoServer;
 import dev.ix.transport.IxTransport;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,13 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>The Java peers run with the same JVM, heap and GC settings and the same number of event loops.
+ *
+ * <p>RPC peers ({@code ./ix bench rpc}), which echo ix RPC frames instead of serving HTTP:
+ * <ul>
+ *   <li>{@code ix-rpc}: the samples' {@code RpcEchoServer}, ix-reactor's {@code IxRpcServer} on ix;</li>
+ *   <li>{@code netty-rpc-epoll}: {@link NettyRpcEchoServer}, the same protocol as a Netty user would serve it on
+ *       epoll.</li>
+ * </ul>
  */
 public final class Peers {
 
@@ -33,7 +41,12 @@ public final class Peers {
             // On epoll, pinned: left to itself Reactor Netty would pick io_uring here (see ReactorNettyServer).
             javaPeer("reactor-netty", ReactorNettyServer.class, "epoll", () -> nettyTransport("epoll")),
             javaPeer("reactor-netty-ix", ReactorNettyServer.class, "ix", Peers::ixTransport),
-            new NginxPeer());
+            new NginxPeer(),
+            // RPC peers: ./ix bench rpc
+            new RpcPeer(new JavaPeer("ix-rpc", RpcEchoServer.class.getName(), List.of(), "RpcEchoServer on ",
+                    Peers::ixTransport)),
+            new RpcPeer(new JavaPeer("netty-rpc-epoll", NettyRpcEchoServer.class.getName(), List.of(),
+                    "NettyRpcEchoServer on epoll (", () -> nettyTransport("epoll"))));
 
     private Peers() {
     }

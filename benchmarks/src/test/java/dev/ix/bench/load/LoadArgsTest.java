@@ -29,6 +29,14 @@ class LoadArgsTest {
     }
 
     @Test
+    void anRpcUrlRunsTheRpcProtocol() {
+        LoadArgs a = parse("--pipeline", "16", "rpc://127.0.0.1:7000");
+
+        assertThat(a.spec().protocol()).isEqualTo(LoadProtocol.RPC);
+        assertThat(parse("http://h/").spec().protocol()).isEqualTo(LoadProtocol.HTTP);
+    }
+
+    @Test
     void defaultsAreWrk2sAndRateAbsentMeansClosedLoop() {
         LoadArgs a = parse("http://localhost/");
 
@@ -91,7 +99,8 @@ class LoadArgsTest {
         assertError("-t: missing value", "http://h/", "-t");
         assertError("missing URL (expected: http://host:port/path", "-t1");
         assertError("unexpected argument: http://b/", "http://a/", "http://b/");
-        assertError("URL: https://h/ (expected: http://host:port/path)", "https://h/");
+        assertError("URL: https://h/ (expected: http://host:port/path or rpc://host:port)", "https://h/");
+        assertError("URL: rpc://h/ (expected: http://host:port/path or rpc://host:port)", "rpc://h/");
         assertError("-c/--connections: 2 is fewer than the 4 threads", "-t4", "-c2", "http://h/");
         assertError("-L/--latency: takes no value", "--latency=yes", "http://h/");
     }

@@ -16,14 +16,14 @@ class RequestTemplateTest {
         RequestTemplate t = RequestTemplate.of(URI.create("http://localhost:8080/plaintext"), List.of(), 3);
         try {
             String one = "GET /plaintext HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
-            ByteBuf two = t.requests(2);
+            ByteBuf two = t.requests(0, 2);
             try {
                 assertThat(two.toString(StandardCharsets.US_ASCII)).isEqualTo(one + one);
             } finally {
                 two.release();
             }
-            assertThatThrownBy(() -> t.requests(4)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> t.requests(0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> t.requests(0, 4)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> t.requests(0, 0)).isInstanceOf(IllegalArgumentException.class);
         } finally {
             t.release();
         }
@@ -34,7 +34,7 @@ class RequestTemplateTest {
         RequestTemplate t = RequestTemplate.of(URI.create("http://[::1]/"), List.of("Host: example.org",
                 " Accept: */* "), 1);
         try {
-            ByteBuf one = t.requests(1);
+            ByteBuf one = t.requests(0, 1);
             try {
                 assertThat(one.toString(StandardCharsets.US_ASCII))
                         .isEqualTo("GET / HTTP/1.1\r\nHost: example.org\r\nAccept: */*\r\n\r\n");

@@ -1,0 +1,58 @@
+package dev.ix.bench.load;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the built-in generator speaks, chosen by the target URI's scheme: the requests it sends ({@link RequestBlock})
+ * and how it finds the responses ({@link ResponseDecoder}). Everything else (connections, pipelining, the open-loop
+ * schedule, timeouts, latency histograms) is the same for both.
+ */
+public enum LoadProtocol {
+    /** {@code http://host:port/path}: {@code GET path}, HTTP/1.1 keep-alive. */
+    HTTP,
+    /**
+     * {@code rpc://host:port}: ix RPC frames ({@link RpcWire}), each request carrying {@code Hello, World!}, as
+     * ix-reactor's {@code IxRpcServer} and {@code IxRpcClient} speak them.
+     */
+    RPC;
+
+    /**
+     * @throws IllegalArgumentException for a scheme other than {@code http} or {@code rpc}
+     */
+    public static LoadProtocol of(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "http" -> HTTP;
+            case "rpc" -> RPC;
+            default -> throw new IllegalArgumentException("URL: " + uri + " (expected: http://host:port/path or"
+                    + " rpc://host:port; https is not supported)");
+        };
+    }
+
+    /** @return the URI scheme and the name reports use: {@code http}, {@code rpc} */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @param headers extra HTTP header lines; RPC has none to add them to
+     * @param copies  the pipeline depth
+     * @throws IllegalArgumentException for headers with RPC
+     */
+    RequestBlock requests(URI uri, List<String> headers, int copies) {
+        if (this == RPC) {
+            if (!headers.isEmpty()) {
+                throw new IllegalArgumentException("headers: " + headers + " (rpc requests have no headers)");
+            }
+            return RpcRequestBlock.of(copies);
+        }
+        return RequestTemplate.of(uri, headers, copies);
+    }
+
+    /** @param pipeline the connection's pipeline depth (RPC: the number of distinct request ids) */
+    ResponseDecoder decoder(int pipeline) {
+        return this == RPC ? new RpcResponseParser(pipeline) : new ResponseParser();
+    }
+}
