@@ -137,7 +137,7 @@ final class RpcClientHandler extends RpcFrameHandler {
         call.id = id;
         call.phase = RpcClientCall.SENT;
         pending.put(id, call);
-        RpcFrame.write(ctx, id, RpcFrame.REQUEST, call.takeRequest());
+        out.frame(id, RpcFrame.REQUEST, call.takeRequest());
         flusher.request();
     }
 
@@ -271,6 +271,7 @@ final class RpcClientHandler extends RpcFrameHandler {
         closed = true;
         if (decoder != null) {
             decoder.release();
+            out.release();
         }
         List<RpcClientCall> waiting = new ArrayList<>(pending.values());
         waiting.addAll(queued);

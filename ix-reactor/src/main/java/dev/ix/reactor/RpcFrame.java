@@ -1,7 +1,6 @@
 package dev.ix.reactor;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 
 import java.nio.charset.StandardCharsets;
 
@@ -34,42 +33,7 @@ final class RpcFrame {
     /** Error messages are cut to this many UTF-8 bytes, so that a huge exception message cannot close the peer. */
     static final int MAX_ERROR_BYTES = 4096;
 
-    /**
-     * Payloads up to this size are copied behind the header into one buffer: one write instead of two (a second
-     * outbound entry and iovec cost more than copying a few hundred bytes).
-     */
-    private static final int COPY_BELOW = 512;
-
     private RpcFrame() {
-    }
-
-    /**
-     * Writes one frame without flushing. Loop thread of {@code ctx}.
-     *
-     * @param payload released here or by the write, whatever happens
-     */
-    static void write(ChannelHandlerContext ctx, long id, byte kind, ByteBuf payload) {
-        int n = payload.readableBytes();
-        boolean copy = n <= COPY_BELOW;
-        ByteBuf header = ctx.alloc().ioBuffer(copy ? HEADER_BYTES + n : HEADER_BYTES);
-        header.writeInt(ID_AND_KIND_BYTES + n).writeLong(id).writeByte(kind);
-        if (copy) {
-            header.writeBytes(payload, payload.readerIndex(), n);
-            payload.release();
-            ctx.write(header, ctx.voidPromise());
-        } else {
-            ctx.write(header, ctx.voidPromise());
-            ctx.write(payload, ctx.voidPromise());
-        }
-    }
-
-    /** Writes an error frame carrying {@code message} (cut to {@value #MAX_ERROR_BYTES} UTF-8 bytes). */
-    static void writeError(ChannelHandlerContext ctx, long id, String message) {
-        byte[] utf8 = message.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(utf8.length, MAX_ERROR_BYTES);
-        ByteBuf frame = ctx.alloc().ioBuffer(HEADER_BYTES + n);
-        frame.writeInt(ID_AND_KIND_BYTES + n).writeLong(id).writeByte(ERROR).writeBytes(utf8, 0, n);
-        ctx.write(frame, ctx.voidPromise());
     }
 
     /** @return the error message an error frame's payload carries; the payload is released */

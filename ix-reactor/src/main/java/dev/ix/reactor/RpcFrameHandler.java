@@ -2,7 +2,7 @@ package dev.ix.reactor;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -10,10 +10,11 @@ import io.netty.util.ReferenceCountUtil;
  * payload is copied, hand the frame on, and turn a malformed frame into one call of {@link #malformed}. Loop thread
  * only.
  */
-abstract class RpcFrameHandler extends ChannelInboundHandlerAdapter {
+abstract class RpcFrameHandler extends ChannelDuplexHandler {
     private final int maxFrameLength;
     ChannelHandlerContext ctx;
     RpcFrameDecoder decoder;
+    RpcFrameWriter out;
     TurnFlush flusher;
 
     RpcFrameHandler(int maxFrameLength) {
@@ -24,6 +25,7 @@ abstract class RpcFrameHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.decoder = new RpcFrameDecoder(maxFrameLength, ctx.alloc());
+        this.out = new RpcFrameWriter(ctx);
         this.flusher = new TurnFlush(ctx.channel());
     }
 
@@ -35,6 +37,19 @@ abstract class RpcFrameHandler extends ChannelInboundHandlerAdapter {
         }
         decoder.add(in);
         received();
+    }
+
+    /** Every flush, from this handler or from the pipeline (a {@link TurnFlush}), takes the gathered frames. */
+    @Override
+    public final void flush(ChannelHandlerContext ctx) {
+        out.writeOut();
+        ctx.flush();
+    }
+
+    /** Writes out the gathered frames and flushes; for this handler's own flushes, which start below it. */
+    final void flushNow() {
+        out.writeOut();
+        ctx.flush();
     }
 
     /** Bytes were added to {@link #decoder}: take frames from it with {@link #takeFrames()}. */

@@ -87,7 +87,7 @@ final class RpcServerHandler extends RpcFrameHandler {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         inRead = false;
-        ctx.flush();
+        flushNow();
     }
 
     /** Dispatches the buffered frames while places are free, then decides whether the connection should read. */
@@ -151,14 +151,14 @@ final class RpcServerHandler extends RpcFrameHandler {
         if (response != null) {
             writeResponse(call.id, response);
         } else {
-            RpcFrame.writeError(ctx, call.id, errorMessage);
+            out.error(call.id, errorMessage);
         }
         if (!inRead) {
             flusher.request();
         }
         if (state == State.DRAINING) {
             if (inFlight == 0) {
-                ctx.flush();
+                flushNow();
                 ctx.close();
             }
         } else {
@@ -168,10 +168,10 @@ final class RpcServerHandler extends RpcFrameHandler {
 
     private void writeResponse(long id, ByteBuf response) {
         if (response.refCnt() == 0) {
-            RpcFrame.writeError(ctx, id, "the handler's response buffer was already released");
+            out.error(id, "the handler's response buffer was already released");
             return;
         }
-        RpcFrame.write(ctx, id, RpcFrame.RESPONSE, response);
+        out.frame(id, RpcFrame.RESPONSE, response);
     }
 
     @Override
@@ -181,7 +181,7 @@ final class RpcServerHandler extends RpcFrameHandler {
                 state = State.DRAINING;
                 setReading(false);
                 if (inFlight == 0) {
-                    ctx.flush(); // answers completed this turn may still wait for their flush task
+                    flushNow(); // answers completed this turn may still wait for their flush task
                     ctx.close();
                 }
             }
@@ -210,8 +210,9 @@ final class RpcServerHandler extends RpcFrameHandler {
     @Override
     void malformed(String reason) {
         logger.warn("malformed RPC frame from {}: {}; closing the connection", ctx.channel().remoteAddress(), reason);
+        out.writeOut(); // the answers to the good requests before it
         close();
-        ctx.flush(); // the answers to the good requests before it
+        ctx.flush();
         ctx.close();
     }
 
@@ -222,6 +223,7 @@ final class RpcServerHandler extends RpcFrameHandler {
         }
         state = State.CLOSED;
         decoder.release();
+        out.release();
         for (RpcServerCall c = head; c != null; c = c.next) {
             c.finished = true;
             c.cancel();
