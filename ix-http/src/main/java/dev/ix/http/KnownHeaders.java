@@ -1,0 +1,83 @@
+package dev.ix.http;
+
+/**
+ * Ids for the field names the server acts on or handlers often ask for, matched as bytes, case-insensitively,
+ * against constants: a parsed field line carries its id ({@link RequestHead#knownHeader(int)}), so no name is ever
+ * turned into a {@code String} to be compared.
+ */
+final class KnownHeaders {
+    /** A name not in this list. */
+    static final int UNKNOWN = 0;
+    static final int HOST = 1;
+    static final int CONTENT_LENGTH = 2;
+    static final int TRANSFER_ENCODING = 3;
+    static final int CONNECTION = 4;
+    static final int EXPECT = 5;
+    static final int CONTENT_TYPE = 6;
+    static final int ACCEPT = 7;
+    static final int ACCEPT_ENCODING = 8;
+    static final int USER_AGENT = 9;
+    static final int COOKIE = 10;
+    static final int AUTHORIZATION = 11;
+    static final int UPGRADE = 12;
+    static final int TE = 13;
+
+    /** Lower-case names, indexed by id. */
+    private static final byte[][] NAMES = {
+        {},
+        HttpChars.ascii("host"),
+        HttpChars.ascii("content-length"),
+        HttpChars.ascii("transfer-encoding"),
+        HttpChars.ascii("connection"),
+        HttpChars.ascii("expect"),
+        HttpChars.ascii("content-type"),
+        HttpChars.ascii("accept"),
+        HttpChars.ascii("accept-encoding"),
+        HttpChars.ascii("user-agent"),
+        HttpChars.ascii("cookie"),
+        HttpChars.ascii("authorization"),
+        HttpChars.ascii("upgrade"),
+        HttpChars.ascii("te"),
+    };
+
+    /** Ids by name length, so a name is compared with at most two constants. */
+    private static final int[][] BY_LENGTH = new int[18][];
+
+    static {
+        for (int length = 0; length < BY_LENGTH.length; length++) {
+            int count = 0;
+            int[] ids = new int[NAMES.length];
+            for (int id = 1; id < NAMES.length; id++) {
+                if (NAMES[id].length == length) {
+                    ids[count++] = id;
+                }
+            }
+            BY_LENGTH[length] = java.util.Arrays.copyOf(ids, count);
+        }
+    }
+
+    private KnownHeaders() {
+    }
+
+    /**
+     * @param bytes a field name, already checked to be a {@code token}
+     * @return its id, {@link #UNKNOWN} when it is none of the constants
+     */
+    static int match(byte[] bytes, int start, int end) {
+        int length = end - start;
+        if (length >= BY_LENGTH.length) {
+            return UNKNOWN;
+        }
+        for (int id : BY_LENGTH[length]) {
+            if (HttpChars.equalsLower(bytes, start, end, NAMES[id])) {
+                return id;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** @return the lower-case name of an id other than {@link #UNKNOWN} */
+    static byte[] name(int id) {
+        return NAMES[id];
+    }
+}
