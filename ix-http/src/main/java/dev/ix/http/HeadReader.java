@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Why copy at all: the head is scanned byte by byte, which is fastest over a Java array (bounds checks hoisted,
  * no per-byte reference-count or accessibility checks as through {@code ByteBuf.getByte}); the copy is one bulk
- * {@code getBytes} of a few hundred bytes. The copy also makes a head that straddles reads need no special case,
+ * {@code readBytes} of a few hundred bytes. The copy also makes a head that straddles reads need no special case,
  * and keeps the {@link RequestHead} valid after the caller released the buffers it came from.
  *
  * <p>Exactly the head's bytes are consumed from the input: bytes copied past the head's end (body, next pipelined
@@ -78,7 +78,9 @@ final class HeadReader {
             if (used + n > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(used + n, Math.min(capacity, 2 * bytes.length)));
             }
-            in.getBytes(from, bytes, used, n);
+            // readBytes, not getBytes: Netty's direct buffers without Unsafe duplicate their NIO buffer for a
+            // getBytes (an allocation per call), a readBytes goes through their cached internal one.
+            in.readBytes(bytes, used, n);
             int copiedAt = used;
             used += n;
             int end = scan();
@@ -86,7 +88,6 @@ final class HeadReader {
                 in.readerIndex(from + end - copiedAt);
                 return parser.finish(bytes);
             }
-            in.readerIndex(from + n);
         }
         return null;
     }
