@@ -14,7 +14,7 @@ final class FieldLines {
      * @return the index of the colon, which is also where the name ends
      * @throws HttpParseException 400 for a line starting with whitespace (obsolete line folding, RFC 9112 §5.2, or
      *                            whitespace before the first field line, §2.2), whitespace between the name and the
-     *                            colon (§5.1), an empty name, a name with a byte that is not a {@code tchar}, or no colon
+     *                            colon (§5.1), an empty name, a name byte that is not a {@code tchar}, or no colon
      */
     static int colon(byte[] bytes, int start, int end) {
         if (HttpChars.isWhitespace(bytes[start])) {

@@ -59,7 +59,7 @@ final class HeadReader {
         parser.reset();
     }
 
-    /** @return whether bytes of a head (empty lines before a request line included) have arrived since {@link #reset} */
+    /** @return whether bytes of a head (empty lines before the request line too) arrived since {@link #reset} */
     boolean started() {
         return used > 0;
     }

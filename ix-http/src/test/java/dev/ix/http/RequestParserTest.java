@@ -25,7 +25,8 @@ class RequestParserTest {
     void exposesPathQueryAndFieldsWithKnownIds() {
         RequestHead head = headOf("GET /a/b?x=1&y=%20 HTTP/1.1\r\nhOsT:  example.com \t\r\nX-Custom: v1\r\n"
                 + "x-custom:v2\r\nAccept: */*\r\nUser-Agent: wrk\r\nContent-Type: text/plain\r\n"
-                + "Accept-Encoding: gzip\r\nCookie: a=b\r\nAuthorization: Basic x\r\nUpgrade: h2c\r\nTE: trailers\r\n\r\n");
+                + "Accept-Encoding: gzip\r\nCookie: a=b\r\nAuthorization: Basic x\r\nUpgrade: h2c\r\n"
+                + "TE: trailers\r\n\r\n");
 
         assertThat(head.method()).isEqualTo(HttpMethod.GET);
         assertThat(head.path()).isEqualTo("/a/b");

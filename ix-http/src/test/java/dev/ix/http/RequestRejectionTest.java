@@ -21,7 +21,8 @@ class RequestRejectionTest {
 
     static Stream<Arguments> rejected() {
         return Stream.of(
-                arguments("request line over the limit", 414, "GET /" + "a".repeat(40) + " HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("request line over the limit", 414, "GET /" + "a".repeat(40) + " HTTP/1.1\r\n" + HOST
+                        + "\r\n"),
                 arguments("request line over the limit without its LF yet", 414, "GET /" + "a".repeat(40)),
                 arguments("empty lines before the request line over its limit", 414, "\r\n".repeat(20)
                         + "GET / HTTP/1.1\r\n" + HOST + "\r\n"),
@@ -29,7 +30,8 @@ class RequestRejectionTest {
                         + "\r\n\r\n"),
                 arguments("header section over the limit without its end yet", 431, "GET / HTTP/1.1\r\n" + HOST
                         + "A: " + "b".repeat(90)),
-                arguments("more fields than the limit", 431, "GET / HTTP/1.1\r\n" + HOST + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n"),
+                arguments("more fields than the limit", 431, "GET / HTTP/1.1\r\n" + HOST
+                        + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n"),
                 arguments("Content-Length over the body limit", 413, "POST / HTTP/1.1\r\n" + HOST
                         + "Content-Length: 11\r\n\r\n"),
                 arguments("chunked body over the body limit", 413, "POST / HTTP/1.1\r\n" + HOST
@@ -63,7 +65,8 @@ class RequestRejectionTest {
                 arguments("chunk size missing", 400, chunked("\r\nhello\r\n0\r\n\r\n")),
                 arguments("chunk size with a sign", 400, chunked("+5\r\nhello\r\n0\r\n\r\n")),
                 arguments("chunk size beyond 15 hex digits", 400, chunked("1000000000000000\r\n")),
-                arguments("chunk size line over its limit", 400, chunked("5;a=bcdefghijklmnopqrstu\r\nhello\r\n0\r\n\r\n")),
+                arguments("chunk size line over its limit", 400,
+                        chunked("5;a=bcdefghijklmnopqrstu\r\nhello\r\n0\r\n\r\n")),
                 arguments("whitespace after the chunk size", 400, chunked("5 \r\nhello\r\n0\r\n\r\n")),
                 arguments("malformed chunk extension", 400, chunked("5;\r\nhello\r\n0\r\n\r\n")),
                 arguments("unterminated quoted chunk extension", 400, chunked("5;a=\"b\r\nhello\r\n0\r\n\r\n")),
