@@ -56,12 +56,17 @@ final class FieldLines {
      * @throws HttpParseException 400 for any other byte
      */
     static int valueEnd(byte[] bytes, int valueStart, int end) {
-        for (int i = valueStart; i < end; i++) {
+        for (int i = Swar.indexOfControl(bytes, valueStart, end); i < end; i++) {
             if (!HttpChars.isFieldChar(bytes[i])) {
                 throw HttpParseException.badRequest(
                         "invalid byte 0x" + Integer.toHexString(bytes[i] & 0xFF) + " in field value");
             }
         }
+        return trimEnd(bytes, valueStart, end);
+    }
+
+    /** @return where a value without CTLs, already checked, ends, trailing whitespace dropped */
+    static int trimEnd(byte[] bytes, int valueStart, int end) {
         int valueEnd = end;
         while (valueEnd > valueStart && HttpChars.isWhitespace(bytes[valueEnd - 1])) {
             valueEnd--;

@@ -10,6 +10,8 @@ package dev.ix.http;
  */
 final class HeadParser {
     private static final byte[] HTTP_SLASH = HttpChars.ascii("HTTP/");
+    private static final long HTTP_1_1 = Swar.word("HTTP/1.1");
+    private static final long HTTP_1_0 = Swar.word("HTTP/1.0");
     private static final byte[] CHUNKED = HttpChars.ascii("chunked");
     private static final byte[] CLOSE = HttpChars.ascii("close");
     private static final byte[] KEEP_ALIVE = HttpChars.ascii("keep-alive");
@@ -65,7 +67,6 @@ final class HeadParser {
         if (methodEnd == start || methodEnd == end || bytes[methodEnd] != HttpChars.SP) {
             throw HttpParseException.badRequest("invalid method");
         }
-        HttpMethod method = HttpMethod.match(bytes, start, methodEnd);
         int targetStart = methodEnd + 1;
         int targetEnd = targetStart;
         int question = -1;
@@ -79,6 +80,8 @@ final class HeadParser {
             throw HttpParseException.badRequest("invalid request target");
         }
         version = version(bytes, targetEnd + 1, end);
+        // Matched once the line is known whole: the match reads a word from the method's start.
+        HttpMethod method = HttpMethod.match(bytes, start, methodEnd);
         int pathEnd = question < 0 ? targetEnd : question;
         int pathStart = pathStart(method, bytes, targetStart, pathEnd);
         head.requestLine(method, start, methodEnd, targetStart, targetEnd, pathStart, pathEnd,
@@ -130,6 +133,15 @@ final class HeadParser {
      * @throws HttpParseException 400 when the bytes are not that, 505 for a major version other than 1
      */
     private static HttpVersion version(byte[] bytes, int start, int end) {
+        if (end - start == 8) {
+            long word = Swar.word(bytes, start);
+            if (word == HTTP_1_1) {
+                return HttpVersion.HTTP_1_1;
+            }
+            if (word == HTTP_1_0) {
+                return HttpVersion.HTTP_1_0;
+            }
+        }
         if (end - start != 8 || !startsWith(bytes, start, HTTP_SLASH) || bytes[start + 6] != '.'
                 || !isDigit(bytes[start + 5]) || !isDigit(bytes[start + 7])) {
             throw HttpParseException.badRequest("invalid HTTP version");
@@ -140,14 +152,20 @@ final class HeadParser {
         return bytes[start + 7] == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
     }
 
-    /** Parses one field line and acts on the framing headers. */
-    void fieldLine(byte[] bytes, int start, int end) {
+    /**
+     * Parses one field line and acts on the framing headers.
+     *
+     * @param controlFree whether the line is known to hold no CTL or DEL, so its value needs no byte check
+     */
+    void fieldLine(byte[] bytes, int start, int end, boolean controlFree) {
         if (head.headerCount() == limits.maxHeaderCount()) {
             throw new HttpParseException(431, "more than " + limits.maxHeaderCount() + " header fields");
         }
         int colon = FieldLines.colon(bytes, start, end);
         int valueStart = FieldLines.valueStart(bytes, colon + 1, end);
-        int valueEnd = FieldLines.valueEnd(bytes, valueStart, end);
+        int valueEnd = controlFree
+                ? FieldLines.trimEnd(bytes, valueStart, end)
+                : FieldLines.valueEnd(bytes, valueStart, end);
         int id = KnownHeaders.match(bytes, start, colon);
         head.addField(id, start, colon, valueStart, valueEnd);
         switch (id) {
@@ -233,7 +251,7 @@ final class HeadParser {
         while (from <= end) {
             int comma = indexOfComma(bytes, from, end);
             int elementStart = FieldLines.valueStart(bytes, from, comma);
-            int elementEnd = trimEnd(bytes, elementStart, comma);
+            int elementEnd = FieldLines.trimEnd(bytes, elementStart, comma);
             if (elementStart < elementEnd) {
                 lastCodingChunked = HttpChars.equalsLower(bytes, elementStart, elementEnd, CHUNKED);
                 if (lastCodingChunked) {
@@ -252,7 +270,7 @@ final class HeadParser {
         while (from <= end) {
             int comma = indexOfComma(bytes, from, end);
             int optionStart = FieldLines.valueStart(bytes, from, comma);
-            int optionEnd = trimEnd(bytes, optionStart, comma);
+            int optionEnd = FieldLines.trimEnd(bytes, optionStart, comma);
             connectionClose |= HttpChars.equalsLower(bytes, optionStart, optionEnd, CLOSE);
             connectionKeepAlive |= HttpChars.equalsLower(bytes, optionStart, optionEnd, KEEP_ALIVE);
             from = comma + 1;
@@ -263,14 +281,6 @@ final class HeadParser {
         int i = from;
         while (i < end && bytes[i] != ',') {
             i++;
-        }
-        return i;
-    }
-
-    private static int trimEnd(byte[] bytes, int start, int end) {
-        int i = end;
-        while (i > start && HttpChars.isWhitespace(bytes[i - 1])) {
-            i--;
         }
         return i;
     }

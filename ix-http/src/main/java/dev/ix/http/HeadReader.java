@@ -95,20 +95,29 @@ final class HeadReader {
     /** @return the index after the head's final empty line, or -1 when it has not arrived */
     private int scan() {
         byte[] b = bytes;
-        for (int i = scanned; i < used; i++) {
-            if (b[i] != HttpChars.LF) {
-                continue;
+        int from = scanned;
+        while (true) {
+            // A field line's first CTL is normally its CR: one search finds its end and that its value is clean.
+            int control = fieldsStart >= 0 ? Swar.indexOfControl(b, from, used) : used;
+            boolean controlFree = from == lineStart && control + 1 < used && b[control] == HttpChars.CR
+                    && b[control + 1] == HttpChars.LF;
+            int i = controlFree ? control + 1 : Swar.indexOfLf(b, from, used);
+            if (i < 0) {
+                break;
             }
+            from = i + 1;
             boolean crlf = i > lineStart && b[i - 1] == HttpChars.CR;
             if (fieldsStart < 0) {
                 if (crlf && i - 1 == lineStart) {
                     // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
-                    lineStart = i + 1;
-                    methodChecked = lineStart;
+                    lineStart = from;
+                    methodChecked = from;
                     continue;
                 }
-                checkMethod(Math.min(i, limits.maxRequestLineLength()));
                 if (i - 1 > limits.maxRequestLineLength()) {
+                    // A bad method byte before the limit is a 400, as when the line is still arriving; on a line
+                    // within the limit, requestLine checks the method itself.
+                    checkMethod(limits.maxRequestLineLength());
                     throw requestLineTooLong();
                 }
                 requireCrlf(crlf);
@@ -122,9 +131,9 @@ final class HeadReader {
                 if (i - 1 == lineStart) {
                     return i + 1;
                 }
-                parser.fieldLine(b, lineStart, i - 1);
+                parser.fieldLine(b, lineStart, i - 1, controlFree);
             }
-            lineStart = i + 1;
+            lineStart = from;
         }
         scanned = used;
         checkPartialLine();

@@ -7,30 +7,27 @@ package dev.ix.http;
 enum HttpMethod {
     GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, OTHER;
 
-    private final byte[] bytes = HttpChars.ascii(name());
+    /** The name as a {@link Swar#word}, compared with the method bytes in one step. */
+    private final long word = Swar.word(name());
 
     /**
-     * @param bytes a method token, already checked to be a {@code token}
+     * @param bytes a method token, already checked to be a {@code token}, of a request line checked whole (so at
+     *              least eight bytes follow its start)
      * @return its method; methods are case-sensitive (RFC 9110 §9.1), so {@code get} is {@link #OTHER}
      */
     static HttpMethod match(byte[] bytes, int start, int end) {
-        HttpMethod candidate = switch (end - start) {
+        int length = end - start;
+        if (length < 3 || length > 7) {
+            return OTHER;
+        }
+        long word = Swar.word(bytes, start) & (-1L >>> (64 - 8 * length));
+        HttpMethod candidate = switch (length) {
             case 3 -> bytes[start] == 'G' ? GET : PUT;
             case 4 -> bytes[start] == 'P' ? POST : HEAD;
             case 5 -> bytes[start] == 'P' ? PATCH : TRACE;
             case 6 -> DELETE;
-            case 7 -> bytes[start] == 'O' ? OPTIONS : CONNECT;
-            default -> OTHER;
+            default -> bytes[start] == 'O' ? OPTIONS : CONNECT;
         };
-        return candidate != OTHER && candidate.is(bytes, start) ? candidate : OTHER;
-    }
-
-    private boolean is(byte[] other, int start) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (other[start + i] != bytes[i]) {
-                return false;
-            }
-        }
-        return true;
+        return candidate.word == word ? candidate : OTHER;
     }
 }

@@ -40,19 +40,21 @@ final class KnownHeaders {
         HttpChars.ascii("te"),
     };
 
-    /** Ids by name length, so a name is compared with at most two constants. */
-    private static final int[][] BY_LENGTH = new int[18][];
+    private static final int MAX_LENGTH = 17;
+    /**
+     * The one candidate id for a name, by length and by the low five bits of its first byte (a letter's position in
+     * the alphabet, whatever its case), so a name is compared with at most one constant.
+     */
+    private static final byte[][] CANDIDATES = new byte[MAX_LENGTH + 1][32];
 
     static {
-        for (int length = 0; length < BY_LENGTH.length; length++) {
-            int count = 0;
-            int[] ids = new int[NAMES.length];
-            for (int id = 1; id < NAMES.length; id++) {
-                if (NAMES[id].length == length) {
-                    ids[count++] = id;
-                }
+        for (int id = 1; id < NAMES.length; id++) {
+            byte[] name = NAMES[id];
+            byte[] slot = CANDIDATES[name.length];
+            if (slot[name[0] & 0x1F] != UNKNOWN) {
+                throw new ExceptionInInitializerError("two known names of one length and first letter: " + id);
             }
-            BY_LENGTH[length] = java.util.Arrays.copyOf(ids, count);
+            slot[name[0] & 0x1F] = (byte) id;
         }
     }
 
@@ -65,15 +67,11 @@ final class KnownHeaders {
      */
     static int match(byte[] bytes, int start, int end) {
         int length = end - start;
-        if (length >= BY_LENGTH.length) {
+        if (length > MAX_LENGTH || length == 0) {
             return UNKNOWN;
         }
-        for (int id : BY_LENGTH[length]) {
-            if (HttpChars.equalsLower(bytes, start, end, NAMES[id])) {
-                return id;
-            }
-        }
-        return UNKNOWN;
+        int id = CANDIDATES[length][bytes[start] & 0x1F];
+        return id != UNKNOWN && Swar.equalsLower(bytes, start, NAMES[id]) ? id : UNKNOWN;
     }
 
     /** @return the lower-case name of an id other than {@link #UNKNOWN} */
