@@ -73,9 +73,4 @@ final class KnownHeaders {
         int id = CANDIDATES[length][bytes[start] & 0x1F];
         return id != UNKNOWN && Swar.equalsLower(bytes, start, NAMES[id]) ? id : UNKNOWN;
     }
-
-    /** @return the lower-case name of an id other than {@link #UNKNOWN} */
-    static byte[] name(int id) {
-        return NAMES[id];
-    }
 }
