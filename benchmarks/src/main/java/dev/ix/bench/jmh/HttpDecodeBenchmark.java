@@ -1,7 +1,5 @@
 package dev.ix.bench.jmh;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -19,7 +17,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,20 +50,12 @@ public class HttpDecodeBenchmark {
     private EmbeddedChannel channel;
     private ChannelPipeline pipeline;
     private RequestSink sink;
-    private ByteBuf direct;
-    private ReceivePath mbufs;
+    private RequestSource bytes;
 
     /** Per iteration, because an mbuf pool belongs to the thread that creates it. */
     @Setup(Level.Iteration)
     public void open() {
-        byte[] bytes = Requests.bytes(request);
-        switch (source) {
-            // A wrapped JDK direct buffer has no leak-detection wrapper, whatever the sampling picks.
-            case "direct" -> direct = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
-            // One slot is held at a time (the decoder releases each read); a few let the free list rotate.
-            case "mbuf" -> mbufs = ReceivePath.open(MbufPoolBenchmark.SLOT_SIZE, 16, bytes);
-            default -> throw new IllegalArgumentException("source: " + source + " (expected: direct or mbuf)");
-        }
+        bytes = RequestSource.open(request, source);
         sink = new RequestSink();
         channel = new EmbeddedChannel(new HttpRequestDecoder(), sink);
         pipeline = channel.pipeline();
@@ -76,30 +65,15 @@ public class HttpDecodeBenchmark {
     @TearDown(Level.Iteration)
     public void close() {
         channel.finishAndReleaseAll();
-        if (direct != null) {
-            direct.release();
-            direct = null;
-        }
-        if (mbufs != null) {
-            mbufs.close();
-            mbufs = null;
-        }
+        bytes.close();
     }
 
     /** @return requests decoded so far, so the work is not dead code */
     @Benchmark
     public long decode() {
-        pipeline.fireChannelRead(next());
+        pipeline.fireChannelRead(bytes.next()); // the decoder releases it once consumed
         pipeline.fireChannelReadComplete();
         return sink.requests();
-    }
-
-    /** The bytes of the next read; the decoder releases them once it has consumed them. */
-    private ByteBuf next() {
-        if (mbufs != null) {
-            return mbufs.receive();
-        }
-        return direct.readerIndex(0).retain();
     }
 
     /** @return the end of the pipeline, for checks */
@@ -109,6 +83,6 @@ public class HttpDecodeBenchmark {
 
     /** @return the receive path of the {@code mbuf} source, {@code null} for {@code direct}; for checks */
     ReceivePath mbufs() {
-        return mbufs;
+        return bytes.mbufs();
     }
 }

@@ -2,7 +2,6 @@ package dev.ix.bench.jmh;
 
 import dev.ix.http.HttpRequestParsers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,7 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,62 +42,43 @@ public class HttpParseBenchmark {
     public String source;
 
     private HttpRequestParsers.Counting parser;
-    private ByteBuf direct;
-    private ReceivePath mbufs;
+    private RequestSource bytes;
     private final byte[] head = new byte[1024];
 
     /** Per iteration, because an mbuf pool belongs to the thread that creates it. */
     @Setup(Level.Iteration)
     public void open() {
-        byte[] bytes = Requests.bytes(request);
-        switch (source) {
-            // A wrapped JDK direct buffer has no leak-detection wrapper, whatever the sampling picks.
-            case "direct" -> direct = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
-            case "mbuf" -> mbufs = ReceivePath.open(MbufPoolBenchmark.SLOT_SIZE, 16, bytes);
-            default -> throw new IllegalArgumentException("source: " + source + " (expected: direct or mbuf)");
-        }
+        bytes = RequestSource.open(request, source);
         parser = HttpRequestParsers.counting();
     }
 
     /** Frees the source; an mbuf pool with a slot still held fails the run. */
     @TearDown(Level.Iteration)
     public void close() {
-        if (direct != null) {
-            direct.release();
-            direct = null;
-        }
-        if (mbufs != null) {
-            mbufs.close();
-            mbufs = null;
-        }
+        bytes.close();
     }
 
     /** @return requests parsed so far, so the work is not dead code */
     @Benchmark
     public long parse() {
-        if (mbufs != null) {
-            ByteBuf in = mbufs.receive();
-            try {
-                return parser.parse(in);
-            } finally {
-                in.release();
-            }
+        ByteBuf in = bytes.next();
+        try {
+            return parser.parse(in);
+        } finally {
+            in.release();
         }
-        return parser.parse(direct.readerIndex(0));
     }
 
     /** @return a byte of the copy; the bulk copy of the request into an array, as the parser's first step */
     @Benchmark
     public byte copyHead() {
-        ByteBuf in = mbufs != null ? mbufs.receive() : direct.readerIndex(0);
+        ByteBuf in = bytes.next();
         try {
             int n = in.readableBytes();
             in.readBytes(head, 0, n);
             return head[n - 1];
         } finally {
-            if (mbufs != null) {
-                in.release();
-            }
+            in.release();
         }
     }
 }
