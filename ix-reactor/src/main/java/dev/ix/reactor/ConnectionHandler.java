@@ -12,6 +12,7 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
 
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 
 /**
@@ -98,8 +99,12 @@ final class ConnectionHandler extends ChannelDuplexHandler implements CoreSubscr
     private void finishHandling() {
         if (connection.channel().eventLoop().inEventLoop()) {
             closeAfterHandling();
-        } else {
+            return;
+        }
+        try {
             connection.channel().eventLoop().execute(this::closeAfterHandling);
+        } catch (RejectedExecutionException e) {
+            logger.debug("{}: the handler ended after its loop shut down (the connection closed with it)", connection);
         }
     }
 
@@ -150,13 +155,14 @@ final class ConnectionHandler extends ChannelDuplexHandler implements CoreSubscr
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        connection.receiver().onClosed(null);
-        connection.writable(); // waiting sends find the channel closed and fail
+        // The handler is cancelled first: a close it did not ask for must not look to it like a clean end of input.
         Subscription s = handling;
         if (s != null && !handled) {
             handled = true;
             s.cancel();
         }
+        connection.receiver().onClosed();
+        connection.writable(); // waiting sends find the channel closed and fail
         ctx.fireChannelInactive();
     }
 }

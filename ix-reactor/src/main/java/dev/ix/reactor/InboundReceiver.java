@@ -7,7 +7,10 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The {@link IxInbound#receive()} of one connection: a single-subscriber {@link Flux} that calls
@@ -42,8 +45,18 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
     public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
         if (loop.inEventLoop()) {
             subscribeOnLoop(actual);
-        } else {
-            loop.execute(() -> subscribeOnLoop(actual));
+        } else if (!hop(() -> subscribeOnLoop(actual))) {
+            Operators.error(actual, new ClosedChannelException());
+        }
+    }
+
+    /** @return false when the loop has shut down (its connection with it) and refuses the task */
+    private boolean hop(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 
@@ -67,7 +80,7 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
         if (loop.inEventLoop()) {
             requestOnLoop(n);
         } else {
-            loop.execute(() -> requestOnLoop(n));
+            hop(() -> requestOnLoop(n)); // refused: the loop and the connection are gone, nothing more will come
         }
     }
 
@@ -81,7 +94,7 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
         if (loop.inEventLoop()) {
             cancelOnLoop();
         } else {
-            loop.execute(this::cancelOnLoop);
+            hop(this::cancelOnLoop); // refused: the loop released everything when it closed the connection
         }
     }
 
@@ -108,7 +121,9 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
     }
 
     /**
-     * The inbound ended: the peer shut its output (cause null), the connection failed, or it closed.
+     * The inbound ended: the peer shut its output (cause null: what is queued is delivered, then completion), or the
+     * connection failed or closed first (the error is signalled at once, and what is queued released: a subscriber
+     * without demand must not hold the loop's mbufs, nor wait for an end that will not come).
      */
     void onEnd(Throwable cause) {
         if (ended) {
@@ -116,18 +131,19 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
         }
         ended = true;
         error = cause;
+        if (cause != null) {
+            releaseQueued();
+        }
         if (cancelled) {
             return;
         }
         drain();
     }
 
-    /** The connection closed: nothing more will arrive, and nobody will ask for what is queued. */
-    void onClosed(Throwable cause) {
-        onEnd(cause);
-        if (subscriber == null) {
-            releaseQueued();
-        }
+    /** The connection closed: nothing more will arrive. Before the peer's FIN, that is an error for the subscriber. */
+    void onClosed() {
+        onEnd(new IOException("the connection closed before the peer ended its stream"));
+        releaseQueued();
     }
 
     private void drain() {

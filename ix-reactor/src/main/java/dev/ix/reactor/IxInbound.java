@@ -22,7 +22,8 @@ public interface IxInbound {
 
     /**
      * @return the bytes received, in order; it completes when the peer shuts its output down (FIN), and errors when
-     *         the connection fails (e.g. reset). One subscriber only: a second one gets an
+     *         the connection fails (e.g. reset) or closes before the peer's FIN (then what was received and not yet
+     *         delivered is released). One subscriber only: a second one gets an
      *         {@link IllegalStateException}.
      */
     IxByteBufFlux receive();

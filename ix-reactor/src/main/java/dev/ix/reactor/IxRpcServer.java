@@ -30,13 +30,16 @@ import java.util.function.Function;
  *
  * <h2>Flow control</h2>
  * At {@link #maxInFlight} requests in flight on a connection the server stops reading it until half of them are
- * answered; the client is pushed back by TCP's window. Stopping the server ({@link IxServer#disposeNow()}) lets the
- * calls in flight finish, answers them, then closes each connection.
+ * answered, and it stops too while the connection is not writable (a client that does not read its answers): the
+ * client is pushed back by TCP's window, and answers never pile up in memory. Stopping the server
+ * ({@link IxServer#disposeNow()}) lets the calls in flight finish, answers them, then closes each connection; requests
+ * received and not yet started (held back by the bound) are not answered.
  *
  * <h2>Buffers</h2>
  * The request handed to the handler is a buffer of its own (copied out of the receive mbuf, which goes back to the
  * loop at once): it belongs to the server, which releases it when the handler's Mono terminates or is cancelled.
- * To keep it longer, or to send it back, {@code retain()} it. The buffer the Mono emits belongs to the server from
+ * To keep it longer, to send it back, or to read it on another thread (work that may outlive a closing connection),
+ * {@code retain()} it and release it when done. The buffer the Mono emits belongs to the server from
  * then on: it is written and released. When a connection closes, the Monos of its calls in flight are cancelled.
  *
  * <p>Immutable like every {@link IxServerSpec}: each method returns a new server and leaves this one as it was.

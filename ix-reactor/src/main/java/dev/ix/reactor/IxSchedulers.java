@@ -63,6 +63,7 @@ public final class IxSchedulers {
     /**
      * @return a scheduler on {@link IxBackground#shared()}: for {@code subscribeOn} of blocking work. A full queue
      *         rejects the task ({@code RejectedExecutionException}, which Reactor turns into an error signal).
+     *         It runs no delayed or periodic task ({@code Mono.delay} on it fails: use a loop's scheduler).
      *         Signals of work subscribed there are emitted on the background thread: come back with
      *         {@code publishOn(IxSchedulers.current())} taken on the loop, or use {@link #blocking(Callable)}.
      */
@@ -96,6 +97,7 @@ public final class IxSchedulers {
     }
 
     private static final class Holder {
+        // Trampolining: a worker's tasks run one at a time and in order, as Reactor's Worker contract wants.
         static final Scheduler BACKGROUND = new SharedScheduler(Schedulers.fromExecutor(task -> {
             Future<?> f = IxBackground.shared().submit(ImmediateEventExecutor.INSTANCE, () -> {
                 task.run();
@@ -105,6 +107,6 @@ public final class IxSchedulers {
             if (f.isDone() && f.cause() instanceof RejectedExecutionException rejected) {
                 throw rejected;
             }
-        }), "IxSchedulers.background()");
+        }, true), "IxSchedulers.background()");
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -139,11 +140,15 @@ public final class IxTcpClient {
             }
             ChannelFuture f = b.connect(new InetSocketAddress(host, port));
             return Mono.<IxConnection>create(sink -> {
-                sink.onCancel(() -> f.channel().close());
+                AtomicBoolean cancelled = new AtomicBoolean();
+                sink.onCancel(() -> {
+                    cancelled.set(true);
+                    f.channel().close();
+                });
                 f.addListener(done -> {
                     if (done.isSuccess()) {
                         sink.success(f.channel().pipeline().get(ConnectionHandler.class).connection());
-                    } else {
+                    } else if (!cancelled.get()) { // a cancelled connect fails by design: nobody to tell
                         sink.error(done.cause());
                     }
                 });

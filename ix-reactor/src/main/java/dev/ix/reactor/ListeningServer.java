@@ -46,6 +46,8 @@ final class ListeningServer implements IxServer {
     private final IxListeners listeners;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean disposing = new AtomicBoolean();
+    /** Set before the stop's last round of closes: connections set up after it close at once. */
+    private volatile boolean stopping;
     private final Sinks.Empty<Void> stopped = Sinks.empty();
 
     private ListeningServer(EventLoopGroup group, boolean ownsGroup, ServerSettings settings,
@@ -55,6 +57,10 @@ final class ListeningServer implements IxServer {
         ServerBootstrap template = new ServerBootstrap().childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (stopping) {
+                    ch.close(); // accepted just before the listeners closed, set up after the stop's last look
+                    return;
+                }
                 connections.add(ch);
                 ch.closeFuture().addListener(f -> connections.remove(ch));
                 initializer.accept(ch);
@@ -154,18 +160,23 @@ final class ListeningServer implements IxServer {
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             awaitConnectionsClosed(deadline);
+            stopping = true;
             for (Channel c : connections) {
                 c.close();
             }
             awaitConnectionsClosed(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-            if (ownsGroup) {
-                group.shutdownGracefully(0, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
-                        .awaitUninterruptibly();
-            }
-            stopped.tryEmitEmpty();
         } catch (RuntimeException | Error e) {
+            shutDownOwnedLoops(timeout);
             stopped.tryEmitError(e);
             throw e;
+        }
+        shutDownOwnedLoops(timeout);
+        stopped.tryEmitEmpty();
+    }
+
+    private void shutDownOwnedLoops(Duration timeout) {
+        if (ownsGroup) {
+            group.shutdownGracefully(0, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
     }
 

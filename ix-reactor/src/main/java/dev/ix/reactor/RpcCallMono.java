@@ -109,11 +109,8 @@ final class RpcCallMono extends Mono<ByteBuf> implements Subscription {
 
     @Override
     public void request(long n) {
-        if (n <= 0) {
-            cancel();
-            actual.onError(new IllegalArgumentException("§3.9 violated: positive request amount required but it was "
-                    + n));
-            return;
+        if (!Operators.validate(n)) {
+            return; // logged, as Reactor's own operators do: signalling here could race the loop's emission
         }
         for (;;) {
             int s = state;

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.channel.EventLoop;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.internal.logging.InternalLogger;
@@ -133,11 +134,19 @@ final class RpcClientHandler extends RpcFrameHandler {
     }
 
     private void send(RpcClientCall call) {
+        ByteBuf request = call.takeRequest();
+        if (request.refCnt() == 0) {
+            // Written, its header would go out without its payload and break the framing for every later call.
+            call.finish();
+            call.fail(new IllegalReferenceCountException("the request of an RPC call was released before it was "
+                    + "sent: call(request) takes the request over; do not release it yourself"));
+            return;
+        }
         long id = ++lastId;
         call.id = id;
         call.phase = RpcClientCall.SENT;
         pending.put(id, call);
-        out.frame(id, RpcFrame.REQUEST, call.takeRequest());
+        out.frame(id, RpcFrame.REQUEST, request);
         flusher.request();
     }
 

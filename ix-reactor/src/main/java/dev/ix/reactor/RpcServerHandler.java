@@ -13,8 +13,9 @@ import java.util.function.Function;
  * The server side of one RPC connection: decodes requests, runs the handler on the connection's loop, writes each
  * response with its request's id as it completes (in any order), and bounds the requests in flight.
  *
- * <p><b>Flow control.</b> At {@code maxInFlight} requests in flight the handler stops taking frames and turns
- * {@code autoRead} off, so the socket's receive window fills and the client is pushed back; bytes already received
+ * <p><b>Flow control.</b> At {@code maxInFlight} requests in flight, or while the channel is not writable (the peer
+ * does not read its answers), the handler stops taking frames and turns {@code autoRead} off, so the socket's receive
+ * window fills and the client is pushed back; bytes already received
  * wait, copied out of the mbufs, in the decoder. Frames are taken again as soon as a response frees a place, and
  * reading resumes once no more than half of {@code maxInFlight} are in flight (the gap keeps a connection under
  * sustained overload from switching receive on and off for every response).
@@ -66,7 +67,9 @@ final class RpcServerHandler extends RpcFrameHandler {
 
     @Override
     boolean wantsFrame() {
-        return state == State.OPEN && inFlight < maxInFlight;
+        // A peer that does not read its answers stops its requests too: answers never pile up beyond the channel's
+        // write buffer high water mark plus one turn's worth.
+        return state == State.OPEN && inFlight < maxInFlight && ctx.channel().isWritable();
     }
 
     @Override
@@ -105,11 +108,19 @@ final class RpcServerHandler extends RpcFrameHandler {
         if (!wellFormed || state != State.OPEN) {
             return;
         }
-        if (inFlight >= maxInFlight) {
+        if (inFlight >= maxInFlight || !ctx.channel().isWritable()) {
             setReading(false);
         } else if (inFlight <= resumeAt) {
             setReading(true);
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && state == State.OPEN) {
+            dispatchFrames(); // the frames held back, then reading again
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void dispatch(long id, ByteBuf request) {

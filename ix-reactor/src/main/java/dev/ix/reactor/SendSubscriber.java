@@ -12,6 +12,7 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Writes one {@link IxOutbound#send} publisher to its connection: asks for at most {@link #PREFETCH} buffers ahead,
@@ -43,9 +44,10 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
         this.actual = actual;
     }
 
+    /** Buffers that operators above the send drop (cancel, error) are released, not left to the GC. */
     @Override
     public Context currentContext() {
-        return actual.currentContext();
+        return Operators.enableOnDiscard(actual.currentContext(), ReferenceCountUtil::safeRelease);
     }
 
     @Override
@@ -55,8 +57,8 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
             actual.onSubscribe(this);
             if (loop.inEventLoop()) {
                 requestMore();
-            } else {
-                loop.execute(this::requestMore);
+            } else if (!hop(this::requestMore)) {
+                s.cancel();
             }
         }
     }
@@ -65,8 +67,9 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     public void onNext(Object msg) {
         if (loop.inEventLoop()) {
             write(msg);
-        } else {
-            loop.execute(() -> write(msg));
+        } else if (!hop(() -> write(msg))) {
+            ReferenceCountUtil.safeRelease(msg); // the loop has shut down: nothing will send it
+            upstream.cancel();
         }
     }
 
@@ -74,8 +77,8 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     public void onError(Throwable t) {
         if (loop.inEventLoop()) {
             fail(t);
-        } else {
-            loop.execute(() -> fail(t));
+        } else if (!hop(() -> fail(t))) {
+            Operators.onErrorDropped(t, actual.currentContext());
         }
     }
 
@@ -84,7 +87,17 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
         if (loop.inEventLoop()) {
             complete();
         } else {
-            loop.execute(this::complete);
+            hop(this::complete); // refused: the loop shut down and its connection with it
+        }
+    }
+
+    /** @return false when the loop has shut down and refuses the task */
+    private boolean hop(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 
@@ -97,8 +110,8 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     public void cancel() {
         if (loop.inEventLoop()) {
             cancelOnLoop();
-        } else {
-            loop.execute(this::cancelOnLoop);
+        } else if (!hop(this::cancelOnLoop)) {
+            upstream.cancel();
         }
     }
 

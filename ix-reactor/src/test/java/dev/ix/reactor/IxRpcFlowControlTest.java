@@ -9,6 +9,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
+import io.netty.buffer.Unpooled;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +38,38 @@ class IxRpcFlowControlTest {
         }
         if (server != null) {
             server.disposeNow(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aClientThatReadsNoAnswerStopsItsRequestsInsteadOfFillingTheServersMemory() throws Exception {
+        AtomicInteger handled = new AtomicInteger();
+        int answerBytes = 64 * 1024;
+        server = IxRpcServer.create().host("127.0.0.1").loops(1).maxInFlight(8)
+                .handle(req -> {
+                    handled.incrementAndGet();
+                    return Mono.just(Unpooled.wrappedBuffer(new byte[answerBytes]));
+                })
+                .bindNow();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(server.address());
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+            int requests = 4000;
+            for (int i = 0; i < requests; i++) { // 13-byte requests without payload; the answers are never read
+                out.writeInt(RpcFrame.ID_AND_KIND_BYTES);
+                out.writeLong(i);
+                out.writeByte(RpcFrame.REQUEST);
+            }
+            out.flush();
+            int seen;
+            do { // until the server stops taking requests
+                seen = handled.get();
+                Thread.sleep(200);
+            } while (handled.get() != seen);
+            // The kernel's buffers, the channel's high water mark and a turn's answers; not 4000 × 64 KiB (250 MiB).
+            assertThat((long) seen * answerBytes).as("answers produced for a peer that reads none")
+                    .isLessThan(64L << 20);
         }
     }
 

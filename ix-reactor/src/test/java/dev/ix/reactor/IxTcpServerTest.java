@@ -16,6 +16,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -385,6 +386,48 @@ class IxTcpServerTest {
             assertThat(Poll.until(() -> generated.get() > paused)).as("reading resumes the publisher").isTrue();
         }
         assertThat(Poll.until(() -> server.activeConnections() == 0)).isTrue();
+    }
+
+    @Test
+    void aCloseBeforeThePeersFinIsAnErrorForTheReceiveNotACleanEnd() throws Exception {
+        CompletableFuture<Throwable> end = new CompletableFuture<>();
+        CountDownLatch receiving = new CountDownLatch(1);
+        server = IxTcpServer.create().host("127.0.0.1").loops(1)
+                .handle((in, out) -> {
+                    // A receive outside the handler's own publisher, which the close therefore does not cancel.
+                    in.receive().doOnNext(b -> receiving.countDown())
+                            .subscribe(b -> { }, end::complete, () -> end.complete(null));
+                    return Mono.never();
+                })
+                .bindNow();
+        try (Socket s = TcpPeer.connect(server.port())) {
+            s.getOutputStream().write(new byte[100]);
+            receiving.await();
+            IxServer stopping = server;
+            server = null;
+            stopping.disposeNow(Duration.ofMillis(100)); // the deadline closes the connection mid-stream
+            assertThat(end.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("closed before the peer ended its stream");
+        }
+    }
+
+    @Test
+    void buffersQueuedAboveASendAreReleasedWhenThePeerResets() throws Exception {
+        AtomicLong generated = new AtomicLong();
+        server = IxTcpServer.create().host("127.0.0.1").loops(1)
+                .handle((in, out) -> out.send(Flux.<ByteBuf>generate(sink -> {
+                            generated.incrementAndGet();
+                            sink.next(out.alloc().directBuffer(1024).writeZero(1024));
+                        })
+                        .publishOn(Schedulers.parallel(), 256))) // a queue of buffers between publisher and send
+                .bindNow();
+        try (Socket s = TcpPeer.connect(server.port())) {
+            s.getInputStream().readNBytes(1 << 20);
+            s.setSoLinger(true, 0);
+        }
+        assertThat(Poll.until(() -> server.activeConnections() == 0)).isTrue();
+        // The leak detector (paranoid, checked after the class) reports any buffer dropped without a release.
+        assertThat(generated.get()).isGreaterThan(1024);
     }
 
     @Test
