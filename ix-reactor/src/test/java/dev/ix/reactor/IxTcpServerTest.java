@@ -178,6 +178,48 @@ class IxTcpServerTest {
     }
 
     @Test
+    void aHalfClosedStreamWaitingForDemandHoldsOnlyAFewReceiveSlots() throws Exception {
+        AtomicReference<BaseSubscriber<ByteBuf>> reader = new AtomicReference<>();
+        MessageDigest received = TcpPeer.sha256();
+        CompletableFuture<String> digest = new CompletableFuture<>();
+        server = IxTcpServer.create().host("127.0.0.1").loops(1)
+                .handle((in, out) -> {
+                    BaseSubscriber<ByteBuf> s = new BaseSubscriber<>() {
+                        @Override
+                        protected void hookOnSubscribe(Subscription subscription) {
+                            subscription.request(1); // one buffer, then nothing until the test asks
+                        }
+
+                        @Override
+                        protected void hookOnNext(ByteBuf value) {
+                            received.update(value.nioBuffer());
+                        }
+
+                        @Override
+                        protected void hookOnComplete() {
+                            digest.complete(HexFormat.of().formatHex(received.digest()));
+                        }
+                    };
+                    reader.set(s);
+                    in.receive().subscribe(s);
+                    return Mono.fromFuture(digest).then();
+                })
+                .bindNow();
+        IxLoop loop = IxLoop.allOf(server.loops()).getFirst();
+        try (Socket s = TcpPeer.connect(server.port())) {
+            // Small enough for the server's receive buffer, so that the FIN arrives while nothing is demanded.
+            int length = 60 * 1024;
+            String sent = TcpPeer.sendRandom(s.getOutputStream(), 11, length);
+            s.shutdownOutput(); // the transport now reads to the end of stream, demand or not
+            assertThat(Poll.until(() -> loop.stats().bytesReceived() >= length)).isTrue();
+            assertThat(loop.stats().mbufsInUse()).as("mbufs held by a stream waiting for demand")
+                    .isLessThanOrEqualTo(InboundReceiver.MAX_QUEUED_MBUFS + 1);
+            reader.get().request(Long.MAX_VALUE);
+            assertThat(digest.get(10, TimeUnit.SECONDS)).isEqualTo(sent);
+        }
+    }
+
+    @Test
     void cancellingTheReceiveMidStreamReleasesEveryBuffer() throws Exception {
         server = IxTcpServer.create().host("127.0.0.1").loops(1)
                 .handle((in, out) -> out.sendString(in.receive().take(3).count().map(n -> "took " + n)))
