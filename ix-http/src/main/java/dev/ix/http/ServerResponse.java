@@ -205,6 +205,17 @@ final class ServerResponse implements IxHttpResponse {
         exchange.responseWritten();
     }
 
+    /** Runs the last write of a send and completes it, or fails it with the write's error (a field refused). */
+    private static void complete(MonoSink<Void> sink, Runnable lastWrite) {
+        try {
+            lastWrite.run();
+        } catch (RuntimeException e) {
+            sink.error(e);
+            return;
+        }
+        sink.success();
+    }
+
     /** Sends a Mono's one buffer with a {@code Content-Length}. */
     private final class Single implements CoreSubscriber<ByteBuf> {
         private final MonoSink<Void> sink;
@@ -242,13 +253,7 @@ final class ServerResponse implements IxHttpResponse {
                     sink.error(new IllegalStateException("the exchange ended before the response was sent"));
                     return;
                 }
-                try {
-                    writeWhole(b);
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                    return;
-                }
-                sink.success();
+                complete(sink, () -> writeWhole(b));
             });
         }
     }
@@ -311,17 +316,7 @@ final class ServerResponse implements IxHttpResponse {
                     sink.success();
                     return;
                 }
-                try {
-                    if (headWritten) {
-                        writeEnd();
-                    } else {
-                        writeWhole(null);
-                    }
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                    return;
-                }
-                sink.success();
+                complete(sink, headWritten ? ServerResponse.this::writeEnd : () -> writeWhole(null));
             });
         }
     }

@@ -44,6 +44,7 @@ class IxHttpServerTest {
                 .get("/errors", (req, res) -> Mono.error(new UnsupportedOperationException("expected by the test")))
                 .get("/loop", (req, res) -> res.sendString(IxLoop.current().isPresent() ? "on loop" : "elsewhere"))
                 .get("/empty", (req, res) -> Mono.empty())
+                .get("/split", (req, res) -> res.header("X-Bad", "a\r\nSet-Cookie: x").sendString("never"))
                 .put("/things/{id}", (req, res) -> res.status(204).send(Mono.empty())))
                 .bindNow();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -166,6 +167,27 @@ class IxHttpServerTest {
 
             assertThat(r.status()).isEqualTo(431);
             assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAnswerDeclaredBodyOverLimitWith413() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            RawHttpClient.Response r = c.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n")
+                    .read();
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAnswer500InsteadOfSplittingTheResponse() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            RawHttpClient.Response r = c.send("GET /split HTTP/1.1\r\nHost: h\r\n\r\n").read();
+
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.headers()).doesNotContainKeys("set-cookie", "x-bad");
         }
     }
 
