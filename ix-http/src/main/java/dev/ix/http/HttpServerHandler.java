@@ -267,8 +267,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == IxHttpServer.SERVER_STOPPING) {
             stopping = true;
-            paused = true; // no new requests; those in flight finish and the last closes the connection
-            ctx.channel().config().setAutoRead(false);
+            // No new requests; those in flight finish and the last closes the connection. A request whose body is
+            // still arriving keeps the connection reading: onEnd pauses after it.
+            if (receiving == null) {
+                paused = true;
+                ctx.channel().config().setAutoRead(false);
+            }
             if (exchanges.isEmpty()) {
                 closeNow();
             }
