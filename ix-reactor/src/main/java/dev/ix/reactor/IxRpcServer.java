@@ -70,8 +70,8 @@ public final class IxRpcServer extends IxServerSpec<IxRpcServer> {
     }
 
     @Override
-    IxRpcServer with(ServerSettings settings) {
-        return new IxRpcServer(settings, handler, maxInFlight, maxFrameLength);
+    protected IxRpcServer withSettingsOf(IxServerSpec<?> source) {
+        return new IxRpcServer(source.settings, handler, maxInFlight, maxFrameLength);
     }
 
     /**

@@ -53,8 +53,8 @@ public final class IxTcpServer extends IxServerSpec<IxTcpServer> {
     }
 
     @Override
-    IxTcpServer with(ServerSettings settings) {
-        return new IxTcpServer(settings, handler, onConnection);
+    protected IxTcpServer withSettingsOf(IxServerSpec<?> source) {
+        return new IxTcpServer(source.settings, handler, onConnection);
     }
 
     /**

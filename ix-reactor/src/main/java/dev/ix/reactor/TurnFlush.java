@@ -9,8 +9,10 @@ import io.netty.channel.Channel;
  * next {@code io_uring_enter}, batched with every other connection's. A handler that flushes in its own
  * {@code channelReadComplete} (RPC) only calls {@link #request()}, for writes made outside its read batch (a
  * response completed by a timer or another thread): the first queues one flush task for the turn. Loop thread only.
+ *
+ * <p>Public for the protocol modules built on ix-reactor (ix-http); not an application API.
  */
-final class TurnFlush implements Runnable {
+public final class TurnFlush implements Runnable {
     private final Channel channel;
     /** Between this channel's {@code channelRead} and its {@code channelReadComplete}. */
     private boolean inReadBatch;
@@ -19,15 +21,18 @@ final class TurnFlush implements Runnable {
     /** A flush task is queued on the loop. */
     private boolean scheduled;
 
-    TurnFlush(Channel channel) {
+    /** @param channel the connection it flushes */
+    public TurnFlush(Channel channel) {
         this.channel = channel;
     }
 
-    void readStarted() {
+    /** The connection's {@code channelRead} started a read batch. */
+    public void readStarted() {
         inReadBatch = true;
     }
 
-    void readCompleted() {
+    /** The read batch ended ({@code channelReadComplete}): flushes what the batch wrote. */
+    public void readCompleted() {
         inReadBatch = false;
         if (atReadComplete) {
             atReadComplete = false;
@@ -36,7 +41,7 @@ final class TurnFlush implements Runnable {
     }
 
     /** Something was written: flush it within this turn. */
-    void request() {
+    public void request() {
         if (inReadBatch) {
             atReadComplete = true;
         } else if (!scheduled) {

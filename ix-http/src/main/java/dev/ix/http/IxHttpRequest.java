@@ -1,0 +1,59 @@
+package dev.ix.http;
+
+import io.netty.buffer.ByteBuf;
+import reactor.core.publisher.Mono;
+
+/**
+ * One request, as a handler of {@link IxHttpRoutes} sees it. Its head (method, target, fields) is read once when
+ * the request arrives and may be read from any thread for as long as the handler likes.
+ *
+ * <p>The body is aggregated ({@link #body()}): whole, under the server's body limit (1 MiB by default; more is
+ * answered 413 by the parser). A demand-driven {@code Flux<ByteBuf>} body comes later.
+ */
+public interface IxHttpRequest {
+    /** @return the method as received, e.g. {@code GET} (methods are case-sensitive) */
+    String method();
+
+    /** @return the path of the target, still percent-encoded, e.g. {@code /users/42} */
+    String path();
+
+    /** @return the query without its {@code ?}, still percent-encoded, or {@code null} when there is none */
+    String query();
+
+    /**
+     * @param name a variable of the route's template, e.g. {@code id} for {@code /users/{id}}
+     * @return its value in this request's path (percent-encoded as received), or {@code null} when the template has
+     *         no such variable
+     */
+    String param(String name);
+
+    /**
+     * @param name a query parameter's name, matched after percent-decoding
+     * @return the first value of that parameter, percent-decoded ({@code +} as space); {@code ""} for a name without
+     *         {@code =}; {@code null} when absent
+     */
+    String queryParam(String name);
+
+    /**
+     * @param name a field name, case-insensitive
+     * @return the first field value with that name (obs-text decoded as ISO-8859-1), or {@code null}
+     */
+    String header(String name);
+
+    /**
+     * @return whether the connection stays open after this exchange: HTTP/1.1 unless {@code Connection: close},
+     *         HTTP/1.0 only with {@code Connection: keep-alive}
+     */
+    boolean keepAlive();
+
+    /**
+     * The whole body, once it has arrived. Subscribe at most once. When subscribed on an {@code Expect:
+     * 100-continue} request, the server has already sent {@code 100 Continue} (it does so as the handler starts).
+     *
+     * @return a Mono of the body (an empty buffer when there is none), emitted on the connection's loop; the buffer
+     *         belongs to the subscriber, who releases it. A body the handler does not take is released by the server
+     *         when the exchange ends. Fails with {@link IllegalStateException} on a second subscription or when the
+     *         connection closed first.
+     */
+    Mono<ByteBuf> body();
+}

@@ -1,0 +1,45 @@
+package dev.ix.http;
+
+import dev.ix.reactor.IxServer;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IxHttpServerStopTest {
+    @Test
+    void shouldCloseIdleConnectionsAtOnceAndFinishRequestsInFlightWhenStopping() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> release = new CompletableFuture<>();
+        IxServer server = IxHttpServer.create().loops(1).route(r -> r
+                .get("/hello", (req, res) -> res.sendString("hello"))
+                .get("/slow", (req, res) -> {
+                    started.countDown();
+                    return res.sendString(Mono.fromFuture(release));
+                }))
+                .bindNow();
+        try (RawHttpClient idle = new RawHttpClient(server.port());
+             RawHttpClient busy = new RawHttpClient(server.port())) {
+            assertThat(idle.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("hello");
+            busy.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n");
+            started.await();
+
+            Thread stopper = Thread.ofPlatform().start(() -> server.disposeNow(Duration.ofSeconds(60)));
+
+            assertThat(idle.closedByServer()).isTrue(); // while the slow request is still in flight
+            release.complete("done");
+            RawHttpClient.Response r = busy.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("done");
+            assertThat(r.headers()).containsEntry("connection", "close");
+            assertThat(busy.closedByServer()).isTrue();
+            stopper.join();
+        } finally {
+            server.disposeNow(Duration.ofSeconds(10));
+        }
+    }
+}
