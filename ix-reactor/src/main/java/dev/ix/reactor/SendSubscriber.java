@@ -35,7 +35,8 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     /** Requested and not yet received. */
     private int outstanding;
     private boolean done;
-    private boolean cancelled;
+    /** Written on the loop; read by a publisher on another thread, which then releases instead of hopping. */
+    private volatile boolean cancelled;
 
     SendSubscriber(ChannelConnection connection, CoreSubscriber<? super Void> actual) {
         this.connection = connection;
@@ -67,6 +68,8 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     public void onNext(Object msg) {
         if (loop.inEventLoop()) {
             write(msg);
+        } else if (cancelled) {
+            ReferenceCountUtil.safeRelease(msg); // late: the task might never run if the loop is stopping
         } else if (!hop(() -> write(msg))) {
             ReferenceCountUtil.safeRelease(msg); // the loop has shut down: nothing will send it
             upstream.cancel();

@@ -455,21 +455,20 @@ class IxTcpServerTest {
 
     @Test
     void buffersQueuedAboveASendAreReleasedWhenThePeerResets() throws Exception {
-        AtomicLong generated = new AtomicLong();
+        int buffers = 20_000; // 20 MiB: far more than the peer reads and the kernel buffers
         server = IxTcpServer.create().host("127.0.0.1").loops(1)
-                .handle((in, out) -> out.send(Flux.<ByteBuf>generate(sink -> {
-                            generated.incrementAndGet();
-                            sink.next(out.alloc().directBuffer(1024).writeZero(1024));
-                        })
-                        .publishOn(Schedulers.parallel(), 256))) // a queue of buffers between publisher and send
+                .handle((in, out) -> out.send(Flux.range(0, buffers)
+                        .map(i -> out.alloc().directBuffer(1024).writeZero(1024))
+                        // Takes everything at once and queues what the send has not asked for yet.
+                        .onBackpressureBuffer()))
                 .bindNow();
         try (Socket s = TcpPeer.connect(server.port())) {
             s.getInputStream().readNBytes(1 << 20);
             s.setSoLinger(true, 0);
         }
         assertThat(Poll.until(() -> server.activeConnections() == 0)).isTrue();
-        // The leak detector (paranoid, checked after the class) reports any buffer dropped without a release.
-        assertThat(generated.get()).isGreaterThan(1024);
+        // The queue is discarded when the send is cancelled; the leak detector (paranoid, checked after the class)
+        // reports any of its buffers that were dropped without a release.
     }
 
     @Test
