@@ -12,6 +12,7 @@ import java.time.Duration;
  * <pre>
  *   GET /plaintext  200 text/plain        Hello, World!
  *   GET /json       200 application/json  {"message":"Hello, World!"}
+ *   GET /stats/allocated-bytes  200 text/plain  heap bytes this JVM has allocated so far (the benchmark harness reads it)
  *   anything else   404 (405 for another method on these paths)
  * </pre>
  *
@@ -44,7 +45,9 @@ public final class IxHttpHello {
                 .route(r -> r
                         .get("/plaintext", (req, res) -> res.contentType("text/plain").sendString("Hello, World!"))
                         .get("/json", (req, res) -> res.contentType("application/json")
-                                .sendString("{\"message\":\"Hello, World!\"}")))
+                                .sendString("{\"message\":\"Hello, World!\"}"))
+                        .get("/stats/allocated-bytes", (req, res) -> res.contentType("text/plain")
+                                .sendString(Long.toString(AllocationCounter.totalAllocatedBytes()))))
                 .bindNow();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.disposeNow(Duration.ofSeconds(5)),
                 "IxHttpHello-shutdown"));

@@ -2,6 +2,7 @@ package dev.ix.bench.peer;
 
 import dev.ix.reactor.IxTransports;
 import dev.ix.samples.HelloServer;
+import dev.ix.samples.IxHttpHello;
 import dev.ix.samples.RpcEchoServer;
 import dev.ix.transport.IxTransport;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code ix}: the samples' {@code HelloServer} on the ix transport;</li>
- *   <li>{@code ix-http}: planned, not built yet;</li>
+ *   <li>{@code ix-http}: the samples' {@code IxHttpHello}, ix-http's {@code IxHttpServer} (first cut) on ix;</li>
  *   <li>{@code netty-epoll}, {@code netty-io_uring}, {@code netty-nio}: the same server on Netty's own
  *       transports;</li>
  *   <li>{@code reactor-netty}: {@link ReactorNettyServer} on epoll;</li>
@@ -34,7 +35,9 @@ public final class Peers {
 
     private static final List<Peer> ALL = List.of(
             javaPeer("ix", HelloServer.class, "ix", Peers::ixTransport),
-            new UnbuiltPeer("ix-http", "ix-http is not built yet (the ix-http module has no server to run)"),
+            // ix-http's own server (first cut): its parser and encoder instead of Netty's HTTP codec, on ix.
+            new JavaPeer("ix-http", IxHttpHello.class.getName(), List.of(), "IxHttpHello (ix-http) listening",
+                    Peers::ixTransport),
             javaPeer("netty-epoll", HelloServer.class, "epoll", () -> nettyTransport("epoll")),
             javaPeer("netty-io_uring", HelloServer.class, "io_uring", () -> nettyTransport("io_uring")),
             javaPeer("netty-nio", HelloServer.class, "nio", Optional::empty),

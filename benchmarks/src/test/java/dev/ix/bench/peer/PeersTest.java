@@ -20,10 +20,12 @@ class PeersTest {
     }
 
     @Test
-    void ixHttpIsListedButNotBuilt() {
+    void ixHttpRunsIxHttpsOwnServerWhereIxRuns() throws Exception {
         Peer ixHttp = Peers.byName("ix-http").orElseThrow();
 
-        assertThat(ixHttp.unavailable()).hasValueSatisfying(why -> assertThat(why).contains("not built yet"));
+        assertThat(ixHttp.unavailable()).isEqualTo(Peers.byName("ix").orElseThrow().unavailable());
+        assertThat(ixHttp.command(CONFIG)).contains("dev.ix.samples.IxHttpHello")
+                .endsWith("--host", "127.0.0.1", "--port", "18080", "--threads", "2");
     }
 
     @Test
