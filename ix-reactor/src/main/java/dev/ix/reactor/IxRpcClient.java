@@ -6,7 +6,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -149,14 +148,8 @@ public final class IxRpcClient implements Cloneable {
      * @param value  its value; null removes it
      */
     public <T> IxRpcClient option(ChannelOption<T> option, T value) {
-        Map<ChannelOption<?>, Object> copy = new LinkedHashMap<>(options);
-        if (value == null) {
-            copy.remove(option);
-        } else {
-            copy.put(option, value);
-        }
-        Map<ChannelOption<?>, Object> frozen = Map.copyOf(copy);
-        return with(c -> c.options = frozen);
+        Map<ChannelOption<?>, Object> changed = ChannelOptions.with(options, option, value);
+        return with(c -> c.options = changed);
     }
 
     /**

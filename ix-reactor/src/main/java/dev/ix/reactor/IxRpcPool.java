@@ -1,23 +1,18 @@
 package dev.ix.reactor;
 
 import dev.ix.reactor.IxRpcException.Reason;
-import dev.ix.transport.IxIoHandler;
 import dev.ix.transport.IxLoop;
 import dev.ix.transport.IxSocketChannel;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -68,16 +63,12 @@ public final class IxRpcPool implements Disposable {
         this.ownsGroup = spec.group == null;
         int loops = spec.loops > 0 ? spec.loops
                 : Math.min(spec.connections, Runtime.getRuntime().availableProcessors());
-        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory(
-                IxRpcClient.THREAD_NAME_PREFIX, true), IxIoHandler.newFactory(
-                spec.ixConfig.withThreadNamePrefix(IxRpcClient.THREAD_NAME_PREFIX))) : spec.group;
+        this.group = ownsGroup
+                ? IxLoopThreads.newGroup(loops, IxRpcClient.THREAD_NAME_PREFIX, true, spec.ixConfig)
+                : spec.group;
         this.bootstrap = new Bootstrap().group(group).channel(IxSocketChannel.class).remoteAddress(spec.host,
                 spec.port);
-        for (Map.Entry<ChannelOption<?>, Object> e : spec.options.entrySet()) {
-            @SuppressWarnings("unchecked")
-            ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
-            bootstrap.option(option, e.getValue());
-        }
+        ChannelOptions.applyTo(spec.options, bootstrap::option);
         this.connections = new AtomicReferenceArray<>(spec.connections);
     }
 

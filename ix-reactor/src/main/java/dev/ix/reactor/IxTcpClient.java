@@ -15,7 +15,6 @@ import reactor.core.publisher.Mono;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,13 +97,8 @@ public final class IxTcpClient {
      * @param value  its value; null removes it
      */
     public <T> IxTcpClient option(ChannelOption<T> option, T value) {
-        Map<ChannelOption<?>, Object> o = new LinkedHashMap<>(options);
-        if (value == null) {
-            o.remove(option);
-        } else {
-            o.put(option, value);
-        }
-        return new IxTcpClient(host, port, group, o, handler, onConnection);
+        return new IxTcpClient(host, port, group, ChannelOptions.with(options, option, value), handler,
+                onConnection);
     }
 
     /** @param handler called on the connection's loop once connected; the connection closes when it terminates */
@@ -133,11 +127,7 @@ public final class IxTcpClient {
                             Connections.init(ch, handler, onConnection);
                         }
                     });
-            for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
-                @SuppressWarnings("unchecked")
-                ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
-                b.option(option, e.getValue());
-            }
+            ChannelOptions.applyTo(options, b::option);
             ChannelFuture f = b.connect(new InetSocketAddress(host, port));
             return Mono.<IxConnection>create(sink -> {
                 AtomicBoolean cancelled = new AtomicBoolean();

@@ -5,7 +5,6 @@ import dev.ix.transport.IxLoop;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -15,7 +14,6 @@ import reactor.core.scheduler.Schedulers;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +64,7 @@ final class ListeningServer implements IxServer {
                 initializer.accept(ch);
             }
         });
-        for (Map.Entry<ChannelOption<?>, Object> e : settings.childOptions().entrySet()) {
-            @SuppressWarnings("unchecked")
-            ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
-            template.childOption(option, e.getValue());
-        }
+        ChannelOptions.applyTo(settings.childOptions(), template::childOption);
         this.listeners = IxListeners.bind(template, group, settings.address(), settings.cpuSteering());
     }
 

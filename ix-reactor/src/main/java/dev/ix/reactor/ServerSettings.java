@@ -5,7 +5,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -75,12 +74,7 @@ record ServerSettings(String host, int port, int loopCount, IxIoHandlerConfig ix
     }
 
     <T> ServerSettings withChildOption(ChannelOption<T> option, T value) {
-        Map<ChannelOption<?>, Object> options = new LinkedHashMap<>(childOptions);
-        if (value == null) {
-            options.remove(option);
-        } else {
-            options.put(option, value);
-        }
-        return new ServerSettings(host, port, loopCount, ixConfig, group, cpuSteering, options);
+        return new ServerSettings(host, port, loopCount, ixConfig, group, cpuSteering,
+                ChannelOptions.with(childOptions, option, value));
     }
 }
