@@ -12,7 +12,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
 
 import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 
 /**
@@ -101,9 +100,7 @@ final class ConnectionHandler extends ChannelDuplexHandler implements CoreSubscr
             closeAfterHandling();
             return;
         }
-        try {
-            connection.channel().eventLoop().execute(this::closeAfterHandling);
-        } catch (RejectedExecutionException e) {
+        if (!LoopTasks.tryExecute(connection.channel().eventLoop(), this::closeAfterHandling)) {
             logger.debug("{}: the handler ended after its loop shut down (the connection closed with it)", connection);
         }
     }

@@ -10,7 +10,6 @@ import reactor.core.publisher.Operators;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The {@link IxInbound#receive()} of one connection: a single-subscriber {@link Flux} that calls
@@ -50,18 +49,8 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
     public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
         if (loop.inEventLoop()) {
             subscribeOnLoop(actual);
-        } else if (!hop(() -> subscribeOnLoop(actual))) {
+        } else if (!LoopTasks.tryExecute(loop, () -> subscribeOnLoop(actual))) {
             Operators.error(actual, new ClosedChannelException());
-        }
-    }
-
-    /** @return false when the loop has shut down (its connection with it) and refuses the task */
-    private boolean hop(Runnable task) {
-        try {
-            loop.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
         }
     }
 
@@ -85,7 +74,8 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
         if (loop.inEventLoop()) {
             requestOnLoop(n);
         } else {
-            hop(() -> requestOnLoop(n)); // refused: the loop and the connection are gone, nothing more will come
+            // Refused when the loop and the connection are gone: nothing more will come then.
+            LoopTasks.tryExecute(loop, () -> requestOnLoop(n));
         }
     }
 
@@ -99,7 +89,8 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
         if (loop.inEventLoop()) {
             cancelOnLoop();
         } else {
-            hop(this::cancelOnLoop); // refused: the loop released everything when it closed the connection
+            // Refused when the loop is gone: it released everything when it closed the connection.
+            LoopTasks.tryExecute(loop, this::cancelOnLoop);
         }
     }
 

@@ -13,7 +13,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -200,11 +199,8 @@ public final class IxRpcPool implements Disposable {
         for (int i = 0; i < channels.length; i++) {
             RpcClientHandler c = connections.get(i);
             if (c != null && channels[i] != null) {
-                try {
-                    c.loop.execute(c::drain);
-                } catch (RejectedExecutionException loopGone) {
-                    // Its loop has shut down (runOn loops stopped first): the connection is closed already.
-                }
+                // Refused when its loop has shut down (runOn loops stopped first): the connection is closed already.
+                LoopTasks.tryExecute(c.loop, c::drain);
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -44,6 +44,7 @@ final class RpcClientCall extends IxTimer implements Runnable {
         try {
             connection.loop.execute(this);
         } catch (RejectedExecutionException loopGone) {
+            // Not LoopTasks.tryExecute: the refusal is the failure's cause.
             phase = DONE;
             releaseRequest();
             mono.fail(IxRpcException.of(IxRpcException.Reason.DISPOSED, "the client's loops have shut down",
@@ -55,11 +56,8 @@ final class RpcClientCall extends IxTimer implements Runnable {
     void cancelled() {
         RpcClientHandler c = connection;
         if (c != null) {
-            try {
-                c.loop.execute(this);
-            } catch (RejectedExecutionException loopGone) {
-                // The loop is gone and its connections with it: nothing to unregister.
-            }
+            // Refused when the loop is gone, and its connections with it: nothing to unregister then.
+            LoopTasks.tryExecute(c.loop, this);
         }
     }
 

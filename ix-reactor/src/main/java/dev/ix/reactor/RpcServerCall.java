@@ -8,7 +8,6 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
 
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -93,9 +92,7 @@ final class RpcServerCall implements CoreSubscriber<ByteBuf>, Runnable {
             run();
             return;
         }
-        try {
-            loop.execute(this);
-        } catch (RejectedExecutionException loopGone) {
+        if (!LoopTasks.tryExecute(loop, this)) {
             // The loop has shut down and its connection with it: the response has nowhere to go.
             if (response != null) {
                 response.release();

@@ -12,7 +12,6 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Writes one {@link IxOutbound#send} publisher to its connection: asks for at most {@link #PREFETCH} buffers ahead,
@@ -58,7 +57,7 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
             actual.onSubscribe(this);
             if (loop.inEventLoop()) {
                 requestMore();
-            } else if (!hop(this::requestMore)) {
+            } else if (!LoopTasks.tryExecute(loop, this::requestMore)) {
                 s.cancel();
             }
         }
@@ -70,7 +69,7 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
             write(msg);
         } else if (cancelled) {
             ReferenceCountUtil.safeRelease(msg); // late: the task might never run if the loop is stopping
-        } else if (!hop(() -> write(msg))) {
+        } else if (!LoopTasks.tryExecute(loop, () -> write(msg))) {
             ReferenceCountUtil.safeRelease(msg); // the loop has shut down: nothing will send it
             upstream.cancel();
         }
@@ -80,7 +79,7 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     public void onError(Throwable t) {
         if (loop.inEventLoop()) {
             fail(t);
-        } else if (!hop(() -> fail(t))) {
+        } else if (!LoopTasks.tryExecute(loop, () -> fail(t))) {
             Operators.onErrorDropped(t, actual.currentContext());
         }
     }
@@ -90,17 +89,7 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
         if (loop.inEventLoop()) {
             complete();
         } else {
-            hop(this::complete); // refused: the loop shut down and its connection with it
-        }
-    }
-
-    /** @return false when the loop has shut down and refuses the task */
-    private boolean hop(Runnable task) {
-        try {
-            loop.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
+            LoopTasks.tryExecute(loop, this::complete); // refused: the loop shut down and its connection with it
         }
     }
 
@@ -113,7 +102,7 @@ final class SendSubscriber implements CoreSubscriber<Object>, Subscription {
     public void cancel() {
         if (loop.inEventLoop()) {
             cancelOnLoop();
-        } else if (!hop(this::cancelOnLoop)) {
+        } else if (!LoopTasks.tryExecute(loop, this::cancelOnLoop)) {
             upstream.cancel();
         }
     }
