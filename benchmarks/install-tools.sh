@@ -4,13 +4,26 @@
 #   nginx    a non-Java peer to compare against    (package nginx)
 #   perf     syscall counts per request            (package linux-perf on Debian, linux-tools-* on Ubuntu)
 #   taskset  pins peers and generators to CPUs     (package util-linux)
+# the tools some tests of `./mvnw verify` drive (each such test is skipped, saying why, when its tool is missing):
+#   slowhttptest        slowloris and slow-body attacks on ix-http  (package slowhttptest)
+#   memcached           the reference for the kv sample             (package memcached)
+#   memccapable         memcached's conformance tests, run on kv    (package libmemcached-tools)
 # and lets perf count syscalls of our own processes (kernel.perf_event_paranoid <= 1).
+#
+# --test-tools installs only the tools the tests drive (.ci/run calls it that way).
 #
 # Only what is missing is installed; running it again changes nothing. wrk2 is not packaged: build it from
 # https://github.com/giltene/wrk2 and put the binary on PATH as wrk2.
 #
-# Usage: sudo benchmarks/install-tools.sh
+# Usage: sudo benchmarks/install-tools.sh [--test-tools]
 set -euo pipefail
+
+test_tools_only=false
+case ${1:-} in
+    --test-tools) test_tools_only=true ;;
+    '') ;;
+    *) printf 'usage: %s [--test-tools]\n' "$0" >&2; exit 2 ;;
+esac
 
 say() { printf 'install-tools: %s\n' "$*"; }
 
@@ -41,19 +54,28 @@ perf_package() {
 
 missing=()
 nginx_was_missing=false
-has wrk || missing+=(wrk)
-if ! has nginx; then
-    missing+=(nginx)
-    nginx_was_missing=true
+memcached_was_missing=false
+has slowhttptest || missing+=(slowhttptest)
+has memccapable || missing+=(libmemcached-tools)
+if ! has memcached; then
+    missing+=(memcached)
+    memcached_was_missing=true
 fi
-has taskset || missing+=(util-linux)
-if ! perf_works; then
-    read -r -a perf_pkgs <<<"$(perf_package)"
-    missing+=("${perf_pkgs[@]}")
+if ! ${test_tools_only}; then
+    has wrk || missing+=(wrk)
+    if ! has nginx; then
+        missing+=(nginx)
+        nginx_was_missing=true
+    fi
+    has taskset || missing+=(util-linux)
+    if ! perf_works; then
+        read -r -a perf_pkgs <<<"$(perf_package)"
+        missing+=("${perf_pkgs[@]}")
+    fi
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-    say "wrk, nginx, perf and taskset are already installed"
+    say "all tools are already installed"
 else
     say "installing: ${missing[*]}"
     apt-get update -qq
@@ -65,11 +87,23 @@ else
             service nginx stop >/dev/null 2>&1 && say "stopped the nginx service the package started"
         fi
     fi
+    if ${memcached_was_missing}; then
+        # Likewise a system memcached on port 11211: tests and the kv benchmark start their own.
+        if command -v service >/dev/null 2>&1 && service memcached status >/dev/null 2>&1; then
+            service memcached stop >/dev/null 2>&1 && say "stopped the memcached service the package started"
+        fi
+    fi
 fi
 
-for tool in wrk nginx taskset; do
+tools=(slowhttptest memcached memccapable)
+${test_tools_only} || tools+=(wrk nginx taskset)
+for tool in "${tools[@]}"; do
     has "${tool}" || { say "${tool} is still missing after installing" >&2; exit 1; }
 done
+if ${test_tools_only}; then
+    say "done"
+    exit 0
+fi
 if ! perf_works; then
     say "perf is installed but does not run for kernel $(uname -r); syscall counts will be skipped" >&2
 fi
