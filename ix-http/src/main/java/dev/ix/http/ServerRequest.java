@@ -10,25 +10,22 @@ import reactor.core.publisher.MonoSink;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
- * A request's head, copied out of the parser's reused {@link RequestHead} when it arrives (a pipelined request's
- * handler may run after the parser has moved on), and its body as it is received. The copy allocates Strings per
- * request: the allocation-free request is a later step. The body's state is touched on the loop only.
+ * A request's head, copied out of the parser's {@link RequestHead} when it arrives (a pipelined request's handler may
+ * run after the parser has moved on), and its body as it is received. One per exchange slot of a connection, reused
+ * for request after request ({@link #reset}): the copy reuses its arrays, and nothing is decoded into a
+ * {@code String} unless the handler asks. The body's state is touched on the loop only.
  */
 final class ServerRequest implements IxHttpRequest {
-    private final String method;
-    private final boolean head;
-    private final String path;
-    private final String query;
-    private final String[] fields;
-    private final boolean keepAlive;
-    private final boolean http10;
-    private final boolean expectContinue;
     private final ByteBufAllocator alloc;
     private final EventExecutor loop;
-    private Map<String, String> variables = Map.of();
+    private final RequestHead head = new RequestHead();
+    /** The matched route's variables, as offsets into the head's bytes (see {@link PathTemplate#match}). */
+    private final int[] vars;
+    private HttpRouter.Route route;
+    /** Counts the requests this object has held: a subscription made for an earlier one is refused. */
+    private int generation;
 
     private CompositeByteBuf body;
     private boolean ended;
@@ -38,25 +35,40 @@ final class ServerRequest implements IxHttpRequest {
     private MonoSink<ByteBuf> waiting;
     private Runnable onBodyWanted;
 
-    ServerRequest(RequestHead h, ByteBufAllocator alloc, EventExecutor loop) {
-        this.method = h.methodName();
-        this.head = h.method() == HttpMethod.HEAD;
-        this.path = h.path();
-        this.query = h.query();
-        this.fields = new String[2 * h.headerCount()];
-        for (int i = 0; i < h.headerCount(); i++) {
-            fields[2 * i] = h.headerName(i);
-            fields[2 * i + 1] = h.headerValue(i);
-        }
-        this.keepAlive = h.keepAlive();
-        this.http10 = h.version() == HttpVersion.HTTP_1_0;
-        this.expectContinue = h.expectContinue();
+    ServerRequest(ByteBufAllocator alloc, EventExecutor loop, int maxVariables) {
         this.alloc = alloc;
         this.loop = loop;
+        this.vars = new int[2 * maxVariables];
     }
 
-    void variables(Map<String, String> variables) {
-        this.variables = variables;
+    /** Loop thread: holds the request {@code source} describes from now on; the previous one is gone. */
+    void reset(RequestHead source) {
+        head.copyFrom(source);
+        generation++;
+        route = null;
+        body = null;
+        ended = false;
+        taken = false;
+        released = false;
+        waiting = null;
+        onBodyWanted = null;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    RequestHead head() {
+        return head;
+    }
+
+    /** @return the array {@link HttpRouter#find} writes the variables' offsets into */
+    int[] vars() {
+        return vars;
+    }
+
+    void route(HttpRouter.Route route) {
+        this.route = route;
     }
 
     /** @param action run on the loop the first time a handler subscribes to {@link #body()} (100-continue) */
@@ -66,38 +78,40 @@ final class ServerRequest implements IxHttpRequest {
 
     @Override
     public String method() {
-        return method;
+        return head.methodName();
     }
 
     boolean isHead() {
-        return head;
+        return head.method() == HttpMethod.HEAD;
     }
 
     boolean http10() {
-        return http10;
+        return head.version() == HttpVersion.HTTP_1_0;
     }
 
     boolean expectContinue() {
-        return expectContinue && !ended;
+        return head.expectContinue() && !ended;
     }
 
     @Override
     public String path() {
-        return path;
+        return head.path();
     }
 
     @Override
     public String query() {
-        return query;
+        return head.query();
     }
 
     @Override
     public String param(String name) {
-        return variables.get(name);
+        int i = route == null ? -1 : route.path().variableIndex(name);
+        return i < 0 ? null : head.ascii(vars[2 * i], vars[2 * i + 1]);
     }
 
     @Override
     public String queryParam(String name) {
+        String query = head.query();
         if (query == null) {
             return null;
         }
@@ -121,27 +135,23 @@ final class ServerRequest implements IxHttpRequest {
 
     @Override
     public String header(String name) {
-        for (int i = 0; i < fields.length; i += 2) {
-            if (fields[i].equalsIgnoreCase(name)) {
-                return fields[i + 1];
-            }
-        }
-        return null;
+        return head.header(name);
     }
 
     @Override
     public boolean keepAlive() {
-        return keepAlive;
+        return head.keepAlive();
     }
 
     @Override
     public Mono<ByteBuf> body() {
-        return Mono.create(sink -> HttpExchange.onLoop(loop, () -> subscribe(sink)));
+        int requested = generation;
+        return Mono.create(sink -> HttpExchange.onLoop(loop, () -> subscribe(sink, requested)));
     }
 
-    private void subscribe(MonoSink<ByteBuf> sink) {
-        if (taken || waiting != null) {
-            sink.error(new IllegalStateException(released
+    private void subscribe(MonoSink<ByteBuf> sink, int requested) {
+        if (requested != generation || taken || waiting != null) {
+            sink.error(new IllegalStateException(released || requested != generation
                     ? "the body is gone: the exchange ended or the connection closed"
                     : "the body was already subscribed to"));
             return;
