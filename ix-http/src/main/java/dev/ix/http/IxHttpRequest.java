@@ -4,8 +4,12 @@ import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Mono;
 
 /**
- * One request, as a handler of {@link IxHttpRoutes} sees it. Its head (method, target, fields) is read once when
- * the request arrives and may be read from any thread for as long as the handler likes.
+ * One request, as a handler of {@link IxHttpRoutes} sees it. Its head (method, target, fields) is copied when the
+ * request arrives, kept as bytes, and decoded only into what a getter is asked for.
+ *
+ * <p><b>Lifetime:</b> valid, from any thread, until the exchange ends (the handler's publisher terminated and the
+ * response was sent). The server then reuses the object for a later request on the same connection (that is how it
+ * serves requests without allocating): copy what you need beyond that.
  *
  * <p>The body is aggregated ({@link #body()}): whole, under the server's body limit (1 MiB by default; more is
  * answered 413 by the parser). A demand-driven {@code Flux<ByteBuf>} body comes later.
