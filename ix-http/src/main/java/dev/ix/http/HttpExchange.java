@@ -33,7 +33,7 @@ final class HttpExchange {
 
     HttpExchange(HttpServerHandler connection, int maxVariables) {
         this.connection = connection;
-        this.request = new ServerRequest(connection.alloc(), connection.loop(), maxVariables);
+        this.request = new ServerRequest(connection, maxVariables);
         this.response = new ServerResponse(this);
     }
 

@@ -58,6 +58,8 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     /** Received bytes the paused parser has not read yet. */
     private ByteBuf held;
     private boolean paused;
+    /** A streamed body has too much waiting for demand: reading stops until it drains. */
+    private boolean bodyHeld;
     private boolean parsing;
     private boolean stopping;
     private boolean closing;
@@ -109,6 +111,16 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     void writeContinue() {
         writer.room(CONTINUE.length).writeBytes(CONTINUE);
         written();
+    }
+
+    /** A streamed request body's consumer fell behind ({@code true}) or caught up: stops or resumes reading. */
+    void holdBody(boolean hold) {
+        bodyHeld = hold;
+        if (hold) {
+            ctx.channel().config().setAutoRead(false);
+        } else if (!paused && !closing) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /** Every flush, from a {@link TurnFlush} or from the pipeline, takes the gathered responses. */
@@ -268,7 +280,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         ByteBuf in = held != null ? held : Unpooled.EMPTY_BUFFER;
         held = null;
         parse(in); // an event may be pending even without bytes (the pause came at onEnd)
-        if (!paused && !closing) {
+        if (!paused && !closing && !bodyHeld) {
             ctx.channel().config().setAutoRead(true);
         }
     }
