@@ -59,4 +59,13 @@ public interface IxHttpResponse {
      *             connection is writable. Each buffer is released by the server.
      */
     Mono<Void> send(Publisher<? extends ByteBuf> body);
+
+    /**
+     * @param file a readable regular file, sent whole with a {@code Content-Length} of its size at the time of the
+     *             send; the transport sends it from the file (ix splices it, no copy through the heap). The content
+     *             type is the handler's to set.
+     * @return the send; fails with {@link java.io.UncheckedIOException} when the file cannot be read (a handler
+     *         returning it is then answered 500)
+     */
+    Mono<Void> sendFile(java.nio.file.Path file);
 }

@@ -3,6 +3,7 @@ package dev.ix.http;
 import dev.ix.reactor.GatheringWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.DefaultFileRegion;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -11,6 +12,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,6 +117,14 @@ final class ServerResponse implements IxHttpResponse {
         return arm(body);
     }
 
+    @Override
+    public Mono<Void> sendFile(Path file) {
+        if (file == null) {
+            throw new IllegalArgumentException("file: null");
+        }
+        return arm(file);
+    }
+
     private Send arm(Object body) {
         int generation = exchange.generation();
         if (send.arm(body, generation)) {
@@ -148,10 +161,10 @@ final class ServerResponse implements IxHttpResponse {
             throw new IllegalStateException("the response was already sent");
         }
         started = true;
-        if (body instanceof ByteBuf b) {
-            writeWhole(b, null);
-        } else {
-            writeWhole(null, (String) body);
+        switch (body) {
+            case ByteBuf b -> writeWhole(b, null);
+            case Path file -> writeFile(file);
+            case null, default -> writeWhole(null, (String) body);
         }
         return true;
     }
@@ -170,6 +183,7 @@ final class ServerResponse implements IxHttpResponse {
         switch (body) {
             case String s -> complete(sink, () -> writeWhole(null, s));
             case ByteBuf b -> complete(sink, () -> writeWhole(b, null));
+            case Path file -> complete(sink, () -> writeFile(file));
             case Mono<?> mono -> mono.subscribe(new Single(sink, generation));
             default -> ((Publisher<?>) body).subscribe(new Stream(sink, generation));
         }
@@ -222,6 +236,30 @@ final class ServerResponse implements IxHttpResponse {
             body.release();
         } else {
             exchange.writer().write(body);
+        }
+        exchange.written();
+        exchange.responseWritten();
+    }
+
+    /**
+     * Loop thread: a file's content with a {@code Content-Length}, sent from the file by the transport (ix splices
+     * it; no copy through the heap).
+     *
+     * @throws UncheckedIOException when the file cannot be read; nothing is written then
+     */
+    private void writeFile(Path file) {
+        long size;
+        try {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new IOException("not a readable regular file: " + file);
+            }
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("sendFile(" + file + ")", e);
+        }
+        head(size, 0);
+        if (framing == BodyFraming.LENGTH && size > 0) {
+            exchange.writer().writeMessage(new DefaultFileRegion(file.toFile(), 0, size));
         }
         exchange.written();
         exchange.responseWritten();
@@ -302,7 +340,7 @@ final class ServerResponse implements IxHttpResponse {
         static final Object NOT_AT_HAND = new Object();
 
         private final ServerResponse response;
-        /** A String, a ByteBuf (owned here) or a Publisher; null when taken or never armed. */
+        /** A String, a ByteBuf (owned here), a Path or a Publisher; null when taken or never armed. */
         private Object body;
         private int generation;
 

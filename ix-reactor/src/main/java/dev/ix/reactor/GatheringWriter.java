@@ -71,6 +71,16 @@ public final class GatheringWriter {
         ctx.write(content, ctx.voidPromise());
     }
 
+    /**
+     * Writes a message that is not a buffer (a {@code FileRegion}) after what was gathered.
+     *
+     * @param message released by the write, whatever happens
+     */
+    public void writeMessage(Object message) {
+        writeOut();
+        ctx.write(message, ctx.voidPromise());
+    }
+
     /** Writes the gathered bytes to the pipeline (without flushing); nothing when nothing was gathered. */
     public void writeOut() {
         ByteBuf b = batch;
