@@ -2,6 +2,7 @@ package dev.ix.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,6 +17,8 @@ final class PathTemplate {
     private final byte[][] literals;
     /** Variable names in template order. */
     private final String[] variables;
+    /** The whole template's bytes when it has no variable: matched in one comparison. */
+    private final byte[] literalPath;
 
     PathTemplate(String template) {
         if (template == null || !template.startsWith("/")) {
@@ -37,6 +40,7 @@ final class PathTemplate {
             }
         }
         this.variables = names.toArray(String[]::new);
+        this.literalPath = variables.length == 0 ? template.getBytes(StandardCharsets.UTF_8) : null;
     }
 
     /** @return how many variables the template has */
@@ -69,6 +73,9 @@ final class PathTemplate {
             at = 0;
             end = 1;
         }
+        if (literalPath != null) {
+            return Arrays.equals(b, at, end, literalPath, 0, literalPath.length);
+        }
         at++; // the leading slash
         int variable = 0;
         for (int i = 0; i < literals.length; i++) {
@@ -87,7 +94,7 @@ final class PathTemplate {
                 vars[2 * variable] = at;
                 vars[2 * variable + 1] = segmentEnd;
                 variable++;
-            } else if (!java.util.Arrays.equals(b, at, segmentEnd, literal, 0, literal.length)) {
+            } else if (!Arrays.equals(b, at, segmentEnd, literal, 0, literal.length)) {
                 return false;
             }
             at = segmentEnd + 1;
