@@ -3,6 +3,7 @@ package dev.ix.bench;
 import dev.ix.bench.load.LoadGenerator;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
+import dev.ix.bench.measure.GcCounts;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
@@ -147,9 +148,11 @@ final class BenchRunner {
 
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
+            Optional<GcCounts> gcBefore = gcCounts(server, peer);
             long cpuBefore = ProcStat.cpuNanos(pid);
             LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
             long cpuAfter = ProcStat.cpuNanos(pid);
+            Optional<GcCounts> gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
             boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
@@ -169,9 +172,10 @@ final class BenchRunner {
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
+            GcCounts gc = gcAfter.map(after -> after.minus(gcBefore.orElseThrow())).orElse(null);
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
                     perRequestSyscalls,
-                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned);
+                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc);
         } finally {
             plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);
@@ -224,6 +228,19 @@ final class BenchRunner {
             }
         }
         return skipped;
+    }
+
+    /**
+     * @return the server JVM's collections so far; empty for a peer that is not a JVM, or when its counters cannot be
+     *         read (said on the progress line: that loses the GC columns of this run, not the run)
+     */
+    private Optional<GcCounts> gcCounts(PeerProcess server, Peer peer) {
+        try {
+            return server.gcCounts();
+        } catch (IOException | IllegalArgumentException e) {
+            progress.step("GC counts of " + peer.name() + " are n/a in this run: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** @return the system calls counted, -1 when not counted (a failing perf loses that measure, not the run) */
