@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -27,7 +28,8 @@ import java.util.OptionalLong;
  * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the server CPUs; a warm-up load that is
  * not recorded, then the measured window, with the server's CPU time and allocated bytes counted over exactly that
  * window, then (with perf) a shorter window of the same load in which the server's system calls are counted: nothing
- * traces the measured window. A sweep's open-loop steps are planned from the closed-loop steps' results.
+ * traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are planned from the
+ * closed-loop steps' results.
  */
 final class BenchRunner {
     private static final String HOST = "127.0.0.1";
@@ -41,6 +43,7 @@ final class BenchRunner {
     private final Progress progress;
     private final Path logs;
     private final boolean countSyscalls;
+    private final List<RelativeStep> relativeSteps = new ArrayList<>();
     private double plannedDone;
 
     BenchRunner(BenchOptions options, List<Peer> peers, Progress progress, Path logs) {
@@ -58,13 +61,43 @@ final class BenchRunner {
         }
     }
 
+    /**
+     * A {@link RelativeRate} made absolute: the open-loop rate that ran, and the saturation it is a share of.
+     *
+     * @param saturation the named peer's median closed-loop requests/s at these connections and pipeline depth
+     * @param offered    the offered requests/s of the open-loop step, {@code rate.of(saturation)}
+     */
+    record RelativeStep(RelativeRate rate, int connections, int pipeline, double saturation, double offered) {
+        String describe() {
+            return String.format(Locale.ROOT, "%s at %d conns, pipeline %d: %.0f req/s (%s's median closed-loop"
+                    + " req/s: %.0f)", rate.label(), connections, pipeline, offered, rate.peer(), saturation);
+        }
+    }
+
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
         int runsPerConnections = o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0;
         for (double rate : o.rates()) {
             runsPerConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size();
         }
-        return runSeconds(o) * peers * o.repeats() * o.connections().size() * runsPerConnections;
+        runsPerConnections += o.relativeRates().size();
+        double perPeer = runSeconds(o) * o.repeats() * o.connections().size();
+        return perPeer * (peers * runsPerConnections + saturationPeers(o).size() * o.generatorsAt(0).size());
+    }
+
+    /**
+     * @return the peers whose saturation is measured by a closed-loop run of their own, for the relative rates: all
+     *         those the relative rates name when there is no closed-loop step of every peer ("max" in --rate), else
+     *         none
+     */
+    static List<String> saturationPeers(BenchOptions o) {
+        return o.rates().contains(0.0) ? List.of()
+                : o.relativeRates().stream().map(RelativeRate::peer).distinct().toList();
+    }
+
+    /** @return the relative rates as they ran, in order, once {@link #run()} returned */
+    List<RelativeStep> relativeSteps() {
+        return List.copyOf(relativeSteps);
     }
 
     private static double runSeconds(BenchOptions o) {
@@ -94,13 +127,53 @@ final class BenchRunner {
                 }
             }
         }
+        if (!options.relativeRates().isEmpty()) {
+            for (int connections : options.connections()) {
+                results.addAll(runRelative(results, connections));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * The relative rates' steps at one connection count: the saturation of each named peer (its closed-loop runs,
+     * made here if {@code done} has none), then every peer open loop at the share of it.
+     */
+    private List<RunResult> runRelative(List<RunResult> done, int connections) throws Exception {
+        int pipeline = options.pipelinesAt(1).getFirst();
+        List<RunResult> all = new ArrayList<>(done);
+        List<RunResult> results = new ArrayList<>();
+        for (String name : saturationPeers(options)) {
+            List<Peer> alone = peers.stream().filter(p -> p.name().equals(name)).toList();
+            List<RunResult> saturation = runStep(new Step(0, connections, pipeline), alone);
+            all.addAll(saturation);
+            results.addAll(saturation);
+        }
+        Summary summary = Summary.of(all, options.baseline());
+        for (RelativeRate relative : options.relativeRates()) {
+            double saturation = summary.saturation(relative.peer(), options.generatorLabel(), connections, pipeline);
+            if (Double.isNaN(saturation) || saturation <= 0) {
+                progress.step("no closed-loop throughput of " + relative.peer() + " at " + connections
+                        + " connections: no " + relative.label() + " step there");
+                continue;
+            }
+            RelativeStep step = new RelativeStep(relative, connections, pipeline, saturation,
+                    relative.of(saturation));
+            relativeSteps.add(step);
+            progress.step(step.describe());
+            results.addAll(runStep(new Step(step.offered(), connections, pipeline)));
+        }
         return results;
     }
 
     private List<RunResult> runStep(Step step) throws Exception {
+        return runStep(step, peers);
+    }
+
+    private List<RunResult> runStep(Step step, List<Peer> stepPeers) throws Exception {
         List<RunResult> results = new ArrayList<>();
         for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-            for (Peer peer : rotated(peers, repeat)) {
+            for (Peer peer : rotated(stepPeers, repeat)) {
                 for (String generator : options.generatorsAt(step.rate())) {
                     results.add(runOnce(peer, repeat, step, generator));
                 }
