@@ -131,10 +131,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             request (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the
             separate --syscall-window; n/a without perf), server bytes allocated per request (the server's own
             counter; n/a for nginx), the server JVM's young and old collections and their time in the window (its
-            hsperfdata counters, as jstat -gc reads them; n/a for nginx), server RSS, whether the pinning took effect, and the generator's own CPU: a run
-            whose generator kept each CPU it owns >= 90%% busy (process CPU over the window / its CPUs) is marked
-            generator-bound, and a ratio against it says little; a closed-loop run in which neither the server nor
-            the generator reached 90%% is marked "neither bound".
+            hsperfdata counters, as jstat -gc reads them; n/a for nginx), server RSS, whether the pinning took
+            effect, and the generator's own CPU: a run whose generator kept each CPU it owns >= 90%% busy (process
+            CPU over the window / its CPUs) is marked generator-bound, and a ratio against it says little; a
+            closed-loop run in which neither the server nor the generator reached 90%% is marked "neither bound".
             Install wrk, nginx and perf with benchmarks/install-tools.sh.
             """.formatted(String.join(",", DEFAULT_RPC_PEERS), DEFAULT_RPC_BASELINE, String.join(",", DEFAULT_PEERS));
 

@@ -55,7 +55,8 @@ class GcCountsTest {
     void missingCountersAreNamed() {
         Map<String, Long> noOld = new HashMap<>(Map.of("sun.gc.collector.0.invocations", 1L,
                 "sun.os.hrt.frequency", 1_000_000_000L));
-        assertThatThrownBy(() -> GcCounts.of(noOld)).hasMessageStartingWith("no counter sun.gc.collector.1.invocations");
+        assertThatThrownBy(() -> GcCounts.of(noOld))
+                .hasMessageStartingWith("no counter sun.gc.collector.1.invocations");
 
         noOld.put("sun.gc.collector.1.invocations", 0L);
         noOld.put("sun.os.hrt.frequency", 0L);
