@@ -26,9 +26,9 @@ import java.util.OptionalLong;
 /**
  * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
  * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the server CPUs; a warm-up load that is
- * not recorded, then the measured window, with the server's CPU time and allocated bytes counted over exactly that
- * window, then (with perf) a shorter window of the same load in which the server's system calls are counted: nothing
- * traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are planned from the
+ * not recorded, then the measured window, with the server's CPU time, allocated bytes and garbage collections counted
+ * over exactly that window, then (with perf) a shorter window of the same load in which the server's system calls
+ * are counted: nothing traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are planned from the
  * closed-loop steps' results.
  */
 final class BenchRunner {
