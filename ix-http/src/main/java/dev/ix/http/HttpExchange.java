@@ -30,6 +30,17 @@ final class HttpExchange {
     private boolean responseEnded;
     private boolean finished = true;
     private Runnable writable;
+    // What the metrics and the access log read when it ends (ConnectionObserver.exchangeEnded); set by reset.
+    /** The route that handled it; null until started, and for 404 and 405. */
+    HttpRouter.Route route;
+    /** When its head arrived ({@link System#nanoTime()}; 0 when nothing observes it). */
+    long startNanos;
+    /** Request content bytes received, chunk framing removed. */
+    long bytesReceived;
+    /** Response content bytes written, head and chunk framing not counted. */
+    long bytesSent;
+    /** The status of the response head written; 0 before it is. */
+    int status;
 
     HttpExchange(HttpServerHandler connection, int maxVariables) {
         this.connection = connection;
@@ -47,6 +58,11 @@ final class HttpExchange {
         responseEnded = false;
         finished = false;
         writable = null;
+        route = null;
+        startNanos = connection.observer().exchangeBegun();
+        bytesReceived = 0;
+        bytesSent = 0;
+        status = 0;
     }
 
     /** Runs {@code task} now on the loop thread, else as a task on the loop. */
@@ -143,7 +159,7 @@ final class HttpExchange {
         if (request.expectContinue()) {
             request.onBodyWanted(connection::writeContinue);
         }
-        HttpRouter.Route route = router.find(request.head(), request.vars());
+        route = router.find(request.head(), request.vars());
         if (route == null) {
             handlerDone = true;
             String allow = router.allowed(request.head());
@@ -223,6 +239,7 @@ final class HttpExchange {
             return;
         }
         handlerDone = true;
+        connection.observer().handlerError(t);
         HandlerErrors.log(request.method(), request.path(), t);
         if (!response.headWritten()) {
             response.answer(HttpStatus.INTERNAL_SERVER_ERROR, null);
@@ -236,6 +253,7 @@ final class HttpExchange {
     private void maybeFinish() {
         if (handlerDone && responseEnded && !finished) {
             finished = true;
+            connection.observer().exchangeEnded(this);
             request.release();
             response.release();
             connection.exchangeDone(this);
@@ -248,6 +266,7 @@ final class HttpExchange {
             return;
         }
         finished = true;
+        connection.observer().exchangeEnded(this);
         writable = null;
         if (handler != null) {
             handler.dispose();

@@ -44,6 +44,8 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     private static final byte[] CONTINUE = HttpChars.ascii("HTTP/1.1 100 Continue\r\n\r\n");
 
     private final HttpRouter router;
+    private final HttpObservers observers;
+    private ConnectionObserver observer = ConnectionObserver.NONE;
     private final RequestParser parser;
     /** The exchanges in request order: {@code queued} of them from {@code first} on. */
     private final HttpExchange[] ring = new HttpExchange[MAX_PIPELINED];
@@ -66,8 +68,9 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     /** A parse error's status, answered once the requests before it are. */
     private int errorStatus;
 
-    HttpServerHandler(HttpRouter router, HttpLimits limits) {
+    HttpServerHandler(HttpRouter router, HttpLimits limits, HttpObservers observers) {
         this.router = router;
+        this.observers = observers;
         this.parser = new RequestParser(limits, this);
     }
 
@@ -77,6 +80,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         this.flusher = new TurnFlush(ctx.channel());
         this.writer = new GatheringWriter(ctx);
         this.encoder = new ResponseEncoder(HttpDate.current(), "ix");
+        this.observer = observers.open(ctx);
     }
 
     EventExecutor loop() {
@@ -85,6 +89,10 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     ByteBufAllocator alloc() {
         return ctx.alloc();
+    }
+
+    ConnectionObserver observer() {
+        return observer;
     }
 
     ResponseEncoder encoder() {
@@ -200,6 +208,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     @Override
     public void onContent(ByteBuf content) {
         if (receiving != null) {
+            receiving.bytesReceived += content.readableBytes();
             receiving.request.content(content);
         } else {
             content.release();
@@ -224,6 +233,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     public void onError(int status, String reason) {
         logger.debug("{}: bad request, answering {}: {}", ctx.channel(), status, reason);
         errorStatus = status;
+        observer.parseError(status);
         HttpExchange cut = receiving;
         receiving = null;
         if (cut != null) {
@@ -326,6 +336,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         release();
+        observer.closed();
         ctx.fireChannelInactive();
     }
 

@@ -2,6 +2,7 @@ package dev.ix.http;
 
 import dev.ix.reactor.IxServer;
 import dev.ix.reactor.IxServerSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -44,17 +45,21 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
 
     private final List<HttpRouter.Route> routes;
     private final HttpLimits limits;
+    private final HttpObservers.Options observe;
 
-    private IxHttpServer(IxServerSpec<?> settings, List<HttpRouter.Route> routes, HttpLimits limits) {
+    private IxHttpServer(IxServerSpec<?> settings, List<HttpRouter.Route> routes, HttpLimits limits,
+                         HttpObservers.Options observe) {
         super(settings);
         this.routes = routes;
         this.limits = limits;
+        this.observe = observe;
     }
 
     private IxHttpServer() {
         super();
         this.routes = List.of();
         this.limits = HttpLimits.DEFAULT;
+        this.observe = HttpObservers.Options.OFF;
     }
 
     /** @return a server on all addresses, a free port and one loop per available processor, without routes */
@@ -64,7 +69,7 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
 
     @Override
     protected IxHttpServer withSettingsOf(IxServerSpec<?> source) {
-        return new IxHttpServer(source, routes, limits);
+        return new IxHttpServer(source, routes, limits, observe);
     }
 
     /**
@@ -76,12 +81,57 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
         routes.accept(r);
         List<HttpRouter.Route> all = new ArrayList<>(this.routes);
         all.addAll(r.build().routes());
-        return new IxHttpServer(this, List.copyOf(all), limits);
+        return new IxHttpServer(this, List.copyOf(all), limits, observe);
     }
 
     /** Package-private while {@link HttpLimits} is: tests use small limits. */
     IxHttpServer limits(HttpLimits limits) {
-        return new IxHttpServer(this, routes, limits);
+        return new IxHttpServer(this, routes, limits, observe);
+    }
+
+    /**
+     * Micrometer meters under {@code ix.http.server.*}, as Reactor Netty's {@code reactor.netty.http.server.*}
+     * (the module README lists them): requests by method, route template and status with their duration, request
+     * and response content bytes, open and active connections, errors by cause. Off by default. Recording
+     * allocates nothing per request: each loop keeps the meters it used. At most
+     * {@value HttpObservers#DEFAULT_MAX_URI_TAGS} distinct route templates are {@code uri} values, the rest are
+     * {@code OTHER}. Micrometer is an optional dependency of ix-http: bring {@code micrometer-core} to use this.
+     *
+     * @param registry where the meters go; null turns metrics off
+     * @return a server with these metrics
+     */
+    public IxHttpServer metrics(MeterRegistry registry) {
+        return metrics(registry, HttpObservers.DEFAULT_MAX_URI_TAGS);
+    }
+
+    /**
+     * {@link #metrics(MeterRegistry)} with a cap on {@code uri} tag values (Reactor Netty's {@code maxUriTags}):
+     * the first {@code maxUriTags} distinct route templates requested are tagged as themselves, later ones
+     * {@code uri=OTHER}, with one WARN when that first happens. 404 and 405 answers ({@code NOT_FOUND},
+     * {@code METHOD_NOT_ALLOWED}) do not count.
+     *
+     * @param registry   where the meters go; null turns metrics off
+     * @param maxUriTags >= 0
+     * @return a server with these metrics
+     * @throws IllegalArgumentException when {@code maxUriTags} is negative
+     */
+    public IxHttpServer metrics(MeterRegistry registry, int maxUriTags) {
+        return new IxHttpServer(this, routes, limits,
+                new HttpObservers.Options(registry, maxUriTags, observe.accessLog()));
+    }
+
+    /**
+     * The access log: one INFO line per request, in the Common Log Format followed by the duration in
+     * milliseconds (Reactor Netty's format), on the logger {@code dev.ix.http.AccessLog} (through Netty's logging
+     * facade: SLF4J when present). Off by default; a line is formatted only when that logger logs INFO. Lines are
+     * logged on the loop threads: give the logger an asynchronous appender.
+     *
+     * @param enabled whether to log
+     * @return a server with or without the access log
+     */
+    public IxHttpServer accessLog(boolean enabled) {
+        return new IxHttpServer(this, routes, limits,
+                new HttpObservers.Options(observe.registry(), observe.maxUriTags(), enabled));
     }
 
     /**
@@ -93,7 +143,11 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
     public IxServer bindNow() {
         HttpRouter router = new HttpRouter(routes);
         HttpLimits l = limits;
-        return bindListeners(THREAD_NAME_PREFIX, ch -> ch.pipeline().addLast(new HttpServerHandler(router, l)));
+        HttpObservers observers = new HttpObservers(observe);
+        IxServer server = bindListeners(THREAD_NAME_PREFIX,
+                ch -> ch.pipeline().addLast(new HttpServerHandler(router, l, observers)));
+        observers.bound(server);
+        return server;
     }
 
     /** @return a Mono that binds ({@link #bindNow()}) on a thread that may wait, when subscribed */

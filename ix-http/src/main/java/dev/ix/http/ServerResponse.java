@@ -237,6 +237,9 @@ final class ServerResponse implements IxHttpResponse {
         } else {
             exchange.writer().write(body);
         }
+        if (framing == BodyFraming.LENGTH) {
+            exchange.bytesSent += length;
+        }
         exchange.written();
         exchange.responseWritten();
     }
@@ -289,6 +292,7 @@ final class ServerResponse implements IxHttpResponse {
             }
         }
         headWritten = true;
+        exchange.status = status.code();
         if (framing == BodyFraming.UNTIL_CLOSE) {
             exchange.closeAfter();
         }
@@ -303,6 +307,7 @@ final class ServerResponse implements IxHttpResponse {
             return;
         }
         GatheringWriter writer = exchange.writer();
+        exchange.bytesSent += n;
         if (framing == BodyFraming.CHUNKED) {
             exchange.encoder().writeChunkStart(writer.room(18 + (n <= GatheringWriter.COPY_BELOW ? n : 0)), n);
             writer.write(chunk);
