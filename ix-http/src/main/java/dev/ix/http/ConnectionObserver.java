@@ -98,9 +98,9 @@ final class ConnectionObserver {
     /** The connection closed; idempotent. */
     void closed() {
         if (metrics != null && !closed) {
+            closed = true;
             metrics.connectionClosed();
         }
-        closed = true;
     }
 
     private String remote() {

@@ -37,6 +37,9 @@ final class HttpObservers {
         this.metrics = options.registry() == null ? null
                 : new HttpServerMetrics(options.registry(), options.maxUriTags());
         this.accessLog = options.accessLog();
+        if (accessLog) {
+            AccessLog.prepare();
+        }
     }
 
     /** On the connection's loop, once: @return the observer of the connection of {@code ctx} */

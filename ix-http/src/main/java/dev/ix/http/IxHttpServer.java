@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  * server ({@link IxServer#disposeNow}) closes idle connections at once and others after their requests in flight
  * are answered.
  *
+ * <p>Off by default: Micrometer meters ({@link #metrics(MeterRegistry)}) and an access log ({@link #accessLog}).
+ *
  * <p>Immutable and thread-safe: every method returns a new server spec.
  */
 public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
@@ -93,9 +95,8 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
      * Micrometer meters under {@code ix.http.server.*}, as Reactor Netty's {@code reactor.netty.http.server.*}
      * (the module README lists them): requests by method, route template and status with their duration, request
      * and response content bytes, open and active connections, errors by cause. Off by default. Recording
-     * allocates nothing per request: each loop keeps the meters it used. At most
-     * {@value HttpObservers#DEFAULT_MAX_URI_TAGS} distinct route templates are {@code uri} values, the rest are
-     * {@code OTHER}. Micrometer is an optional dependency of ix-http: bring {@code micrometer-core} to use this.
+     * allocates nothing per request: each loop keeps the meters it used. At most 100 distinct route
+     * templates are {@code uri} values, the rest are {@code OTHER} ({@link #metrics(MeterRegistry, int)}). Micrometer is an optional dependency of ix-http: bring {@code micrometer-core} to use this.
      *
      * @param registry where the meters go; null turns metrics off
      * @return a server with these metrics

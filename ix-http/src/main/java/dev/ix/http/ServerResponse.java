@@ -263,6 +263,7 @@ final class ServerResponse implements IxHttpResponse {
         head(size, 0);
         if (framing == BodyFraming.LENGTH && size > 0) {
             exchange.writer().writeMessage(new DefaultFileRegion(file.toFile(), 0, size));
+            exchange.bytesSent += size;
         }
         exchange.written();
         exchange.responseWritten();

@@ -2,14 +2,8 @@ package dev.ix.http;
 
 import dev.ix.reactor.IxServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,23 +16,15 @@ class AccessLogTest {
     private static final String START =
             "127\\.0\\.0\\.1 - - \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}] ";
 
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    private PrintStream stderr;
+    private final CapturedStderr log = new CapturedStderr();
     private IxServer server;
-
-    @BeforeEach
-    void captureStderr() {
-        // slf4j-simple looks System.err up at every line: a copy of it here shows what the server logged.
-        stderr = System.err;
-        System.setErr(new PrintStream(new TeeStream(stderr, log), true, StandardCharsets.UTF_8));
-    }
 
     @AfterEach
     void stop() {
         if (server != null) {
             server.disposeNow(Duration.ofSeconds(10));
         }
-        System.setErr(stderr);
+        log.close();
     }
 
     private void start(boolean accessLog) {
@@ -49,8 +35,7 @@ class AccessLogTest {
     }
 
     private List<String> accessLines() {
-        return log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" dev.ix.http.AccessLog - "))
-                .map(l -> l.substring(l.indexOf(" dev.ix.http.AccessLog - ") + 25)).toList();
+        return log.messages("dev.ix.http.AccessLog");
     }
 
     @Test
@@ -94,28 +79,5 @@ class AccessLogTest {
         }
 
         assertThat(accessLines()).isEmpty();
-    }
-
-    /** Writes to two streams. */
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
     }
 }

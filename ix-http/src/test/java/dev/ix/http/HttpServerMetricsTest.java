@@ -9,22 +9,30 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The {@code ix.http.server.*} meters, read from a real registry after requests over real sockets. */
 class HttpServerMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Sinks.Empty<Void> release = Sinks.empty();
+    @TempDir
+    Path dir;
     private IxServer server;
 
-    private void start(int maxUriTags) {
+    private void start(int maxUriTags) throws IOException {
+        Path file = Files.write(dir.resolve("file"), new byte[3000]);
         server = IxHttpServer.create().host("127.0.0.1").loops(1).metrics(registry, maxUriTags).route(r -> r
                 .get("/hello", (req, res) -> res.sendString("Hello, World!"))
                 .get("/users/{id}", (req, res) -> res.sendString("user " + req.param("id")))
@@ -38,7 +46,9 @@ class HttpServerMetricsTest {
                 .get("/wait", (req, res) -> release.asMono().then(res.sendString("done")))
                 .get("/a", (req, res) -> res.sendString("a"))
                 .get("/b", (req, res) -> res.sendString("b"))
-                .get("/c", (req, res) -> res.sendString("c")))
+                .get("/c", (req, res) -> res.sendString("c"))
+                .get("/file", (req, res) -> res.sendFile(file))
+                .route("PURGE", "/cache", (req, res) -> res.sendString("purged")))
                 .bindNow();
     }
 
@@ -77,10 +87,15 @@ class HttpServerMetricsTest {
             assertThat(get(c, "GET", "/nowhere").status()).isEqualTo(404);
             assertThat(get(c, "GET", "/users/1/more").status()).isEqualTo(404);
             assertThat(get(c, "DELETE", "/hello").status()).isEqualTo(405);
+            assertThat(get(c, "PURGE", "/cache").body()).isEqualTo("purged");
+            assertThat(get(c, "BREW", "/hello").status()).isEqualTo(405);
             assertThat(get(c, "GET", "/throws").status()).isEqualTo(500);
         }
 
         Await.until(() -> assertThat(requests("GET", "/throws", "500").count()).isEqualTo(1));
+        // A method outside RFC 9110: its route's own name, or OTHER when no route of it handled the request.
+        assertThat(requests("PURGE", "/cache", "200").count()).isEqualTo(1);
+        assertThat(requests("OTHER", HttpServerMetrics.METHOD_NOT_ALLOWED, "405").count()).isEqualTo(1);
         assertThat(requests("GET", "/hello", "200").count()).isEqualTo(3);
         assertThat(requests("HEAD", "/hello", "200").count()).isEqualTo(1);
         assertThat(requests("GET", "/users/{id}", "200").count()).isEqualTo(2);
@@ -102,6 +117,7 @@ class HttpServerMetricsTest {
             assertThat(c.send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").read().body()).isEqualTo("abcde");
             assertThat(get(c, "GET", "/chunks").body()).isEqualTo("abbccc");
+            assertThat(get(c, "GET", "/file").body()).hasSize(3000);
             assertThat(get(c, "HEAD", "/hello").status()).isEqualTo(200);
         }
 
@@ -113,6 +129,8 @@ class HttpServerMetricsTest {
         assertThat(sent.totalAmount()).isEqualTo(1005);
         assertThat(registry.get(HttpServerMetrics.DATA_SENT).tag("uri", "/chunks").summary().totalAmount())
                 .isEqualTo(6);
+        assertThat(registry.get(HttpServerMetrics.DATA_SENT).tag("uri", "/file").summary().totalAmount())
+                .isEqualTo(3000);
         // A HEAD response carries a Content-Length but no content.
         assertThat(registry.get(HttpServerMetrics.DATA_SENT).tag("uri", "/hello").summary().totalAmount())
                 .isZero();
@@ -141,7 +159,7 @@ class HttpServerMetricsTest {
     }
 
     @Test
-    void removesItsGaugesWhenDisposed() {
+    void removesItsGaugesWhenDisposed() throws IOException {
         start(100);
         assertThat(gauge(HttpServerMetrics.CONNECTIONS_TOTAL)).isZero();
 
@@ -179,6 +197,12 @@ class HttpServerMetricsTest {
         assertThat(requests("GET", "/errors", "500").count()).isEqualTo(1);
     }
 
+    @Test
+    void rejectsANegativeUriTagCap() {
+        assertThatThrownBy(() -> IxHttpServer.create().metrics(registry, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxUriTags: -1 (expected: >= 0)");
+    }
+
     private double error(String kind, String cause) {
         Counter c = registry.find(HttpServerMetrics.ERRORS).tag("kind", kind).tag("cause", cause).counter();
         return c == null ? 0 : c.count();
@@ -187,10 +211,12 @@ class HttpServerMetricsTest {
     @Test
     void capsDistinctUriValuesAndTagsTheRestOther() throws Exception {
         start(2);
-        try (RawHttpClient c = new RawHttpClient(server.port())) {
+        try (CapturedStderr log = new CapturedStderr(); RawHttpClient c = new RawHttpClient(server.port())) {
             for (String path : new String[] {"/a", "/b", "/c", "/hello", "/a", "/nowhere"}) {
                 assertThat(get(c, "GET", path).status()).isIn(200, 404);
             }
+            assertThat(log.messages(HttpServerMetrics.class.getName())).singleElement().asString()
+                    .contains("maxUriTags", "'/c'");
         }
 
         Await.until(() -> assertThat(requests("GET", HttpServerMetrics.NOT_FOUND, "404").count()).isEqualTo(1));

@@ -48,6 +48,8 @@ class LoopMetricsAllocationTest {
         assertThat(timed).isEqualTo(2L * RECORDINGS);
         assertThat(registry.get(HttpServerMetrics.REQUESTS).tag("uri", HttpServerMetrics.NOT_FOUND).timers())
                 .isNotEmpty();
+        assertThat(registry.get(HttpServerMetrics.ERRORS).tag("kind", "timeout").tag("cause", "header").counter()
+                .count()).isEqualTo(2.0 * (RECORDINGS / 256 + 1));
     }
 
     /** @return something of every recording, so the JIT cannot drop the work */
