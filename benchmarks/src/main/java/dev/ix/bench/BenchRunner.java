@@ -1,6 +1,8 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.LoadGenerator;
+import dev.ix.bench.load.LoadProtocol;
+import dev.ix.bench.load.MemcachePreload;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
 import dev.ix.bench.measure.ProcStat;
@@ -32,6 +34,7 @@ final class BenchRunner {
     private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
     /** Planned seconds for starting and stopping a server, for the progress bar only. */
     private static final double START_STOP_SECONDS = 2;
 
@@ -50,8 +53,12 @@ final class BenchRunner {
         this.countSyscalls = SyscallCounter.unavailable().isEmpty();
     }
 
-    /** One offered rate (0 = closed loop) at one connection count and pipeline depth. */
-    record Step(double rate, int connections, int pipeline) {
+    /**
+     * One offered rate (0 = closed loop) at one connection count and pipeline depth.
+     *
+     * @param countSyscalls whether its runs have a system-call window ({@link BenchOptions#countsSyscallsAt})
+     */
+    record Step(double rate, int connections, int pipeline, boolean countSyscalls) {
         String label() {
             return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns, pipeline " + pipeline;
         }
@@ -59,7 +66,7 @@ final class BenchRunner {
 
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
-        int runsPerConnections = o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0;
+        int runsPerConnections = o.sweep() ? o.sweepFractions().size() : 0;
         for (double rate : o.rates()) {
             runsPerConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size();
         }
@@ -76,7 +83,8 @@ final class BenchRunner {
         for (int connections : options.connections()) {
             for (double rate : options.rates()) {
                 for (int pipeline : options.pipelinesAt(rate)) {
-                    results.addAll(runStep(new Step(rate, connections, pipeline)));
+                    results.addAll(runStep(new Step(rate, connections, pipeline,
+                            options.countsSyscallsAt(Double.NaN))));
                 }
             }
         }
@@ -88,8 +96,9 @@ final class BenchRunner {
                     progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
                     continue;
                 }
-                for (double fraction : BenchOptions.SWEEP_FRACTIONS) {
-                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline)));
+                for (double fraction : options.sweepFractions()) {
+                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline,
+                            options.countsSyscallsAt(fraction))));
                 }
             }
         }
@@ -136,6 +145,10 @@ final class BenchRunner {
         try (PeerProcess server = PeerProcess.start(peer, config)) {
             server.awaitReady(READY_TIMEOUT);
             URI uri = options.target(HOST, port);
+            if (options.protocol() == LoadProtocol.MEMCACHE) {
+                progress.step(describe(step, repeat, peer, label) + "  preloading " + options.keys() + " keys");
+                preload(server, port);
+            }
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
@@ -160,7 +173,7 @@ final class BenchRunner {
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
             progress.at(plannedDone);
             double perRequestSyscalls = Double.NaN;
-            if (countSyscalls && !options.syscallWindow().isZero()) {
+            if (countSyscalls && step.countSyscalls() && !options.syscallWindow().isZero()) {
                 progress.step(describe(step, repeat, peer, label) + "  counting system calls");
                 perRequestSyscalls = syscallsPerRequest(generator, pid, uri, step, plannedDone);
             }
@@ -175,6 +188,22 @@ final class BenchRunner {
         } finally {
             plannedDone = runStart + runSeconds(options);
             progress.at(plannedDone);
+        }
+    }
+
+    /**
+     * Stores the kv workload's keys in the fresh server and checks a sample of them is there, so that its GETs hit as
+     * they would in a warm cache.
+     *
+     * @throws IllegalStateException if the server does not hold them (the message says how many a sample missed)
+     */
+    private void preload(PeerProcess server, int port) throws IOException {
+        try {
+            MemcachePreload.run(HOST, port, options.workload(), PRELOAD_TIMEOUT);
+        } catch (IOException e) {
+            server.requireAlive();
+            throw new IllegalStateException("preloading " + options.workload().name() + " into " + server.pid()
+                    + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -33,7 +33,7 @@ final class ResultWriter {
             throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("summary.json"), json(o, env, summary, skipped));
-        List<Path> plots = Plots.write(dir, summary, o.test());
+        List<Path> plots = Plots.write(dir, summary, o.kv() ? "kv " + o.workloads().getFirst() : o.test());
         Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped, plots));
         for (Summary.Row row : summary.rows()) {
             Histogram merged = row.mergedHistogram();
