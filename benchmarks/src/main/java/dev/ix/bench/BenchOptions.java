@@ -110,7 +110,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        throughput with p99 <= --slo, p99 against throughput (PNG), CPU and
                                        system calls per request at the %.0f%% step, and memcaslap's figure where
                                        installed. Defaults: --connections 32 --pipeline 4 --repeats 2 --warmup 1s
-                                       --duration 3s --syscall-window 2s (about 10 minutes)
+                                       --duration 2s --syscall-window 2s (about 8 minutes)
               --workloads usr,etc      kv: the workloads to run (default both)
               --keys N                 kv: keys per workload, all preloaded (default %d)
               --slo D                  kv: the p99 bound, e.g. 500us, 1ms (default 500us)
@@ -316,7 +316,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         // The kv experiment is a sweep of short runs by default (about 10 minutes in all); the others, long runs.
         connections = connections != null ? connections : List.of(kv ? 32 : 64);
         pipelines = pipelines != null ? pipelines : kv ? List.of(4) : List.of(16, 1);
-        duration = duration != null ? duration : Duration.ofSeconds(kv ? 3 : 10);
+        duration = duration != null ? duration : Duration.ofSeconds(kv ? 2 : 10);
         warmup = warmup != null ? warmup : Duration.ofSeconds(kv ? 1 : 5);
         repeats = repeats != null ? repeats : kv ? 2 : 5;
         sweep |= kv;

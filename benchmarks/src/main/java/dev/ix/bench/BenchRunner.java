@@ -37,6 +37,8 @@ final class BenchRunner {
     private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
     /** Planned seconds for starting and stopping a server, for the progress bar only. */
     private static final double START_STOP_SECONDS = 2;
+    /** Planned seconds for storing a kv workload's keys in a fresh server, for the progress bar only. */
+    private static final double PRELOAD_SECONDS = 1;
 
     private final BenchOptions options;
     private final List<Peer> peers;
@@ -66,15 +68,22 @@ final class BenchRunner {
 
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
-        int runsPerConnections = o.sweep() ? o.sweepFractions().size() : 0;
-        for (double rate : o.rates()) {
-            runsPerConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size();
+        double perConnections = 0;
+        if (o.sweep()) {
+            for (double fraction : o.sweepFractions()) {
+                perConnections += runSeconds(o, o.countsSyscallsAt(fraction));
+            }
         }
-        return runSeconds(o) * peers * o.repeats() * o.connections().size() * runsPerConnections;
+        for (double rate : o.rates()) {
+            perConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size()
+                    * runSeconds(o, o.countsSyscallsAt(Double.NaN));
+        }
+        return perConnections * peers * o.repeats() * o.connections().size();
     }
 
-    private static double runSeconds(BenchOptions o) {
-        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration()) + seconds(o.syscallWindow());
+    private static double runSeconds(BenchOptions o, boolean countSyscalls) {
+        return START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
+                + seconds(o.warmup()) + seconds(o.duration()) + (countSyscalls ? seconds(o.syscallWindow()) : 0);
     }
 
     List<RunResult> run() throws Exception {
@@ -186,7 +195,7 @@ final class BenchRunner {
                     perRequestSyscalls,
                     cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned);
         } finally {
-            plannedDone = runStart + runSeconds(options);
+            plannedDone = runStart + runSeconds(options, step.countSyscalls());
             progress.at(plannedDone);
         }
     }
