@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * What the built-in generator speaks, chosen by the target URI's scheme: the requests it sends ({@link RequestBlock})
  * and how it finds the responses ({@link ResponseDecoder}). Everything else (connections, pipelining, the open-loop
- * schedule, timeouts, latency histograms) is the same for both.
+ * schedule, timeouts, latency histograms) is the same for all.
  */
 public enum LoadProtocol {
     /** {@code http://host:port/path}: {@code GET path}, HTTP/1.1 keep-alive. */
@@ -24,7 +24,7 @@ public enum LoadProtocol {
     MEMCACHE;
 
     /**
-     * @throws IllegalArgumentException for a scheme other than {@code http} or {@code rpc}
+     * @throws IllegalArgumentException for a scheme other than {@code http}, {@code rpc} or {@code memcache}
      */
     public static LoadProtocol of(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

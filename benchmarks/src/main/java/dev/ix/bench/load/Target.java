@@ -16,7 +16,7 @@ record Target(String host, int port, String requestTarget) {
 
     /**
      * @throws IllegalArgumentException if the URI is not plain {@code http} with a host, nor {@code rpc} with a host
-     *                                  and a port
+     *                                  and a port, nor {@code memcache} with a host, a port and a known workload
      */
     static Target of(URI uri) {
         LoadProtocol protocol = LoadProtocol.of(uri);

@@ -40,7 +40,7 @@ final class MemcachedPeer implements Peer {
         List<String> command = new ArrayList<>(config.pinning());
         command.addAll(List.of(memcached.toString(), "-t", Integer.toString(config.threads()), "-m",
                 Integer.toString(MEMORY_MB), "-U", "0", "-p", Integer.toString(config.port()), "-l",
-                config.connectHost()));
+                bare(config.host())));
         // memcached refuses to start as root unless told which user to run as.
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("-u", "root"));
@@ -66,6 +66,11 @@ final class MemcachedPeer implements Peer {
     @Override
     public String toString() {
         return NAME;
+    }
+
+    /** memcached's {@code -l} takes an IPv6 address without brackets. */
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private static Optional<Path> executable() {
