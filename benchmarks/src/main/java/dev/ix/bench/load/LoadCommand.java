@@ -18,7 +18,8 @@ public final class LoadCommand {
               <url> is http://host:port/path, or rpc://host:port for ix RPC request frames (each
               carrying "Hello, World!"; responses must come in request order, as an echo's do), or
               memcache://host:port/usr|etc for memcached text-protocol GETs and SETs of the USR or ETC
-              workload (Atikoglu et al.; ?keys=N, default 100000; nothing is preloaded: ./ix bench kv does).
+              workload (Atikoglu et al.; ?keys=N, default 100000). Nothing is preloaded (./ix bench kv
+              does): a GET's miss counts as a non-2xx answer.
               Options:
                 -c, --connections <N>  Connections to keep open                    (default 10)
                 -d, --duration    <T>  Duration of the measured window             (default 10s)

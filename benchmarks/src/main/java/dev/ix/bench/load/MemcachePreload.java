@@ -71,6 +71,7 @@ public final class MemcachePreload {
             }
             SplittableRandom picks = new SplittableRandom(SAMPLE_SEED);
             long missesBefore = answers.parser.misses();
+            int notOkBefore = answers.notOk;
             for (int sent = 0; sent < SAMPLE; sent += BATCH) {
                 int n = Math.min(BATCH, SAMPLE - sent);
                 batch.clear();
@@ -81,10 +82,11 @@ public final class MemcachePreload {
                 answers.await(n);
             }
             long misses = answers.parser.misses() - missesBefore;
+            long failed = answers.notOk - notOkBefore - misses;
             Result result = new Result(workload.keys(), SAMPLE, SAMPLE - misses, (System.nanoTime() - start) / 1e9);
-            if (misses > 0 || answers.notOk > 0) {
+            if (misses > 0 || failed > 0) {
                 throw new IOException("after storing " + workload.keys() + " keys, " + misses + " of " + SAMPLE
-                        + " sampled GETs missed and " + answers.notOk + " failed (the server must hold every key:"
+                        + " sampled GETs missed and " + failed + " failed (the server must hold every key:"
                         + " is its memory, -m, large enough?)");
             }
             return result;

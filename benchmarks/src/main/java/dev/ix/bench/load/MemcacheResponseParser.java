@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
  * <p>What it accepts and how each answer reports to the {@link ResponseDecoder.Listener}:
  * <pre>
  *   VALUE &lt;key&gt; &lt;flags&gt; &lt;bytes&gt; [&lt;cas&gt;]\r\n&lt;data&gt;\r\n … END\r\n   a GET's hit(s)   200
- *   END\r\n                                        a GET's miss                 200, counted in misses()
+ *   END\r\n                                        a GET's miss                 404: an error, counted in misses()
  *   STORED, DELETED, TOUCHED, OK                   a command done               200
  *   NOT_STORED, EXISTS, NOT_FOUND                  a command refused            409: an error
  *   ERROR, CLIENT_ERROR …, SERVER_ERROR …          the server's errors          500: an error
  * </pre>
- * Anything else (an unknown line, a line longer than {@value #MAX_LINE} bytes, a VALUE line without a size, data not
+ * A miss is an error because every key is stored before the load ({@link MemcachePreload}): a server that lost keys
+ * would otherwise look faster, answering {@code END} alone. Anything else (an unknown line, a line longer than {@value #MAX_LINE} bytes, a VALUE line without a size, data not
  * followed by {@code \r\n}) fails the stream: the connection is closed and counted as a read error. A GET's answer
  * is complete only at its {@code END}, so pipelined responses are told apart without knowing the requests.
  *
@@ -24,8 +25,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class MemcacheResponseParser implements ResponseDecoder {
 
-    /** What a hit, a miss and a STORED report as. */
+    /** What a hit and a STORED report as. */
     static final int OK_STATUS = 200;
+    /** What a GET's miss reports as: an error, since the load requests only keys it stored first. */
+    static final int MISS_STATUS = 404;
     /** What a storage command's refusal reports as: an error for a workload of GETs and SETs. */
     static final int REFUSED_STATUS = 409;
     /** What ERROR, CLIENT_ERROR and SERVER_ERROR report as. */
@@ -127,11 +130,12 @@ final class MemcacheResponseParser implements ResponseDecoder {
             return value(length);
         }
         if (is(length, END)) {
-            if (!hit) {
+            boolean found = hit;
+            hit = false;
+            if (!found) {
                 misses++;
             }
-            hit = false;
-            listener.response(OK_STATUS, true);
+            listener.response(found ? OK_STATUS : MISS_STATUS, true);
             return true;
         }
         if (hit) {

@@ -66,6 +66,21 @@ class MemcacheLoadTest {
         }
     }
 
+    /** Without the preload every GET misses: each miss is counted, as an error, and the load goes on. */
+    @Test
+    void missesAreErrorsWithoutPreload() throws Exception {
+        try (PeerProcess memcached = memcached()) {
+            LoadSpec spec = new LoadSpec(uri("usr"), 2, 1, Duration.ofMillis(500), Duration.ZERO, 0, 4,
+                    LoadTransport.neutral(), Duration.ofSeconds(5));
+            LoadReport report = LoadGenerator.run(spec, List.of(), null);
+
+            assertThat(report.result().requests()).isPositive();
+            // 99 % GETs, each a miss until a SET stored its key.
+            assertThat(report.status()).isGreaterThan(report.result().requests() / 2);
+            assertThat(report.read()).isZero();
+        }
+    }
+
     private int port;
 
     private PeerProcess memcached() throws Exception {

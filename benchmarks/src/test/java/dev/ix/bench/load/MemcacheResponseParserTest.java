@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class MemcacheResponseParserTest {
 
-    /** Answers a memcached gives to gets and sets, pipelined: hits of several sizes, a miss, a multi-get, errors. */
+    /**
+     * Answers a memcached gives to gets and sets, pipelined: hits of several sizes, a miss (an error: the load asks
+     * only for keys it stored), a multi-get, errors.
+     */
     private static final String STREAM = "VALUE usr:1-xxxxxxx 0 2\r\nab\r\nEND\r\n"
             + "STORED\r\n"
             + "END\r\n"
@@ -24,7 +27,7 @@ class MemcacheResponseParserTest {
             + "NOT_STORED\r\n"
             + "STORED\r\n";
 
-    private static final List<Integer> STATUSES = List.of(200, 200, 200, 200, 200, 500, 500, 500, 409, 200);
+    private static final List<Integer> STATUSES = List.of(200, 200, 404, 200, 200, 500, 500, 500, 409, 200);
 
     private final List<Integer> responses = new ArrayList<>();
     private final ResponseDecoder.Listener listener = (status, keepAlive) -> responses.add(keepAlive ? status
