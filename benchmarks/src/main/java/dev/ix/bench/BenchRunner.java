@@ -2,9 +2,9 @@ package dev.ix.bench;
 
 import dev.ix.bench.load.LoadGenerator;
 import dev.ix.bench.load.LoadProtocol;
-import dev.ix.bench.load.MemcachePreload;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
+import dev.ix.bench.load.MemcachePreload;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
@@ -156,7 +156,7 @@ final class BenchRunner {
             URI uri = options.target(HOST, port);
             if (options.protocol() == LoadProtocol.MEMCACHE) {
                 progress.step(describe(step, repeat, peer, label) + "  preloading " + options.keys() + " keys");
-                preload(server, port);
+                preload(server, peer, port);
             }
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
@@ -206,13 +206,13 @@ final class BenchRunner {
      *
      * @throws IllegalStateException if the server does not hold them (the message says how many a sample missed)
      */
-    private void preload(PeerProcess server, int port) throws IOException {
+    private void preload(PeerProcess server, Peer peer, int port) {
         try {
             MemcachePreload.run(HOST, port, options.workload(), PRELOAD_TIMEOUT);
         } catch (IOException e) {
             server.requireAlive();
-            throw new IllegalStateException("preloading " + options.workload().name() + " into " + server.pid()
-                    + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("preloading " + options.workload().name() + " into " + peer.name()
+                    + " (pid " + server.pid() + ") failed: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ix.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ix.bench.load.Durations;
 import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.MemcacheWorkload;
 import java.net.URI;
@@ -79,10 +80,21 @@ class KvBenchOptionsTest {
     }
 
     @Test
+    void sloInMicroseconds() throws Exception {
+        assertThat(parse("kv", "--slo", "500us").slo()).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(parse("kv", "--slo", "250µs").slo()).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(KvReport.sloLabel(parse("kv", "--slo", "750us"))).isEqualTo("750 µs");
+        assertThat(KvReport.sloLabel(parse("kv", "--slo", "2ms"))).isEqualTo("2 ms");
+        assertThat(Durations.format(Duration.ofNanos(500_000))).isEqualTo("500us");
+        assertThat(Durations.parse(Durations.format(Duration.ofNanos(500_000)))).isEqualTo(Duration.ofNanos(500_000));
+    }
+
+    @Test
     void refusals() {
         assertThatThrownBy(() -> parse("kv", "--workloads", "app")).hasMessageContaining("expected one of usr, etc");
         assertThatThrownBy(() -> parse("kv", "--generator", "wrk")).hasMessageContaining("not applicable to kv");
         assertThatThrownBy(() -> parse("kv", "--slo", "0s")).hasMessageContaining("--slo");
+        assertThatThrownBy(() -> parse("kv", "--slo", "fast")).hasMessageContaining("--slo");
         assertThatThrownBy(() -> parse("kv", "--keys", "0")).hasMessageContaining("--keys");
     }
 
