@@ -23,13 +23,17 @@ import java.util.regex.Pattern;
  * buckets drawn from {@link MemcacheWorkload}, the GET share). It sets the keys it reads itself. Its throughput is
  * printed beside the built-in generator's, not mixed with it.
  *
- * <p>memcaslap refuses keys shorter than 16 bytes, so USR's 12..19-byte keys become 16..19 here.
+ * <p>memcaslap refuses keys shorter than 16 bytes, so USR's 12..19-byte keys become 16..19 here. Debian names the
+ * tool {@code memcaslap}; upstream builds call it {@code memaslap}, which is used when the first is missing. Its
+ * sibling {@code memcslap} is not used: it runs a number of operations, not a duration, and has no workload
+ * configuration.
  *
  * <p>Stateless and thread-safe.
  */
 public final class Memcaslap {
 
-    static final String TOOL = "memcaslap";
+    /** The names the tool goes by, in the order they are looked for. */
+    static final List<String> TOOLS = List.of("memcaslap", "memaslap");
     /** memcaslap's shortest key. */
     static final int MIN_KEY = 16;
     private static final Pattern TPS = Pattern.compile("\\bTPS: ([0-9]+)");
@@ -43,7 +47,7 @@ public final class Memcaslap {
 
     /** @return empty when memcaslap is on {@code PATH}; otherwise how to get it */
     public static Optional<String> unavailable() {
-        return Executables.find(TOOL).isPresent() ? Optional.empty()
+        return executable().isPresent() ? Optional.empty()
                 : Optional.of("memcaslap is not installed: run sudo benchmarks/install-tools.sh (Debian package"
                 + " libmemcached-tools)");
     }
@@ -100,7 +104,7 @@ public final class Memcaslap {
      */
     public static double run(String host, int port, MemcacheWorkload workload, Duration duration, int concurrency,
                              String cpus, Path workDir) throws IOException, InterruptedException {
-        Path tool = Executables.find(TOOL).orElseThrow(() -> new IOException(unavailable().orElseThrow()));
+        Path tool = executable().orElseThrow(() -> new IOException(unavailable().orElseThrow()));
         Files.createDirectories(workDir);
         Path config = workDir.resolve("memcaslap-" + workload.name() + ".cfg");
         Files.writeString(config, config(workload), StandardCharsets.US_ASCII);
@@ -121,6 +125,10 @@ public final class Memcaslap {
                     + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
         }
         return tps.getAsDouble();
+    }
+
+    private static Optional<Path> executable() {
+        return TOOLS.stream().map(Executables::find).flatMap(Optional::stream).findFirst();
     }
 
     /** @return the TPS of memcaslap's final {@code Run time: ... TPS: N ...} line */
