@@ -72,6 +72,13 @@ public final class Bench {
             err.println("ix bench: none of the peers can run here");
             return 1;
         }
+        for (RelativeRate r : o.relativeRates()) {
+            if (runnable.stream().noneMatch(p -> p.name().equals(r.peer()))) {
+                err.println("ix bench: --rate " + r.label() + " needs " + r.peer() + "'s saturation, but "
+                        + r.peer() + " cannot run here");
+                return 1;
+            }
+        }
         if (runnable.stream().noneMatch(p -> p.name().equals(o.baseline()))) {
             err.println("ix bench: the baseline " + o.baseline() + " cannot run: ratios will be n/a");
         }
@@ -101,9 +108,10 @@ public final class Bench {
         }
         Progress progress = new Progress(err, System.console() != null,
                 BenchRunner.plannedSeconds(o, runnable.size()));
+        BenchRunner runner = new BenchRunner(o, runnable, progress, o.out().resolve("logs"));
         List<RunResult> runs;
         try {
-            runs = new BenchRunner(o, runnable, progress, o.out().resolve("logs")).run();
+            runs = runner.run();
         } catch (Exception e) {
             progress.finish();
             err.println("ix bench: failed: " + e.getMessage() + " (server logs in " + o.out().resolve("logs") + ")");
@@ -115,7 +123,7 @@ public final class Bench {
         // Written before anything is printed: minutes of runs must not be lost to a failure in printing them.
         boolean written = true;
         try {
-            ResultWriter.write(o.out(), o, env, summary, skipped);
+            ResultWriter.write(o.out(), o, env, summary, skipped, runner.relativeSteps());
         } catch (IOException | RuntimeException e) {
             err.println("ix bench: could not write the results to " + o.out() + ": " + e);
             written = false;
@@ -124,6 +132,9 @@ public final class Bench {
         out.print(new ResultTable(summary).text());
         out.println();
         out.print(CrossCheck.text(summary));
+        for (BenchRunner.RelativeStep step : runner.relativeSteps()) {
+            out.println("rate " + step.describe());
+        }
         String headline = Headline.markdown(summary, o.generatorLabel());
         if (!headline.isEmpty()) {
             out.println();

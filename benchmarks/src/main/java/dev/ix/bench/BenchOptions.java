@@ -34,6 +34,9 @@ import java.util.Locale;
  *                       so the measured window itself is never traced
  * @param repeats        interleaved repeats (A B C A B C …)
  * @param rates          offered loads in requests/s (open loop), 0 for closed loop ("max"); several make a sweep
+ * @param relativeRates  offered loads as shares of a peer's saturation ({@code 50%:ix-http}), open loop, run after
+ *                       the others at the first pipeline depth; the saturation comes from the closed-loop runs, or
+ *                       from a closed-loop run of that peer alone when {@code rates} has no "max"
  * @param sweep          whether to add a rate sweep: after the closed-loop runs, open-loop runs at
  *                       {@link #SWEEP_FRACTIONS} of the highest median requests/s any peer reached
  * @param generator      "builtin", "wrk" or "wrk2"
@@ -52,7 +55,7 @@ import java.util.Locale;
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
                     int loadThreads, List<Integer> pipelines, Duration duration, Duration warmup,
-                    Duration syscallWindow, int repeats, List<Double> rates,
+                    Duration syscallWindow, int repeats, List<Double> rates, List<RelativeRate> relativeRates,
                     boolean sweep, String generator, LoadTransport generatorTransport, boolean crossCheck, String serverCpus, String loadCpus, Path out,
                     List<String> commandLine, List<String> workloads, int keys, Duration slo) {
 
@@ -136,9 +139,14 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        window is never traced: tracing taxes each system call
               --repeats R              repeats, the peer order rotated each time; medians, merged latency
                                        histograms and min-max spreads over them (default 5)
-              --rate RPS|max[,...]     offered load: requests/s, open loop (latency from each request's intended
+              --rate RPS|max|P%%:PEER[,...]
+                                       offered load: requests/s, open loop (latency from each request's intended
                                        send time, coordinated-omission free), or max for closed loop (default max);
-                                       a list runs each rate
+                                       a list runs each rate. P%%:PEER (e.g. 50%%:ix-http) is open loop at P %% of
+                                       PEER's median closed-loop requests/s at the first --pipeline depth, measured
+                                       first in the same invocation: by the max runs if --rate has max, else by a
+                                       closed-loop run of PEER alone. With --duration 60s, the run issue 12 quotes
+                                       GC counts from: --rate 50%%:ix-http --pipeline 16 --duration 60s
               --sweep                  latency against offered load: after the --rate runs, open-loop runs at
                                        10, 25, 50, 75, 90, 100 and 110%% of the highest requests/s measured, and
                                        plots of p99 against throughput (latency-throughput*.png)
@@ -158,10 +166,11 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             and requests unsent at the window's end included), the generator's send lag, errors, server CPU µs per
             request (/proc/PID/stat), server system calls per request (perf stat -e raw_syscalls:sys_enter, in the
             separate --syscall-window; n/a without perf), server bytes allocated per request (the server's own
-            counter; n/a for nginx), server RSS, whether the pinning took effect, and the generator's own CPU: a run
-            whose generator kept each CPU it owns >= 90%% busy (process CPU over the window / its CPUs) is marked
-            generator-bound, and a ratio against it says little; a closed-loop run in which neither the server nor
-            the generator reached 90%% is marked "neither bound".
+            counter; n/a for nginx), the server JVM's young and old collections and their time in the window (its
+            hsperfdata counters, as jstat -gc reads them; n/a for nginx), server RSS, whether the pinning took
+            effect, and the generator's own CPU: a run whose generator kept each CPU it owns >= 90%% busy (process
+            CPU over the window / its CPUs) is marked generator-bound, and a ratio against it says little; a
+            closed-loop run in which neither the server nor the generator reached 90%% is marked "neither bound".
             Install wrk, nginx and perf with benchmarks/install-tools.sh.
             """.formatted(String.join(",", DEFAULT_RPC_PEERS), DEFAULT_RPC_BASELINE, String.join(",", DEFAULT_KV_PEERS),
             DEFAULT_KV_BASELINE, KV_COST_FRACTION * 100, MemcacheWorkload.DEFAULT_KEYS,
@@ -196,8 +205,8 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     /** @return the same options for one workload, its results under {@code out} */
     BenchOptions forWorkload(String workload, Path out) {
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
-                syscallWindow, repeats, rates, sweep, generator, generatorTransport, crossCheck, serverCpus, loadCpus,
-                out, commandLine, List.of(workload), keys, slo);
+                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck,
+                serverCpus, loadCpus, out, commandLine, List.of(workload), keys, slo);
     }
 
     /** @return the sweep's offered loads as fractions of saturation */
@@ -233,7 +242,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
 
     /** @return whether any run is open loop (fixed rate) */
     boolean openLoop() {
-        return sweep || rates.stream().anyMatch(r -> r > 0);
+        return sweep || !relativeRates.isEmpty() || rates.stream().anyMatch(r -> r > 0);
     }
 
     /** @return the rates as printed: "max" or requests/s, comma-separated, "+ sweep" when sweeping */
@@ -241,6 +250,9 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         List<String> labels = new ArrayList<>();
         for (double r : rates) {
             labels.add(rateLabel(r));
+        }
+        for (RelativeRate r : relativeRates) {
+            labels.add(r.label());
         }
         return String.join(",", labels) + (sweep ? " + sweep" : "");
     }
@@ -266,6 +278,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         int keys = MemcacheWorkload.DEFAULT_KEYS;
         Duration slo = DEFAULT_SLO;
         List<Double> rates = List.of(0.0);
+        List<RelativeRate> relativeRates = List.of();
         boolean sweep = false;
         String generator = "builtin";
         LoadTransport generatorTransport = LoadTransport.neutral();
@@ -294,7 +307,11 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--warmup" -> warmup = durationOrZero(args, ++i, a);
                 case "--syscall-window" -> syscallWindow = durationOrZero(args, ++i, a);
                 case "--repeats" -> repeats = positive(args, ++i, a);
-                case "--rate" -> rates = rates(value(args, ++i, a));
+                case "--rate" -> {
+                    String list = value(args, ++i, a);
+                    rates = rates(list);
+                    relativeRates = relativeRates(list);
+                }
                 case "--sweep" -> sweep = true;
                 case "--generator" -> generator = oneOf(value(args, ++i, a), a, "builtin", "wrk", "wrk2");
                 case "--cross-check" -> crossCheck = true;
@@ -331,6 +348,17 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (loadThreads > fewest) {
             throw new UsageException("--load-threads " + loadThreads + " exceeds --connections " + fewest);
         }
+        for (RelativeRate r : relativeRates) {
+            if (!peers.contains(r.peer())) {
+                throw new UsageException("--rate " + r.label() + ": " + r.peer() + " is not among --peers "
+                        + String.join(",", peers) + " (its saturation is measured in the same run)");
+            }
+        }
+        if (!generator.equals("builtin") && !relativeRates.isEmpty()) {
+            throw new UsageException("--rate " + relativeRates.getFirst().label() + " measures " + relativeRates
+                    .getFirst().peer() + "'s saturation closed loop, then loads open loop: it needs --generator"
+                    + " builtin");
+        }
         if (generator.equals("wrk2") && rates.contains(0.0)) {
             throw new UsageException("--generator wrk2 needs --rate RPS (wrk2 is open loop only; --sweep starts"
                     + " with a closed-loop run, so it needs --generator builtin)");
@@ -362,8 +390,8 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                     + " seconds");
         }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
-                syscallWindow, repeats, rates, sweep, generator, generatorTransport, crossCheck, serverCpus, loadCpus, out,
-                List.of(args), workloads, keys, slo);
+                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck, serverCpus,
+                loadCpus, out, List.of(args), workloads, keys, slo);
     }
 
     private static List<String> workloads(String list, String option) throws UsageException {
@@ -450,9 +478,29 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     private static List<Double> rates(String list) throws UsageException {
         List<Double> values = new ArrayList<>();
         for (String v : list.split(",")) {
+            if (RelativeRate.isRelative(v)) {
+                continue;
+            }
             double r = rate(v.strip());
             if (!values.contains(r)) {
                 values.add(r);
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    private static List<RelativeRate> relativeRates(String list) throws UsageException {
+        List<RelativeRate> values = new ArrayList<>();
+        for (String v : list.split(",")) {
+            if (RelativeRate.isRelative(v)) {
+                try {
+                    RelativeRate r = RelativeRate.parse(v.strip());
+                    if (!values.contains(r)) {
+                        values.add(r);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--rate " + e.getMessage());
+                }
             }
         }
         return List.copyOf(values);

@@ -5,6 +5,7 @@ import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
 import dev.ix.bench.load.MemcachePreload;
+import dev.ix.bench.measure.GcCounts;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
@@ -20,15 +21,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
  * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the server CPUs; a warm-up load that is
- * not recorded, then the measured window, with the server's CPU time and allocated bytes counted over exactly that
- * window, then (with perf) a shorter window of the same load in which the server's system calls are counted: nothing
- * traces the measured window. A sweep's open-loop steps are planned from the closed-loop steps' results.
+ * not recorded, then the measured window, with the server's CPU time, allocated bytes and garbage collections counted
+ * over exactly that window, then (with perf) a shorter window of the same load in which the server's system calls
+ * are counted: nothing traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are planned from the
+ * closed-loop steps' results.
  */
 final class BenchRunner {
     private static final String HOST = "127.0.0.1";
@@ -45,6 +48,7 @@ final class BenchRunner {
     private final Progress progress;
     private final Path logs;
     private final boolean countSyscalls;
+    private final List<RelativeStep> relativeSteps = new ArrayList<>();
     private double plannedDone;
 
     BenchRunner(BenchOptions options, List<Peer> peers, Progress progress, Path logs) {
@@ -66,6 +70,19 @@ final class BenchRunner {
         }
     }
 
+    /**
+     * A {@link RelativeRate} made absolute: the open-loop rate that ran, and the saturation it is a share of.
+     *
+     * @param saturation the named peer's median closed-loop requests/s at these connections and pipeline depth
+     * @param offered    the offered requests/s of the open-loop step, {@code rate.of(saturation)}
+     */
+    record RelativeStep(RelativeRate rate, int connections, int pipeline, double saturation, double offered) {
+        String describe() {
+            return String.format(Locale.ROOT, "%s at %d conns, pipeline %d: %.0f req/s (%s's median closed-loop"
+                    + " req/s: %.0f)", rate.label(), connections, pipeline, offered, rate.peer(), saturation);
+        }
+    }
+
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
         double perConnections = 0;
@@ -74,11 +91,28 @@ final class BenchRunner {
                 perConnections += runSeconds(o, o.countsSyscallsAt(fraction));
             }
         }
+        double fixedRate = runSeconds(o, o.countsSyscallsAt(Double.NaN));
         for (double rate : o.rates()) {
-            perConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size()
-                    * runSeconds(o, o.countsSyscallsAt(Double.NaN));
+            perConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size() * fixedRate;
         }
-        return perConnections * peers * o.repeats() * o.connections().size();
+        perConnections += o.relativeRates().size() * fixedRate;
+        double saturationRuns = saturationPeers(o).size() * o.generatorsAt(0).size() * fixedRate;
+        return (perConnections * peers + saturationRuns) * o.repeats() * o.connections().size();
+    }
+
+    /**
+     * @return the peers whose saturation is measured by a closed-loop run of their own, for the relative rates: all
+     *         those the relative rates name when there is no closed-loop step of every peer ("max" in --rate), else
+     *         none
+     */
+    static List<String> saturationPeers(BenchOptions o) {
+        return o.rates().contains(0.0) ? List.of()
+                : o.relativeRates().stream().map(RelativeRate::peer).distinct().toList();
+    }
+
+    /** @return the relative rates as they ran, in order, once {@link #run()} returned */
+    List<RelativeStep> relativeSteps() {
+        return List.copyOf(relativeSteps);
     }
 
     private static double runSeconds(BenchOptions o, boolean countSyscalls) {
@@ -111,13 +145,55 @@ final class BenchRunner {
                 }
             }
         }
+        if (!options.relativeRates().isEmpty()) {
+            for (int connections : options.connections()) {
+                results.addAll(runRelative(results, connections));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * The relative rates' steps at one connection count: the saturation of each named peer (its closed-loop runs,
+     * made here if {@code done} has none), then every peer open loop at the share of it.
+     */
+    private List<RunResult> runRelative(List<RunResult> done, int connections) throws Exception {
+        int pipeline = options.pipelinesAt(1).getFirst();
+        List<RunResult> all = new ArrayList<>(done);
+        List<RunResult> results = new ArrayList<>();
+        for (String name : saturationPeers(options)) {
+            List<Peer> alone = peers.stream().filter(p -> p.name().equals(name)).toList();
+            List<RunResult> saturation = runStep(new Step(0, connections, pipeline,
+                    options.countsSyscallsAt(Double.NaN)), alone);
+            all.addAll(saturation);
+            results.addAll(saturation);
+        }
+        Summary summary = Summary.of(all, options.baseline());
+        for (RelativeRate relative : options.relativeRates()) {
+            double saturation = summary.saturation(relative.peer(), options.generatorLabel(), connections, pipeline);
+            if (Double.isNaN(saturation) || saturation <= 0) {
+                progress.step("no closed-loop throughput of " + relative.peer() + " at " + connections
+                        + " connections: no " + relative.label() + " step there");
+                continue;
+            }
+            RelativeStep step = new RelativeStep(relative, connections, pipeline, saturation,
+                    relative.of(saturation));
+            relativeSteps.add(step);
+            progress.step(step.describe());
+            results.addAll(runStep(new Step(step.offered(), connections, pipeline,
+                    options.countsSyscallsAt(Double.NaN))));
+        }
         return results;
     }
 
     private List<RunResult> runStep(Step step) throws Exception {
+        return runStep(step, peers);
+    }
+
+    private List<RunResult> runStep(Step step, List<Peer> stepPeers) throws Exception {
         List<RunResult> results = new ArrayList<>();
         for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-            for (Peer peer : rotated(peers, repeat)) {
+            for (Peer peer : rotated(stepPeers, repeat)) {
                 for (String generator : options.generatorsAt(step.rate())) {
                     results.add(runOnce(peer, repeat, step, generator));
                 }
@@ -169,9 +245,11 @@ final class BenchRunner {
 
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
+            Optional<GcCounts> gcBefore = gcCounts(server, peer);
             long cpuBefore = ProcStat.cpuNanos(pid);
             LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
             long cpuAfter = ProcStat.cpuNanos(pid);
+            Optional<GcCounts> gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
             boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
@@ -191,9 +269,10 @@ final class BenchRunner {
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
+            GcCounts gc = gcAfter.map(after -> after.minus(gcBefore.orElseThrow())).orElse(null);
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
                     perRequestSyscalls,
-                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned);
+                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc);
         } finally {
             plannedDone = runStart + runSeconds(options, step.countSyscalls());
             progress.at(plannedDone);
@@ -262,6 +341,19 @@ final class BenchRunner {
             }
         }
         return skipped;
+    }
+
+    /**
+     * @return the server JVM's collections so far; empty for a peer that is not a JVM, or when its counters cannot be
+     *         read (said on the progress line: that loses the GC columns of this run, not the run)
+     */
+    private Optional<GcCounts> gcCounts(PeerProcess server, Peer peer) {
+        try {
+            return server.gcCounts();
+        } catch (IOException | IllegalArgumentException e) {
+            progress.step("GC counts of " + peer.name() + " are n/a in this run: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** @return the system calls counted, -1 when not counted (a failing perf loses that measure, not the run) */

@@ -42,9 +42,10 @@ final class KvBench {
         boolean written = true;
         for (String workload : o.workloads()) {
             BenchOptions w = o.forWorkload(workload, o.out().resolve(workload));
+            BenchRunner runner = new BenchRunner(w, peers, progress, logs);
             Summary summary;
             try {
-                summary = Summary.of(new BenchRunner(w, peers, progress, logs).run(), o.baseline());
+                summary = Summary.of(runner.run(), o.baseline());
             } catch (Exception e) {
                 progress.finish();
                 err.println("ix bench kv: " + workload + " failed: " + e.getMessage() + " (server logs in " + logs
@@ -54,7 +55,7 @@ final class KvBench {
             }
             Map<String, Double> memcaslap = memcaslap(w, peers, progress, logs, err);
             try {
-                ResultWriter.write(w.out(), w, env, summary, skipped);
+                ResultWriter.write(w.out(), w, env, summary, skipped, runner.relativeSteps());
             } catch (IOException | RuntimeException e) {
                 err.println("ix bench kv: could not write the results to " + w.out() + ": " + e);
                 written = false;

@@ -21,6 +21,9 @@ enum Metric {
     SYSCALLS_PER_REQUEST("syscalls_per_request", "syscalls/req", false, RunResult::syscallsPerRequest),
     CPU_US_PER_REQUEST("cpu_us_per_request", "cpu µs/req", false, RunResult::cpuMicrosPerRequest),
     ALLOC_BYTES_PER_REQUEST("alloc_bytes_per_request", "alloc B/req", false, RunResult::allocBytesPerRequest),
+    YOUNG_GCS("young_gcs", "young GCs", false, RunResult::youngGcs),
+    OLD_GCS("old_gcs", "old GCs", false, RunResult::oldGcs),
+    GC_PAUSE_MS("gc_pause_ms", "GC pause ms", false, RunResult::gcPauseMillis),
     RSS_BYTES("rss_bytes", "RSS MiB", false, RunResult::rssBytes),
     GENERATOR_CPU("generator_cpu", "gen cores", false, r -> r.load().generatorCpu());
 

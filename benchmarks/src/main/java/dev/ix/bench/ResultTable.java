@@ -18,11 +18,13 @@ final class ResultTable {
             + " `*` marks a ratio whose baseline run was generator-bound in some repeat: its baseline figure is a"
             + " floor, so the ratio is no win. `neither bound`: a closed-loop run in which neither the server nor the"
             + " generator kept 90 %% of its CPUs busy: another process or the hypervisor had them, or the two ran in"
-            + " lock-step, each idle while the other worked.";
+            + " lock-step, each idle while the other worked. `young GCs` and `GC pause ms`: the server JVM's"
+            + " collections and their time within the measured window (jstat's YGC and GCT, from its hsperfdata"
+            + " counters; n/a for nginx); old (full) collections are noted.";
 
     private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "pipe", "req/s",
             "min–max", "×base", "p50 µs", "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors",
-            "syscalls/req", "cpu µs/req", "×base", "alloc B/req", "RSS MiB", "note");
+            "syscalls/req", "cpu µs/req", "×base", "alloc B/req", "young GCs", "GC pause ms", "RSS MiB", "note");
 
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -49,6 +51,8 @@ final class ResultTable {
                     small(r.stat(Metric.CPU_US_PER_REQUEST).value()),
                     ratio(r, Metric.CPU_US_PER_REQUEST, base),
                     whole(r.stat(Metric.ALLOC_BYTES_PER_REQUEST).value()),
+                    whole(r.stat(Metric.YOUNG_GCS).value()),
+                    small(r.stat(Metric.GC_PAUSE_MS).value()),
                     mib(r.stat(Metric.RSS_BYTES).value()),
                     note(r)));
         }
@@ -72,6 +76,11 @@ final class ResultTable {
         }
         if (loadNotPinned > 0) {
             notes.add("load not pinned " + loadNotPinned + "/" + r.repeats());
+        }
+        if (r.stat(Metric.OLD_GCS).max() > 0) {
+            // Not a column: the peers' fixed 512 MiB heap makes an old collection in a window rare, and notable.
+            notes.add("old GCs " + whole(r.stat(Metric.OLD_GCS).value()) + " (max " + whole(r.stat(Metric.OLD_GCS)
+                    .max()) + ")");
         }
         if (r.stat(Metric.ERRORS).max() > 0) {
             notes.add("errors");

@@ -29,14 +29,15 @@ final class ResultWriter {
     private ResultWriter() {
     }
 
-    static void write(Path dir, BenchOptions o, Environment env, Summary summary, List<String> skipped)
-            throws IOException {
+    /** @param relativeSteps the {@link RelativeRate}s as they ran: which rate each was, and of what saturation */
+    static void write(Path dir, BenchOptions o, Environment env, Summary summary, List<String> skipped,
+                      List<BenchRunner.RelativeStep> relativeSteps) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("summary.json"), json(o, env, summary, skipped));
+        Files.writeString(dir.resolve("summary.json"), json(o, env, summary, skipped, relativeSteps));
         List<Path> plots = o.kv()
                 ? Plots.write(dir, summary, "kv " + o.workloads().getFirst(), o.slo().toNanos() / 1000.0)
                 : Plots.write(dir, summary, o.test());
-        Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped, plots));
+        Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped, plots, relativeSteps));
         for (Summary.Row row : summary.rows()) {
             Histogram merged = row.mergedHistogram();
             if (merged != null) {
@@ -62,7 +63,8 @@ final class ResultWriter {
         return "./ix bench " + String.join(" ", o.commandLine());
     }
 
-    static String json(BenchOptions o, Environment env, Summary summary, List<String> skipped) {
+    static String json(BenchOptions o, Environment env, Summary summary, List<String> skipped,
+                       List<BenchRunner.RelativeStep> relativeSteps) {
         Json j = new Json().beginObject()
                 .field("test", o.test())
                 .field("command_line", commandLine(o))
@@ -89,6 +91,14 @@ final class ResultWriter {
         j.key("skipped").beginArray();
         for (String s : skipped) {
             j.string(s);
+        }
+        j.endArray();
+        j.key("relative_rates").beginArray();
+        for (BenchRunner.RelativeStep r : relativeSteps) {
+            j.beginObject().field("rate", r.rate().label()).field("peer", r.rate().peer())
+                    .field("percent", r.rate().percent()).field("connections", r.connections())
+                    .field("pipeline", r.pipeline()).field("saturation_requests_per_sec", r.saturation())
+                    .field("offered_requests_per_sec", r.offered()).endObject();
         }
         j.endArray();
         j.key("cross_check").beginArray();
@@ -161,7 +171,8 @@ final class ResultWriter {
         return j.endObject().toString();
     }
 
-    static String markdown(BenchOptions o, Environment env, Summary summary, List<String> skipped, List<Path> plots) {
+    static String markdown(BenchOptions o, Environment env, Summary summary, List<String> skipped, List<Path> plots,
+                           List<BenchRunner.RelativeStep> relativeSteps) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(o.test()).append(": ").append(String.join(", ", o.peers())).append("\n\n");
         b.append("`").append(commandLine(o)).append("`\n\n");
@@ -173,6 +184,12 @@ final class ResultWriter {
         String crossCheck = CrossCheck.text(summary);
         if (!crossCheck.isEmpty()) {
             b.append("```\n").append(crossCheck).append("```\n\n");
+        }
+        for (BenchRunner.RelativeStep r : relativeSteps) {
+            b.append("- rate ").append(r.describe()).append('\n');
+        }
+        if (!relativeSteps.isEmpty()) {
+            b.append('\n');
         }
         b.append(ResultTable.LEGEND.formatted(o.repeats(), summary.baseline())).append(" Latency in µs")
                 .append(" (rate max: closed loop, from each request's send; a rate in requests/s: open loop, from")

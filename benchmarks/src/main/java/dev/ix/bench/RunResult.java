@@ -1,6 +1,7 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.LoadResult;
+import dev.ix.bench.measure.GcCounts;
 
 /**
  * One measured run: one peer, one repeat, one offered rate. A measure is {@code NaN} where it could not be taken
@@ -19,10 +20,27 @@ import dev.ix.bench.load.LoadResult;
  * @param serverCpuShare        the server's CPU over the measured window divided by the CPUs it may run on, 0..1
  * @param serverPinned          whether every server thread was allowed exactly the requested server CPUs
  * @param loadPinned            whether the generator was allowed exactly the requested load CPUs
+ * @param gc                    the server JVM's garbage collections in the measured window, {@code null} where not
+ *                              counted (nginx, or its performance counters could not be read)
  */
 record RunResult(String peer, int repeat, double rate, int connections, int pipeline, LoadResult load, double syscallsPerRequest,
                  double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes, double serverCpuShare, boolean serverPinned,
-                 boolean loadPinned) {
+                 boolean loadPinned, GcCounts gc) {
+
+    /** @return young collections in the measured window, {@code NaN} where not counted */
+    double youngGcs() {
+        return gc == null ? Double.NaN : gc.young();
+    }
+
+    /** @return old (full) collections in the measured window, {@code NaN} where not counted */
+    double oldGcs() {
+        return gc == null ? Double.NaN : gc.old();
+    }
+
+    /** @return milliseconds spent in collections in the measured window, {@code NaN} where not counted */
+    double gcPauseMillis() {
+        return gc == null ? Double.NaN : gc.pauseMillis();
+    }
 
     /**
      * A closed-loop run keeps its server or its generator busy: when neither used {@value LoadResult#BOUND_SHARE} of

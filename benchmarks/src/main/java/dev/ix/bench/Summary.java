@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The runs of a benchmark reduced to what a reader compares: per peer, step and generator, each metric over the
@@ -115,7 +116,20 @@ final class Summary {
      *         NaN if none
      */
     double saturation(int connections, int pipeline) {
-        return rows.stream().filter(r -> r.rate() == 0 && r.connections() == connections && r.pipeline() == pipeline)
+        return saturation(rows.stream(), connections, pipeline);
+    }
+
+    /**
+     * @return the median requests/s of {@code peer} under {@code generator} at {@code connections} and
+     *         {@code pipeline} in closed loop, NaN if it has no such row
+     */
+    double saturation(String peer, String generator, int connections, int pipeline) {
+        return saturation(rows.stream().filter(r -> r.peer().equals(peer) && r.generator().equals(generator)),
+                connections, pipeline);
+    }
+
+    private static double saturation(Stream<Row> candidates, int connections, int pipeline) {
+        return candidates.filter(r -> r.rate() == 0 && r.connections() == connections && r.pipeline() == pipeline)
                 .mapToDouble(r -> r.stat(Metric.REQUESTS_PER_SEC).value()).filter(v -> !Double.isNaN(v))
                 .max().orElse(Double.NaN);
     }

@@ -110,6 +110,49 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aRateCanBeAShareOfAPeersSaturation() throws Exception {
+        BenchOptions o = parse("--peers", "ix-http,ix,netty-epoll", "--baseline", "ix-http", "--rate",
+                "50%:ix-http, 12.5%:netty-epoll,50%:ix-http", "--duration", "60s");
+        assertThat(o.rates()).as("no closed-loop step of every peer").isEmpty();
+        assertThat(o.relativeRates()).containsExactly(new RelativeRate(50, "ix-http"),
+                new RelativeRate(12.5, "netty-epoll"));
+        assertThat(o.rateLabel()).isEqualTo("50%:ix-http,12.5%:netty-epoll");
+        assertThat(o.openLoop()).isTrue();
+        assertThat(BenchRunner.saturationPeers(o)).as("each measured alone first").containsExactly("ix-http",
+                "netty-epoll");
+
+        BenchOptions withMax = parse("--peers", "ix-http,ix", "--rate", "max,50%:ix-http", "--baseline", "ix");
+        assertThat(withMax.rates()).containsExactly(0.0);
+        assertThat(withMax.rateLabel()).isEqualTo("max,50%:ix-http");
+        assertThat(BenchRunner.saturationPeers(withMax)).as("the max step measures it").isEmpty();
+    }
+
+    @Test
+    void aRelativeRateIsHalfOfTheSaturationInWholeRequests() {
+        RelativeRate half = RelativeRate.parse("50%:ix-http");
+        assertThat(half.of(780_411)).isEqualTo(390_206);
+        assertThat(half.label()).isEqualTo("50%:ix-http");
+        assertThat(RelativeRate.parse("0.01%:ix").of(10)).as("never 0, which means closed loop").isEqualTo(1);
+    }
+
+    @Test
+    void aRelativeRateNeedsAPeerOfTheRunAndTheBuiltInGenerator() {
+        assertThatThrownBy(() -> parse("--peers", "ix,netty-epoll", "--rate", "50%:ix-http"))
+                .hasMessage("--rate 50%:ix-http: ix-http is not among --peers ix,netty-epoll (its saturation is"
+                        + " measured in the same run)");
+        assertThatThrownBy(() -> parse("--rate", "50%ix")).hasMessage("--rate 50%ix: expected PERCENT%:PEER with"
+                + " PERCENT > 0, e.g. 50%:ix-http");
+        assertThatThrownBy(() -> parse("--rate", "0%:ix")).hasMessageContaining("PERCENT > 0");
+        assertThatThrownBy(() -> parse("--rate", "half%:ix")).hasMessageContaining("PERCENT > 0");
+        assertThatThrownBy(() -> parse("--rate", "50%:")).hasMessageContaining("expected PERCENT%:PEER");
+        assertThatThrownBy(() -> parse("--rate", "max,50%:ix", "--generator", "wrk"))
+                .hasMessageContaining("needs --generator builtin");
+        assertThatThrownBy(() -> parse("--rate", "50%:ix", "--generator", "wrk2"))
+                .hasMessageContaining("needs --generator builtin");
+        assertThatThrownBy(() -> parse("--rate", "50%:ix", "--cross-check")).hasMessageContaining("include max");
+    }
+
+    @Test
     void helpIsNull() throws Exception {
         assertThat(parse("--help")).isNull();
         assertThat(BenchOptions.HELP).contains("--peers", "--rate", "--generator", "--server-cpus", "--out");

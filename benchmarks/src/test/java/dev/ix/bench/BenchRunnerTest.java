@@ -2,8 +2,16 @@ package dev.ix.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ix.bench.measure.ProcStat;
+import dev.ix.bench.peer.Peer;
+import dev.ix.bench.peer.Peers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchRunnerTest {
 
@@ -16,5 +24,43 @@ class BenchRunnerTest {
         assertThat(BenchRunner.rotated(peers, 3)).containsExactly("netty-io_uring", "ix", "netty-epoll");
         assertThat(BenchRunner.rotated(peers, 4)).containsExactly("ix", "netty-epoll", "netty-io_uring");
         assertThat(BenchRunner.rotated(List.of(), 2)).isEmpty();
+    }
+
+    /**
+     * End to end against a real Java peer (netty-nio runs on every JDK): its saturation measured closed loop, then an
+     * open-loop run at half of it, each with the server JVM's collections in the window. One-second windows: this
+     * checks the machinery, not the figures.
+     */
+    @Test
+    void runsOpenLoopAtHalfOfAPeersSaturationAndCountsItsCollections(@TempDir Path dir) throws Exception {
+        String cpus = ProcStat.allowedCpus(ProcessHandle.current().pid());
+        BenchOptions o = BenchOptions.parse(new String[] {"--peers", "netty-nio", "--baseline", "netty-nio",
+                "--rate", "50%:netty-nio", "--pipeline", "4", "--connections", "4", "--duration", "1s", "--warmup",
+                "0s", "--syscall-window", "0", "--repeats", "1", "--server-cpus", cpus, "--load-cpus", cpus}, dir);
+        Peer peer = Peers.byName("netty-nio").orElseThrow();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false,
+                BenchRunner.plannedSeconds(o, 1));
+        BenchRunner runner = new BenchRunner(o, List.of(peer), progress, dir.resolve("logs"));
+
+        List<RunResult> runs = runner.run();
+
+        assertThat(runs).hasSize(2);
+        RunResult saturation = runs.get(0);
+        RunResult half = runs.get(1);
+        assertThat(saturation.rate()).as("closed loop first").isZero();
+        assertThat(saturation.load().requests()).isPositive();
+        assertThat(runner.relativeSteps()).singleElement().satisfies(step -> {
+            assertThat(step.saturation()).isEqualTo(saturation.load().requestsPerSecond());
+            assertThat(step.offered()).isEqualTo(Math.max(1, Math.round(step.saturation() / 2)));
+        });
+        assertThat(half.rate()).isEqualTo(runner.relativeSteps().getFirst().offered());
+        for (RunResult run : runs) {
+            assertThat(run.gc()).as("a JVM peer's collections in the window of %s", run).isNotNull();
+            assertThat(run.youngGcs()).isNotNegative();
+            assertThat(run.oldGcs()).isNotNegative();
+            assertThat(run.gcPauseMillis()).isNotNegative();
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("50%:netty-nio at 4 conns, pipeline 4: ");
     }
 }

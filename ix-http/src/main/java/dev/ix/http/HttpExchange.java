@@ -1,17 +1,24 @@
 package dev.ix.http;
 
-import io.netty.buffer.ByteBuf;
+import dev.ix.reactor.GatheringWriter;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import reactor.core.Fuseable;
 import reactor.core.publisher.BaseSubscriber;
 
 /**
  * One request and its response on a connection: runs the route's handler, and ends when both the handler's
  * publisher has terminated and the response has been written (or the connection closed). A handler that fails
  * before the head was written is answered 500 and the connection stays open (the framing is intact); after it, the
- * connection is cut. Loop thread only, except {@link #onLoop}.
+ * connection is cut.
+ *
+ * <p>One per slot of the connection's pipelining queue, reused for request after request ({@link #reset}); the
+ * request's {@linkplain ServerRequest#generation() generation} tells a late signal meant for an earlier request from
+ * one for the current request. A handler that completes synchronously (it returns the response's own send with its
+ * content at hand, or a scalar publisher such as {@code Mono.empty()}) is answered without any subscription: nothing
+ * is allocated for it. Loop thread only, except {@link #onLoop}.
  */
 final class HttpExchange {
     private final HttpServerHandler connection;
@@ -21,14 +28,25 @@ final class HttpExchange {
     private boolean closeAfter;
     private boolean handlerDone;
     private boolean responseEnded;
-    private boolean finished;
+    private boolean finished = true;
     private Runnable writable;
 
-    HttpExchange(HttpServerHandler connection, ServerRequest request) {
+    HttpExchange(HttpServerHandler connection, int maxVariables) {
         this.connection = connection;
-        this.request = request;
+        this.request = new ServerRequest(connection, maxVariables);
         this.response = new ServerResponse(this);
-        this.closeAfter = !request.keepAlive();
+    }
+
+    /** A new request on this slot: what {@code head} describes. */
+    void reset(RequestHead head) {
+        request.reset(head);
+        response.reset();
+        handler = null;
+        closeAfter = !request.keepAlive();
+        handlerDone = false;
+        responseEnded = false;
+        finished = false;
+        writable = null;
     }
 
     /** Runs {@code task} now on the loop thread, else as a task on the loop. */
@@ -44,12 +62,25 @@ final class HttpExchange {
         onLoop(connection.loop(), task);
     }
 
+    int generation() {
+        return request.generation();
+    }
+
     ByteBufAllocator alloc() {
         return connection.alloc();
     }
 
     ResponseEncoder encoder() {
         return connection.encoder();
+    }
+
+    GatheringWriter writer() {
+        return connection.writer();
+    }
+
+    /** Something was written into the {@link #writer()}: flush it within this turn. */
+    void written() {
+        connection.written();
     }
 
     int flags() {
@@ -68,15 +99,6 @@ final class HttpExchange {
 
     boolean closesAfter() {
         return closeAfter;
-    }
-
-    /** @param b released by the write, or here when the connection is gone */
-    void write(ByteBuf b) {
-        if (finished) {
-            b.release();
-            return;
-        }
-        connection.write(b);
     }
 
     boolean responseEnded() {
@@ -121,34 +143,62 @@ final class HttpExchange {
         if (request.expectContinue()) {
             request.onBodyWanted(connection::writeContinue);
         }
-        HttpRouter.Match m = router.match(request.method(), request.path());
-        if (m.route() == null) {
+        HttpRouter.Route route = router.find(request.head(), request.vars());
+        if (route == null) {
             handlerDone = true;
-            if (m.allow().isEmpty()) {
+            String allow = router.allowed(request.head());
+            if (allow.isEmpty()) {
                 response.answer(HttpStatus.NOT_FOUND, null);
             } else {
-                response.answer(HttpStatus.METHOD_NOT_ALLOWED, m.allow());
+                response.answer(HttpStatus.METHOD_NOT_ALLOWED, allow);
             }
             return;
         }
-        request.variables(m.variables());
+        request.route(route);
         Publisher<Void> p;
         try {
-            p = m.route().handler().apply(request, response);
+            p = route.handler().apply(request, response);
             if (p == null) {
-                throw new NullPointerException("the handler of " + m.route().method() + " " + m.route().path()
+                throw new NullPointerException("the handler of " + route.method() + " " + route.path()
                         + " returned null instead of a Publisher");
+            }
+            if (completedAtOnce(p)) {
+                return;
             }
         } catch (Throwable t) {
             handlerFailed(t);
             return;
         }
-        handler = new Handler();
+        Handler h = new Handler();
+        handler = h;
         try {
-            p.subscribe(handler);
+            p.subscribe(h);
         } catch (Throwable t) {
             handlerFailed(t);
         }
+    }
+
+    /**
+     * Answers a handler that needs no subscription: the response's own send with its content at hand, or a scalar
+     * publisher ({@code Mono.empty()}, {@code Mono.error(..)}: its value, or the error it throws).
+     *
+     * @return false when {@code p} must be subscribed
+     */
+    private boolean completedAtOnce(Publisher<Void> p) throws Throwable {
+        if (p instanceof ServerResponse.Send send && send.response() == response) {
+            handlerDone = true;
+            if (response.writeNow(send)) {
+                return true;
+            }
+            handlerDone = false;
+            return false;
+        }
+        if (p instanceof Fuseable.ScalarCallable<?> scalar) {
+            scalar.call();
+            handlerCompleted();
+            return true;
+        }
+        return false;
     }
 
     private void handlerCompleted() {
@@ -158,7 +208,7 @@ final class HttpExchange {
         handlerDone = true;
         if (!response.started() && !responseEnded) {
             try {
-                response.writeWhole(null); // nothing sent: the status alone, Content-Length 0
+                response.writeWhole(null, null); // nothing sent: the status alone, Content-Length 0
             } catch (RuntimeException e) {
                 handlerDone = false;
                 handlerFailed(e);
@@ -187,6 +237,7 @@ final class HttpExchange {
         if (handlerDone && responseEnded && !finished) {
             finished = true;
             request.release();
+            response.release();
             connection.exchangeDone(this);
         }
     }
@@ -202,9 +253,10 @@ final class HttpExchange {
             handler.dispose();
         }
         request.release();
+        response.release();
     }
 
-    /** Receives the handler's outcome, on the loop. */
+    /** Receives the handler's outcome, on the loop; ignored once the slot serves another exchange. */
     private final class Handler extends BaseSubscriber<Void> {
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
@@ -213,12 +265,20 @@ final class HttpExchange {
 
         @Override
         protected void hookOnComplete() {
-            onLoop(HttpExchange.this::handlerCompleted);
+            onLoop(() -> {
+                if (handler == this) {
+                    handlerCompleted();
+                }
+            });
         }
 
         @Override
         protected void hookOnError(Throwable t) {
-            onLoop(() -> handlerFailed(t));
+            onLoop(() -> {
+                if (handler == this) {
+                    handlerFailed(t);
+                }
+            });
         }
     }
 }

@@ -1,18 +1,17 @@
 package dev.ix.http;
 
+import dev.ix.reactor.GatheringWriter;
 import dev.ix.reactor.TurnFlush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-
-import java.util.ArrayDeque;
 
 /**
  * One HTTP/1.1 connection: feeds the {@link RequestParser}, runs each request's {@link HttpExchange} on the loop and
@@ -23,8 +22,13 @@ import java.util.ArrayDeque;
  * queue (their bodies aggregating) of at most {@link #MAX_PIPELINED} requests; at that depth the parser pauses,
  * the unparsed bytes are kept and reading stops ({@code autoRead} off), until the queue drains.
  *
- * <p><b>Flushing</b> once per loop turn through a {@link TurnFlush}: at the end of the read batch for responses
- * written while reading (handlers that answer at once), else from one task after the turn.
+ * <p>The exchanges live in a ring of {@link #MAX_PIPELINED} slots, created when first needed and reused for request
+ * after request: a connection that does not pipeline holds one.
+ *
+ * <p><b>Writing and flushing</b>: responses are encoded into a {@link GatheringWriter} (a turn's responses in one
+ * buffer) and flushed once per loop turn through a {@link TurnFlush}: at the end of the read batch for responses
+ * written while reading (handlers that answer at once), else from one task after the turn. Every flush passing
+ * through this handler first writes out what was gathered.
  *
  * <p><b>Closing.</b> After a response with {@code Connection: close} (asked by the client, HTTP/1.0 without
  * keep-alive, content until the close, or the server stopping); after a parse error's answer (its status, with
@@ -33,7 +37,7 @@ import java.util.ArrayDeque;
  *
  * <p>Loop thread only.
  */
-final class HttpServerHandler extends ChannelInboundHandlerAdapter implements RequestParser.Listener {
+final class HttpServerHandler extends ChannelDuplexHandler implements RequestParser.Listener {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(HttpServerHandler.class);
     /** Requests queued or in flight on one connection before reading stops. */
     static final int MAX_PIPELINED = 16;
@@ -41,15 +45,21 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
 
     private final HttpRouter router;
     private final RequestParser parser;
-    private final ArrayDeque<HttpExchange> exchanges = new ArrayDeque<>(MAX_PIPELINED);
+    /** The exchanges in request order: {@code queued} of them from {@code first} on. */
+    private final HttpExchange[] ring = new HttpExchange[MAX_PIPELINED];
+    private int first;
+    private int queued;
     private ChannelHandlerContext ctx;
     private TurnFlush flusher;
+    private GatheringWriter writer;
     private ResponseEncoder encoder;
     /** The exchange whose request the parser is reading (its head arrived, its end not yet). */
     private HttpExchange receiving;
     /** Received bytes the paused parser has not read yet. */
     private ByteBuf held;
     private boolean paused;
+    /** A streamed body has too much waiting for demand: reading stops until it drains. */
+    private boolean bodyHeld;
     private boolean parsing;
     private boolean stopping;
     private boolean closing;
@@ -65,6 +75,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.flusher = new TurnFlush(ctx.channel());
+        this.writer = new GatheringWriter(ctx);
         this.encoder = new ResponseEncoder(HttpDate.current(), "ix");
     }
 
@@ -88,17 +99,35 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         return ctx.channel().isWritable();
     }
 
-    void write(ByteBuf b) {
-        if (closing) {
-            b.release();
-            return;
-        }
-        ctx.write(b, ctx.voidPromise());
+    GatheringWriter writer() {
+        return writer;
+    }
+
+    /** Something was written into the {@link #writer()}: flush it within this turn. */
+    void written() {
         flusher.request();
     }
 
     void writeContinue() {
-        write(Unpooled.wrappedBuffer(CONTINUE));
+        writer.room(CONTINUE.length).writeBytes(CONTINUE);
+        written();
+    }
+
+    /** A streamed request body's consumer fell behind ({@code true}) or caught up: stops or resumes reading. */
+    void holdBody(boolean hold) {
+        bodyHeld = hold;
+        if (hold) {
+            ctx.channel().config().setAutoRead(false);
+        } else if (!paused && !closing) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Every flush, from a {@link TurnFlush} or from the pipeline, takes the gathered responses. */
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        writer.writeOut();
+        ctx.flush();
     }
 
     @Override
@@ -147,12 +176,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         ctx.fireChannelReadComplete();
     }
 
+    private HttpExchange active() {
+        return queued == 0 ? null : ring[first];
+    }
+
     @Override
     public boolean onHead(RequestHead head) {
-        HttpExchange e = new HttpExchange(this, new ServerRequest(head, ctx.alloc(), ctx.executor()));
+        int slot = (first + queued) % MAX_PIPELINED;
+        HttpExchange e = ring[slot];
+        if (e == null) {
+            e = new HttpExchange(this, router.maxVariables());
+            ring[slot] = e;
+        }
+        e.reset(head);
         receiving = e;
-        exchanges.add(e);
-        if (exchanges.size() == 1) {
+        queued++;
+        if (queued == 1) {
             e.start(router);
         }
         return !closing;
@@ -173,7 +212,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
             receiving.request.end();
             receiving = null;
         }
-        if (exchanges.size() >= MAX_PIPELINED || stopping) {
+        if (queued >= MAX_PIPELINED || stopping) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
             return false;
@@ -189,38 +228,40 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         receiving = null;
         if (cut != null) {
             // Its body is broken: it gets the error status instead of an answer from its handler.
-            boolean active = exchanges.peekFirst() == cut;
-            exchanges.removeLastOccurrence(cut);
+            boolean active = active() == cut;
+            if (queued > 0 && ring[(first + queued - 1) % MAX_PIPELINED] == cut) {
+                queued--; // the last one queued; not queued any more when it already ended
+            }
             cut.abort();
             if (active && cut.response.headWritten()) {
                 closeNow();
                 return;
             }
         }
-        if (exchanges.isEmpty()) {
+        if (queued == 0) {
             answerError();
         }
     }
 
     private void answerError() {
-        ByteBuf out = ctx.alloc().ioBuffer(192);
+        ByteBuf out = writer.room(192);
         encoder.writeHead(out, HttpStatus.of(errorStatus), null, 0, ResponseEncoder.CLOSE);
         encoder.writeEndOfHead(out);
-        ctx.write(out, ctx.voidPromise());
         closeNow();
     }
 
     /** The exchange at the head of the queue ended: starts the next, resumes reading, or closes. */
     void exchangeDone(HttpExchange done) {
-        if (exchanges.peekFirst() != done) {
+        if (active() != done) {
             return;
         }
-        exchanges.pollFirst();
+        first = (first + 1) % MAX_PIPELINED;
+        queued--;
         if (done.closesAfter()) {
             closeNow();
             return;
         }
-        HttpExchange next = exchanges.peekFirst();
+        HttpExchange next = active();
         if (next != null) {
             next.start(router);
             return; // it ends in its own time (maybe already), and its exchangeDone carries on from here
@@ -239,7 +280,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         ByteBuf in = held != null ? held : Unpooled.EMPTY_BUFFER;
         held = null;
         parse(in); // an event may be pending even without bytes (the pause came at onEnd)
-        if (!paused && !closing) {
+        if (!paused && !closing && !bodyHeld) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -251,12 +292,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         }
         closing = true;
         ctx.channel().config().setAutoRead(false);
+        writer.writeOut();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        HttpExchange active = exchanges.peekFirst();
+        HttpExchange active = active();
         if (active != null) {
             active.writabilityChanged();
         }
@@ -273,7 +315,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
                 paused = true;
                 ctx.channel().config().setAutoRead(false);
             }
-            if (exchanges.isEmpty()) {
+            if (queued == 0) {
                 closeNow();
             }
             return;
@@ -302,9 +344,14 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
     private void release() {
         closing = true;
         receiving = null;
-        HttpExchange e;
-        while ((e = exchanges.pollFirst()) != null) {
+        while (queued > 0) {
+            HttpExchange e = ring[first];
+            first = (first + 1) % MAX_PIPELINED;
+            queued--;
             e.abort();
+        }
+        if (writer != null) {
+            writer.release();
         }
         if (held != null) {
             held.release();

@@ -1,14 +1,19 @@
 package dev.ix.http;
 
 import io.netty.buffer.ByteBuf;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * One request, as a handler of {@link IxHttpRoutes} sees it. Its head (method, target, fields) is read once when
- * the request arrives and may be read from any thread for as long as the handler likes.
+ * One request, as a handler of {@link IxHttpRoutes} sees it. Its head (method, target, fields) is copied when the
+ * request arrives, kept as bytes, and decoded only into what a getter is asked for.
  *
- * <p>The body is aggregated ({@link #body()}): whole, under the server's body limit (1 MiB by default; more is
- * answered 413 by the parser). A demand-driven {@code Flux<ByteBuf>} body comes later.
+ * <p><b>Lifetime:</b> valid, from any thread, until the exchange ends (the handler's publisher terminated and the
+ * response was sent). The server then reuses the object for a later request on the same connection (that is how it
+ * serves requests without allocating): copy what you need beyond that.
+ *
+ * <p>The body is read either aggregated ({@link #body()}: whole, under the server's body limit, 1 MiB by default;
+ * more is answered 413 by the parser) or as it arrives ({@link #receive()}: demand-driven).
  */
 public interface IxHttpRequest {
     /** @return the method as received, e.g. {@code GET} (methods are case-sensitive) */
@@ -56,4 +61,18 @@ public interface IxHttpRequest {
      *         connection closed first.
      */
     Mono<ByteBuf> body();
+
+    /**
+     * The body as it arrives, demand-driven: while the subscriber asks for nothing, a little is kept and then the
+     * server stops reading the connection (the client's sending stalls on TCP's window); it reads on as the
+     * subscriber asks. Subscribe at most once, instead of {@link #body()}. {@code 100 Continue} is sent when
+     * subscribed, as for {@link #body()}.
+     *
+     * @return the body's buffers in order, emitted on the connection's loop, then completion at the body's end; each
+     *         buffer is released by the server once {@code onNext} returned ({@code retain()} one to keep it, and
+     *         release it later). Cancelling drops the rest of the body (the server reads and discards it). Fails with
+     *         {@link IllegalStateException} on a second subscription, after {@link #body()}, or when the exchange
+     *         ended or the connection closed before the body did.
+     */
+    Flux<ByteBuf> receive();
 }

@@ -15,8 +15,14 @@ import reactor.core.publisher.Mono;
  * HTTP/1.0 client. A HEAD request gets the head only, 204 and 304 never have content. A handler that completes
  * without sending anything is answered with its status (200 by default) and no content ({@code Content-Length: 0}).
  *
+ * <p><b>At once</b>: a handler that returns what {@link #sendString(String)}, {@link #send(ByteBuf)} or
+ * {@code send(Mono.just(..))} gave it is answered in the loop turn its request arrived in, without subscribing to
+ * anything and without allocating. The returned {@code Mono} belongs to this exchange: subscribed after the exchange
+ * ended, or a second time, it fails with {@link IllegalStateException}.
+ *
  * <p><b>Buffers</b>: every {@code ByteBuf} given to a send belongs to the server from then on, sent or not; the
- * server releases it. <b>Threading</b>: the setters are meant for the handler's own thread (the connection's loop);
+ * server releases it (a send never subscribed, when the exchange ends). <b>Lifetime</b>: as the request's (see
+ * {@link IxHttpRequest}); the object serves a later request of the connection afterwards. <b>Threading</b>: the setters are meant for the handler's own thread (the connection's loop);
  * a send may be subscribed on any thread: its writes run on the loop.
  */
 public interface IxHttpResponse {
@@ -53,4 +59,13 @@ public interface IxHttpResponse {
      *             connection is writable. Each buffer is released by the server.
      */
     Mono<Void> send(Publisher<? extends ByteBuf> body);
+
+    /**
+     * @param file a readable regular file, sent whole with a {@code Content-Length} of its size at the time of the
+     *             send; the transport sends it from the file (ix splices it, no copy through the heap). The content
+     *             type is the handler's to set.
+     * @return the send; fails with {@link java.io.UncheckedIOException} when the file cannot be read (a handler
+     *         returning it is then answered 500)
+     */
+    Mono<Void> sendFile(java.nio.file.Path file);
 }

@@ -80,6 +80,38 @@ final class RequestHead {
         ids[count++] = (byte) id;
     }
 
+    /**
+     * Makes this head a copy of {@code source}, with its own bytes: it stays valid after the parser moved on. Reuses
+     * this head's arrays, growing them only when {@code source} is bigger than any head copied before.
+     */
+    void copyFrom(RequestHead source) {
+        int length = source.count > 0 ? source.fields[4 * source.count - 1] : source.targetEnd;
+        if (bytes == null || bytes.length < length) {
+            bytes = new byte[Math.max(length, 256)];
+        }
+        System.arraycopy(source.bytes, 0, bytes, 0, length);
+        method = source.method;
+        methodStart = source.methodStart;
+        methodEnd = source.methodEnd;
+        targetStart = source.targetStart;
+        targetEnd = source.targetEnd;
+        pathStart = source.pathStart;
+        pathEnd = source.pathEnd;
+        queryStart = source.queryStart;
+        version = source.version;
+        count = source.count;
+        if (ids.length < count) {
+            fields = new int[source.fields.length];
+            ids = new byte[source.ids.length];
+        }
+        System.arraycopy(source.fields, 0, fields, 0, 4 * count);
+        System.arraycopy(source.ids, 0, ids, 0, count);
+        contentLength = source.contentLength;
+        chunked = source.chunked;
+        keepAlive = source.keepAlive;
+        expectContinue = source.expectContinue;
+    }
+
     /** Completes the head: where its bytes are now (the head buffer may have grown) and how the body is framed. */
     void complete(byte[] bytes, long contentLength, boolean chunked, boolean keepAlive, boolean expectContinue) {
         this.bytes = bytes;
@@ -110,6 +142,14 @@ final class RequestHead {
      */
     byte[] bytes() {
         return bytes;
+    }
+
+    int methodStart() {
+        return methodStart;
+    }
+
+    int methodEnd() {
+        return methodEnd;
     }
 
     int targetStart() {
@@ -261,7 +301,7 @@ final class RequestHead {
         return java.util.Objects.checkIndex(i, count);
     }
 
-    private String ascii(int start, int end) {
+    String ascii(int start, int end) {
         return new String(bytes, start, end - start, StandardCharsets.US_ASCII);
     }
 

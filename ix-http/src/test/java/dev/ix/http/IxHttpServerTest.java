@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IxHttpServerTest {
     private static IxServer server;
     private static HttpClient client;
+    private static volatile Mono<Void> keptSend;
 
     @BeforeAll
     static void start() {
@@ -45,7 +46,24 @@ class IxHttpServerTest {
                 .get("/loop", (req, res) -> res.sendString(IxLoop.current().isPresent() ? "on loop" : "elsewhere"))
                 .get("/empty", (req, res) -> Mono.empty())
                 .get("/split", (req, res) -> res.header("X-Bad", "a\r\nSet-Cookie: x").sendString("never"))
-                .put("/things/{id}", (req, res) -> res.status(204).send(Mono.empty())))
+                .put("/things/{id}", (req, res) -> res.status(204).send(Mono.empty()))
+                .get("/keep-send", (req, res) -> {
+                    // A send made and never returned: its buffer is released when the exchange ends (paranoid leak
+                    // detection fails the class otherwise); subscribing to it later fails, leaving other requests be.
+                    keptSend = res.send(Unpooled.copiedBuffer("never sent", StandardCharsets.UTF_8));
+                    return Mono.empty();
+                })
+                .get("/late-send", (req, res) -> {
+                    Mono<Void> kept = keptSend;
+                    keptSend = null;
+                    return kept.onErrorResume(IllegalStateException.class,
+                            e -> res.sendString("refused: " + e.getMessage()));
+                })
+                .get("/twice", (req, res) -> {
+                    Mono<Void> first = res.sendString("first");
+                    Mono<Void> second = res.sendString("second");
+                    return second.then(first).onErrorResume(IllegalStateException.class, e -> Mono.empty());
+                }))
                 .bindNow();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -292,4 +310,44 @@ class IxHttpServerTest {
         }
     }
 
+
+    @Test
+    void shouldReleaseAnUnusedSendAndRefuseItAfterTheExchangeEnded() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            RawHttpClient.Response kept = c.send("GET /keep-send HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            // Same connection, same exchange slot: the kept send belongs to the exchange that ended, not this one.
+            RawHttpClient.Response late = c.send("GET /late-send HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            RawHttpClient.Response next = c.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n").read();
+
+            assertThat(kept.status()).isEqualTo(200);
+            assertThat(kept.body()).isEmpty();
+            assertThat(late.body()).startsWith("refused: ");
+            assertThat(next.body()).isEqualTo("Hello, World!");
+        }
+    }
+
+    @Test
+    void shouldSendOnlyTheFirstSendSubscribed() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            RawHttpClient.Response r = c.send("GET /twice HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            RawHttpClient.Response next = c.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n").read();
+
+            assertThat(r.body()).isEqualTo("second");
+            assertThat(next.body()).isEqualTo("Hello, World!");
+        }
+    }
+
+    @Test
+    void shouldMatchVariablesOfPipelinedRequestsEachInItsOwnSlot() throws Exception {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            requests.append("GET /users/u").append(i).append("/posts/p").append(i).append(" HTTP/1.1\r\nHost: h\r\n\r\n");
+        }
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            c.send(requests.toString());
+            for (int i = 0; i < 40; i++) {
+                assertThat(c.read().body()).isEqualTo("user u" + i + " post p" + i);
+            }
+        }
+    }
 }

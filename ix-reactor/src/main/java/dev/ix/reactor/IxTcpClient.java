@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -66,7 +67,10 @@ public final class IxTcpClient {
         return new IxTcpClient("localhost", -1, null, Map.of(ChannelOption.TCP_NODELAY, true), null, null);
     }
 
-    /** @param host the server's name or address */
+    /**
+     * @param host the server's address, or a name: looked up at each connect on {@link IxSchedulers#background()},
+     *             never on the subscribing thread (which may be a loop)
+     */
     public IxTcpClient host(String host) {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host: '" + host + "' (expected: a name or an address)");
@@ -120,7 +124,21 @@ public final class IxTcpClient {
             if (port < 0) {
                 return Mono.error(new IllegalStateException("IxTcpClient: no port; call port(n) before connect"));
             }
-            Bootstrap b = new Bootstrap().group(loop()).channel(IxSocketChannel.class)
+            EventLoop loop = loop(); // chosen on the subscribing thread: a client started on a loop stays there
+            if (NetUtil.createByteArrayFromIpAddressString(host) != null) {
+                return connect(new InetSocketAddress(host, port), loop);
+            }
+            // A name: the lookup may block on DNS, so it runs on a background thread, never on the caller's (which
+            // may be an ix loop).
+            return Mono.fromCallable(() -> new InetSocketAddress(host, port))
+                    .subscribeOn(IxSchedulers.background())
+                    .flatMap(address -> connect(address, loop));
+        });
+    }
+
+    private Mono<IxConnection> connect(InetSocketAddress address, EventLoop loop) {
+        return Mono.defer(() -> {
+            Bootstrap b = new Bootstrap().group(loop).channel(IxSocketChannel.class)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -128,7 +146,7 @@ public final class IxTcpClient {
                         }
                     });
             ChannelOptions.applyTo(options, b::option);
-            ChannelFuture f = b.connect(new InetSocketAddress(host, port));
+            ChannelFuture f = b.connect(address);
             return Mono.<IxConnection>create(sink -> {
                 AtomicBoolean cancelled = new AtomicBoolean();
                 sink.onCancel(() -> {

@@ -25,7 +25,7 @@ abstract class RpcFrameHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.decoder = new RpcFrameDecoder(maxFrameLength, ctx.alloc());
-        this.out = new RpcFrameWriter(ctx);
+        this.out = new RpcFrameWriter(new GatheringWriter(ctx));
         this.flusher = new TurnFlush(ctx.channel());
     }
 

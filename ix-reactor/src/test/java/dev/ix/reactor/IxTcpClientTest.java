@@ -85,6 +85,29 @@ class IxTcpClientTest {
     }
 
     @Test
+    void aHostNameIsLookedUpOffTheLoopAndTheClientStaysOnIt() throws Exception {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        IxServer front = IxTcpServer.create().host("127.0.0.1").loops(1)
+                .handle((in, out) -> {
+                    var loop = IxLoop.current().orElseThrow().executor();
+                    return IxTcpClient.create().host("localhost").port(echo.port()).connect()
+                            .doOnNext(backend -> {
+                                result.complete(backend.channel().eventLoop() == loop ? "same loop" : "other loop");
+                                backend.dispose();
+                            })
+                            .doOnError(e -> result.complete("failed: " + e))
+                            .then();
+                })
+                .bindNow();
+        try (var s = TcpPeer.connect(front.port())) {
+            // BlockingCallsExtension fails the class if the lookup blocked the loop.
+            assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("same loop");
+        } finally {
+            front.disposeNow();
+        }
+    }
+
+    @Test
     void aRefusedConnectFailsTheMonoWithTheCause() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -104,12 +104,14 @@ final class SampleServer {
                 System.exit(1);
                 return;
             }
-            System.out.printf("%s on %s (%d event loop%s%s) listening on %s:%d%n%s%n"
+            // One write: printf writes piece by piece, and a loop thread logging meanwhile would split the banner
+            // the benchmark harness waits for in this process's output.
+            System.out.print(String.format("%s on %s (%d event loop%s%s) listening on %s:%d%n%s%n"
                             + "Transport metrics: GET /stats/transport or ./ix stats. Press Ctrl-C to stop.%n",
                     program, transport.name(), options.threads(), options.threads() == 1 ? "" : "s",
                     options.cpus().isEmpty() || listeners.get() == null ? "" : " pinned to CPUs " + options.cpus(),
                     options.host(), port,
-                    howToReach.apply(reachableHost(options.host()), port));
+                    howToReach.apply(reachableHost(options.host()), port)));
             if (server != null) {
                 server.closeFuture().sync();
             } else {

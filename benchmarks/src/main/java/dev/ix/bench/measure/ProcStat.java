@@ -195,6 +195,10 @@ public final class ProcStat {
         } catch (NoSuchFileException e) {
             throw new IllegalStateException("process " + pid + " does not exist (any more)", e);
         } catch (IOException e) {
+            // A process reaped between the open and the read fails the read with ESRCH ("No such process").
+            if (Files.notExists(path.getParent())) {
+                throw new IllegalStateException("process " + pid + " does not exist (any more)", e);
+            }
             throw new UncheckedIOException("cannot read " + path, e);
         }
     }

@@ -61,6 +61,11 @@ final class JavaPeer implements Peer {
     }
 
     @Override
+    public boolean runsOnJvm() {
+        return true;
+    }
+
+    @Override
     public Optional<String> servingBanner() {
         return Optional.ofNullable(banner);
     }

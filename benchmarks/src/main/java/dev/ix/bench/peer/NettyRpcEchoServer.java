@@ -134,8 +134,10 @@ public final class NettyRpcEchoServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "netty-rpc-shutdown"));
-        System.out.printf("NettyRpcEchoServer on epoll (%d event loop%s) listening on %s:%d%n", threads,
-                threads == 1 ? "" : "s", host, server.port());
+        // One write: printf writes piece by piece, and a thread logging meanwhile would split the banner the harness
+        // waits for in this process's output.
+        System.out.print(String.format("NettyRpcEchoServer on epoll (%d event loop%s) listening on %s:%d%n", threads,
+                threads == 1 ? "" : "s", host, server.port()));
         server.listener.closeFuture().sync();
     }
 

@@ -58,6 +58,14 @@ public interface Peer {
     boolean countsAllocations();
 
     /**
+     * @return whether the peer's process is a HotSpot JVM publishing its performance counters, so that its garbage
+     *         collections can be counted ({@link PeerProcess#gcCounts()}); false for nginx
+     */
+    default boolean runsOnJvm() {
+        return false;
+    }
+
+    /**
      * @return text the peer prints to its log once it serves, proving it runs what its name says (a Java sample falls
      *         back from ix to epoll when ix cannot run), or empty when there is nothing to check
      */

@@ -1,6 +1,7 @@
 package dev.ix.bench.peer;
 
 import dev.ix.bench.load.LoadProtocol;
+import dev.ix.bench.measure.GcCounts;
 import dev.ix.samples.AllocationCounter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,6 +144,20 @@ public final class PeerProcess implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * The garbage collections of the peer's JVM so far, from its performance counters ({@code hsperfdata}, what
+     * {@code jstat -gc} reads): no process is started and nothing attaches to the peer, so this can be read right
+     * before and after a measured window.
+     *
+     * @return the collections so far, or empty for a peer that is not a JVM ({@link Peer#runsOnJvm()}: nginx)
+     * @throws IOException              if the JVM publishes no counters (started with {@code -XX:-UsePerfData}, or
+     *                                  exited)
+     * @throws IllegalArgumentException if its counters are malformed or lack the GC's
+     */
+    public Optional<GcCounts> gcCounts() throws IOException {
+        return peer.runsOnJvm() ? Optional.of(GcCounts.read(pid())) : Optional.empty();
     }
 
     /**

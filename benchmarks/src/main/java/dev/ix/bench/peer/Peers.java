@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code ix}: the samples' {@code HelloServer} on the ix transport;</li>
- *   <li>{@code ix-http}: the samples' {@code IxHttpHello}, ix-http's {@code IxHttpServer} (first cut) on ix;</li>
+ *   <li>{@code ix-http}: the samples' {@code IxHttpHello}, ix-http's {@code IxHttpServer} on ix;</li>
  *   <li>{@code netty-epoll}, {@code netty-io_uring}, {@code netty-nio}: the same server on Netty's own
  *       transports;</li>
  *   <li>{@code reactor-netty}: {@link ReactorNettyServer} on epoll;</li>
@@ -41,8 +41,8 @@ public final class Peers {
 
     private static final List<Peer> ALL = List.of(
             javaPeer("ix", HelloServer.class, "ix", Peers::ixTransport),
-            // ix-http's own server (first cut): its parser and encoder instead of Netty's HTTP codec, on ix.
-            new JavaPeer("ix-http", IxHttpHello.class.getName(), List.of(), "IxHttpHello (ix-http) listening",
+            // ix-http's own server: its parser and encoder instead of Netty's HTTP codec, on ix.
+            new JavaPeer("ix-http", IxHttpHello.class.getName(), List.of(), "IxHttpHello (ix-http) on ix (",
                     Peers::ixTransport),
             javaPeer("netty-epoll", HelloServer.class, "epoll", () -> nettyTransport("epoll")),
             javaPeer("netty-io_uring", HelloServer.class, "io_uring", () -> nettyTransport("io_uring")),

@@ -36,6 +36,11 @@ final class RpcPeer implements Peer {
     }
 
     @Override
+    public boolean runsOnJvm() {
+        return server.runsOnJvm();
+    }
+
+    @Override
     public Optional<String> servingBanner() {
         return server.servingBanner();
     }

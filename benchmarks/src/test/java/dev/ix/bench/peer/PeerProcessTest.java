@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ix.bench.measure.GcCounts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,12 +72,18 @@ class PeerProcessTest {
 
             OptionalLong before = server.allocatedBytes();
             assertThat(before).isPresent();
+            Optional<GcCounts> gcBefore = server.gcCounts();
+            assertThat(gcBefore).as("a JVM peer's collections are counted").isPresent();
             for (int i = 0; i < 50; i++) {
                 HttpProbe.get("127.0.0.1", port, "/plaintext", Duration.ofSeconds(30));
             }
             OptionalLong after = server.allocatedBytes();
             assertThat(after).isPresent();
             assertThat(after.getAsLong()).isGreaterThan(before.getAsLong());
+            GcCounts window = server.gcCounts().orElseThrow().minus(gcBefore.orElseThrow());
+            assertThat(window.young()).isNotNegative();
+            assertThat(window.old()).isNotNegative();
+            assertThat(window.pauseNanos()).isNotNegative();
 
             ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
             assertThat(handle.isAlive()).isTrue();
@@ -164,6 +172,7 @@ class PeerProcessTest {
             assertThat(json.status()).isEqualTo(200);
             assertThat(json.body()).isEqualTo("{\"message\":\"Hello, World!\"}");
             assertThat(server.allocatedBytes()).isEmpty();
+            assertThat(server.gcCounts()).as("not a JVM").isEmpty();
             assertThat(ProcessHandle.of(server.pid()).orElseThrow().info().command())
                     .hasValueSatisfying(c -> assertThat(c).endsWith("/nginx"));
         }

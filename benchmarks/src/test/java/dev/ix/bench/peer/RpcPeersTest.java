@@ -77,6 +77,7 @@ class RpcPeersTest {
             assertThat(before).isPresent();
             assertThat(after).isPresent();
             assertThat(after.getAsLong()).isGreaterThan(before.getAsLong());
+            assertThat(server.gcCounts()).as("an RPC peer is a JVM too").isPresent();
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
