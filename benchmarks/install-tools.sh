@@ -6,8 +6,9 @@
 #   taskset  pins peers and generators to CPUs     (package util-linux)
 # the tools some tests of `./mvnw verify` drive (each such test is skipped, saying why, when its tool is missing):
 #   slowhttptest        slowloris and slow-body attacks on ix-http  (package slowhttptest)
-#   memcached           the reference for the kv sample             (package memcached)
-#   memccapable         memcached's conformance tests, run on kv    (package libmemcached-tools)
+#   memcached           the reference for the kv sample             (package memcached; the baseline of ./ix bench kv)
+#   memccapable         memcached's conformance tests, run on kv    (package libmemcached-tools, which also has
+#                       memcaslap, ./ix bench kv's second opinion)
 # and lets perf count syscalls of our own processes (kernel.perf_event_paranoid <= 1).
 #
 # --test-tools installs only the tools the tests drive (.ci/run calls it that way).

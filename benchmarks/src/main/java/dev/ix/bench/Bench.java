@@ -103,6 +103,9 @@ public final class Bench {
             err.println("ix bench: the generator runs on ix (--generator-transport ix): against the ix server it falls"
                     + " into lock-step batches and flatters ix; the tables say builtin/ix");
         }
+        if (o.kv()) {
+            return KvBench.run(o, runnable, skipped, env, out, err);
+        }
         Progress progress = new Progress(err, System.console() != null,
                 BenchRunner.plannedSeconds(o, runnable.size()));
         BenchRunner runner = new BenchRunner(o, runnable, progress, o.out().resolve("logs"));

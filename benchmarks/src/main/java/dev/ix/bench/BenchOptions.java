@@ -3,6 +3,7 @@ package dev.ix.bench;
 import dev.ix.bench.load.Durations;
 import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadTransport;
+import dev.ix.bench.load.MemcacheWorkload;
 import dev.ix.bench.peer.PeerConfig;
 
 import java.net.URI;
@@ -47,15 +48,38 @@ import java.util.Locale;
  * @param loadCpus       CPU list the load generator is pinned to
  * @param out            directory the results go to
  * @param commandLine    the arguments as given, for the record
+ * @param workloads      the kv test's memcached workloads, run one after the other ({@code usr}, {@code etc}); a
+ *                       run's target is the first
+ * @param keys           keys each kv workload preloads and requests
+ * @param slo            the kv test's latency bound: the highest throughput whose p99 stays within it is reported
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
                     int loadThreads, List<Integer> pipelines, Duration duration, Duration warmup,
                     Duration syscallWindow, int repeats, List<Double> rates, List<RelativeRate> relativeRates,
                     boolean sweep, String generator, LoadTransport generatorTransport, boolean crossCheck, String serverCpus, String loadCpus, Path out,
-                    List<String> commandLine) {
+                    List<String> commandLine, List<String> workloads, int keys, Duration slo) {
 
     /** Offered loads of a rate sweep, as fractions of the saturation throughput measured first. */
     static final List<Double> SWEEP_FRACTIONS = List.of(0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.1);
+
+    /**
+     * The kv test's sweep: finer near saturation, where the p99 bound is crossed, and past it, so that the curve shows
+     * the knee.
+     */
+    static final List<Double> KV_SWEEP_FRACTIONS = List.of(0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.9, 1.0, 1.1);
+
+    /**
+     * The kv test's cost step: the sweep step at this fraction of saturation is the fixed rate at which every server
+     * does the same work, and the only one whose system calls are counted.
+     */
+    static final double KV_COST_FRACTION = 0.55;
+
+    /** The kv test's peers and baseline when none are given. */
+    static final List<String> DEFAULT_KV_PEERS = List.of("kv", "memcached");
+    static final String DEFAULT_KV_BASELINE = "memcached";
+    static final List<String> KV_WORKLOADS = List.of("usr", "etc");
+    /** The IX paper's service level: p99 at most 500 µs. */
+    static final Duration DEFAULT_SLO = Duration.ofNanos(500_000);
 
     static final List<String> DEFAULT_PEERS = List.of("ix", "netty-epoll", "netty-io_uring", "netty-nio",
             "reactor-netty", "reactor-netty-ix", "nginx");
@@ -65,7 +89,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     static final String DEFAULT_RPC_BASELINE = "netty-rpc-epoll";
 
     static final String HELP = """
-            usage: ./ix bench [plaintext|json|rpc] [options]
+            usage: ./ix bench [plaintext|json|rpc|kv] [options]
 
             Runs each peer as its own server process pinned to --server-cpus, loads it from this JVM (or wrk/wrk2)
             pinned to --load-cpus, and prints a headline, a table of medians over repeats (the peer order rotated
@@ -81,6 +105,18 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        wrk is not applicable (--cross-check says so and runs the built-in
                                        generator alone); a peer is ready once one call is echoed, and its
                                        allocated bytes are a call too (payload /stats/allocated-bytes)
+              kv                       the IX paper's experiment: memcached text-protocol GETs and SETs of the
+                                       USR and ETC workloads (Atikoglu et al.) to kv and memcached (default
+                                       peers %s, baseline %s), keys preloaded into each fresh server
+                                       and checked; per workload a closed-loop run finds saturation, then an
+                                       open-loop sweep at 10..110%% of it; reports each server's highest
+                                       throughput with p99 <= --slo, p99 against throughput (PNG), CPU and
+                                       system calls per request at the %.0f%% step, and memcaslap's figure where
+                                       installed. Defaults: --connections 32 --pipeline 4 --repeats 2 --warmup 1s
+                                       --duration 2s --syscall-window 2s (about 8 minutes)
+              --workloads usr,etc      kv: the workloads to run (default both)
+              --keys N                 kv: keys per workload, all preloaded (default %d)
+              --slo D                  kv: the p99 bound, e.g. 500us, 1ms (default 500us)
 
             options:
               --peers a,b,...          peers to run, in order (default: all of %s;
@@ -136,7 +172,9 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             CPU over the window / its CPUs) is marked generator-bound, and a ratio against it says little; a
             closed-loop run in which neither the server nor the generator reached 90%% is marked "neither bound".
             Install wrk, nginx and perf with benchmarks/install-tools.sh.
-            """.formatted(String.join(",", DEFAULT_RPC_PEERS), DEFAULT_RPC_BASELINE, String.join(",", DEFAULT_PEERS));
+            """.formatted(String.join(",", DEFAULT_RPC_PEERS), DEFAULT_RPC_BASELINE, String.join(",", DEFAULT_KV_PEERS),
+            DEFAULT_KV_BASELINE, KV_COST_FRACTION * 100, MemcacheWorkload.DEFAULT_KEYS,
+            String.join(",", DEFAULT_PEERS));
 
     /** Thrown for a command line that cannot run; the message says which option and what it expects. */
     static final class UsageException extends Exception {
@@ -145,9 +183,43 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         }
     }
 
-    /** @return what the test speaks: RPC for {@code rpc}, else HTTP */
+    /** @return what the test speaks: RPC for {@code rpc}, memcached for {@code kv}, else HTTP */
     LoadProtocol protocol() {
-        return test.equals("rpc") ? LoadProtocol.RPC : LoadProtocol.HTTP;
+        return switch (test) {
+            case "rpc" -> LoadProtocol.RPC;
+            case "kv" -> LoadProtocol.MEMCACHE;
+            default -> LoadProtocol.HTTP;
+        };
+    }
+
+    /** @return whether this is the kv test */
+    boolean kv() {
+        return test.equals("kv");
+    }
+
+    /** @return the workload a kv run loads: the first of {@link #workloads()} */
+    MemcacheWorkload workload() {
+        return MemcacheWorkload.of(workloads.getFirst(), keys);
+    }
+
+    /** @return the same options for one workload, its results under {@code out} */
+    BenchOptions forWorkload(String workload, Path out) {
+        return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
+                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck,
+                serverCpus, loadCpus, out, commandLine, List.of(workload), keys, slo);
+    }
+
+    /** @return the sweep's offered loads as fractions of saturation */
+    List<Double> sweepFractions() {
+        return kv() ? KV_SWEEP_FRACTIONS : SWEEP_FRACTIONS;
+    }
+
+    /**
+     * @param fraction a sweep step's fraction of saturation, NaN for a step given by --rate
+     * @return whether that step's runs count system calls: every step's, but in the kv test only the cost step's
+     */
+    boolean countsSyscallsAt(double fraction) {
+        return !kv() || fraction == KV_COST_FRACTION;
     }
 
     /** @return whether wrk can make this test's load (it speaks HTTP only) */
@@ -155,10 +227,17 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         return protocol() == LoadProtocol.HTTP;
     }
 
-    /** @return what the generator loads for this test: {@code http://host:port/<test>} or {@code rpc://host:port} */
+    /**
+     * @return what the generator loads for this test: {@code http://host:port/<test>}, {@code rpc://host:port} or
+     *         {@code memcache://host:port/<workload>?keys=N}
+     */
     URI target(String host, int port) {
         String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-        return URI.create(protocol() == LoadProtocol.RPC ? "rpc://" + authority : "http://" + authority + "/" + test);
+        return URI.create(switch (protocol()) {
+            case RPC -> "rpc://" + authority;
+            case MEMCACHE -> "memcache://" + authority + workload().uriSuffix();
+            case HTTP -> "http://" + authority + "/" + test;
+        });
     }
 
     /** @return whether any run is open loop (fixed rate) */
@@ -188,13 +267,16 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         List<String> peers = null;
         String baseline = null;
         int threads = 1;
-        List<Integer> connections = List.of(64);
+        List<Integer> connections = null;
         int loadThreads = 1;
-        List<Integer> pipelines = List.of(16, 1);
-        Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(5);
+        List<Integer> pipelines = null;
+        Duration duration = null;
+        Duration warmup = null;
         Duration syscallWindow = Duration.ofSeconds(2);
-        int repeats = 5;
+        Integer repeats = null;
+        List<String> workloads = KV_WORKLOADS;
+        int keys = MemcacheWorkload.DEFAULT_KEYS;
+        Duration slo = DEFAULT_SLO;
         List<Double> rates = List.of(0.0);
         List<RelativeRate> relativeRates = List.of();
         boolean sweep = false;
@@ -210,8 +292,11 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "-h", "--help" -> {
                     return null;
                 }
-                case "plaintext", "json", "rpc" -> test = a;
-                case "--test" -> test = oneOf(value(args, ++i, a), a, "plaintext", "json", "rpc");
+                case "plaintext", "json", "rpc", "kv" -> test = a;
+                case "--test" -> test = oneOf(value(args, ++i, a), a, "plaintext", "json", "rpc", "kv");
+                case "--workloads" -> workloads = workloads(value(args, ++i, a), a);
+                case "--keys" -> keys = positive(args, ++i, a);
+                case "--slo" -> slo = duration(args, ++i, a);
                 case "--peers" -> peers = names(value(args, ++i, a));
                 case "--baseline" -> baseline = value(args, ++i, a);
                 case "--threads" -> threads = positive(args, ++i, a);
@@ -238,18 +323,27 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
             }
         }
         boolean rpc = test.equals("rpc");
+        boolean kv = test.equals("kv");
         if (peers == null) {
-            peers = rpc ? DEFAULT_RPC_PEERS : DEFAULT_PEERS;
+            peers = rpc ? DEFAULT_RPC_PEERS : kv ? DEFAULT_KV_PEERS : DEFAULT_PEERS;
         }
         if (baseline == null) {
-            baseline = rpc ? DEFAULT_RPC_BASELINE : "netty-epoll";
+            baseline = rpc ? DEFAULT_RPC_BASELINE : kv ? DEFAULT_KV_BASELINE : "netty-epoll";
         }
-        if (rpc && !generator.equals("builtin")) {
-            throw new UsageException("--generator " + generator + ": wrk: not applicable to rpc (wrk and wrk2 speak"
-                    + " HTTP only): drop --generator");
+        // The kv experiment is a sweep of short runs by default (about 10 minutes in all); the others, long runs.
+        connections = connections != null ? connections : List.of(kv ? 32 : 64);
+        pipelines = pipelines != null ? pipelines : kv ? List.of(4) : List.of(16, 1);
+        duration = duration != null ? duration : Duration.ofSeconds(kv ? 2 : 10);
+        warmup = warmup != null ? warmup : Duration.ofSeconds(kv ? 1 : 5);
+        repeats = repeats != null ? repeats : kv ? 2 : 5;
+        sweep |= kv;
+        if ((rpc || kv) && !generator.equals("builtin")) {
+            throw new UsageException("--generator " + generator + ": wrk: not applicable to " + test + " (wrk and wrk2"
+                    + " speak HTTP only): drop --generator");
         }
-        // wrk does not speak RPC: an rpc --cross-check is made with the built-in generator alone (Bench says so).
-        boolean crossChecked = crossCheck && !rpc;
+        // wrk does not speak RPC or memcached: such a --cross-check is made with the built-in generator alone (Bench
+        // says so).
+        boolean crossChecked = crossCheck && !rpc && !kv;
         int fewest = connections.stream().mapToInt(Integer::intValue).min().orElseThrow();
         if (loadThreads > fewest) {
             throw new UsageException("--load-threads " + loadThreads + " exceeds --connections " + fewest);
@@ -296,8 +390,19 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                     + " seconds");
         }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
-                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck, serverCpus, loadCpus, out,
-                List.of(args));
+                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck, serverCpus,
+                loadCpus, out, List.of(args), workloads, keys, slo);
+    }
+
+    private static List<String> workloads(String list, String option) throws UsageException {
+        List<String> values = new ArrayList<>();
+        for (String v : list.split(",")) {
+            String w = oneOf(v.strip().toLowerCase(Locale.ROOT), option, KV_WORKLOADS.toArray(String[]::new));
+            if (!values.contains(w)) {
+                values.add(w);
+            }
+        }
+        return List.copyOf(values);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

@@ -1,8 +1,10 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.LoadGenerator;
+import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
+import dev.ix.bench.load.MemcachePreload;
 import dev.ix.bench.measure.GcCounts;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
@@ -35,8 +37,11 @@ final class BenchRunner {
     private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
     /** Planned seconds for starting and stopping a server, for the progress bar only. */
     private static final double START_STOP_SECONDS = 2;
+    /** Planned seconds for storing a kv workload's keys in a fresh server, for the progress bar only. */
+    private static final double PRELOAD_SECONDS = 1;
 
     private final BenchOptions options;
     private final List<Peer> peers;
@@ -54,8 +59,12 @@ final class BenchRunner {
         this.countSyscalls = SyscallCounter.unavailable().isEmpty();
     }
 
-    /** One offered rate (0 = closed loop) at one connection count and pipeline depth. */
-    record Step(double rate, int connections, int pipeline) {
+    /**
+     * One offered rate (0 = closed loop) at one connection count and pipeline depth.
+     *
+     * @param countSyscalls whether its runs have a system-call window ({@link BenchOptions#countsSyscallsAt})
+     */
+    record Step(double rate, int connections, int pipeline, boolean countSyscalls) {
         String label() {
             return BenchOptions.rateLabel(rate) + " req/s, " + connections + " conns, pipeline " + pipeline;
         }
@@ -76,13 +85,19 @@ final class BenchRunner {
 
     /** @return the planned run time in seconds, for the progress bar */
     static double plannedSeconds(BenchOptions o, int peers) {
-        int runsPerConnections = o.sweep() ? BenchOptions.SWEEP_FRACTIONS.size() : 0;
-        for (double rate : o.rates()) {
-            runsPerConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size();
+        double perConnections = 0;
+        if (o.sweep()) {
+            for (double fraction : o.sweepFractions()) {
+                perConnections += runSeconds(o, o.countsSyscallsAt(fraction));
+            }
         }
-        runsPerConnections += o.relativeRates().size();
-        double perPeer = runSeconds(o) * o.repeats() * o.connections().size();
-        return perPeer * (peers * runsPerConnections + saturationPeers(o).size() * o.generatorsAt(0).size());
+        double fixedRate = runSeconds(o, o.countsSyscallsAt(Double.NaN));
+        for (double rate : o.rates()) {
+            perConnections += o.generatorsAt(rate).size() * o.pipelinesAt(rate).size() * fixedRate;
+        }
+        perConnections += o.relativeRates().size() * fixedRate;
+        double saturationRuns = saturationPeers(o).size() * o.generatorsAt(0).size() * fixedRate;
+        return (perConnections * peers + saturationRuns) * o.repeats() * o.connections().size();
     }
 
     /**
@@ -100,8 +115,9 @@ final class BenchRunner {
         return List.copyOf(relativeSteps);
     }
 
-    private static double runSeconds(BenchOptions o) {
-        return START_STOP_SECONDS + seconds(o.warmup()) + seconds(o.duration()) + seconds(o.syscallWindow());
+    private static double runSeconds(BenchOptions o, boolean countSyscalls) {
+        return START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
+                + seconds(o.warmup()) + seconds(o.duration()) + (countSyscalls ? seconds(o.syscallWindow()) : 0);
     }
 
     List<RunResult> run() throws Exception {
@@ -110,7 +126,8 @@ final class BenchRunner {
         for (int connections : options.connections()) {
             for (double rate : options.rates()) {
                 for (int pipeline : options.pipelinesAt(rate)) {
-                    results.addAll(runStep(new Step(rate, connections, pipeline)));
+                    results.addAll(runStep(new Step(rate, connections, pipeline,
+                            options.countsSyscallsAt(Double.NaN))));
                 }
             }
         }
@@ -122,8 +139,9 @@ final class BenchRunner {
                     progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
                     continue;
                 }
-                for (double fraction : BenchOptions.SWEEP_FRACTIONS) {
-                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline)));
+                for (double fraction : options.sweepFractions()) {
+                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline,
+                            options.countsSyscallsAt(fraction))));
                 }
             }
         }
@@ -145,7 +163,8 @@ final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         for (String name : saturationPeers(options)) {
             List<Peer> alone = peers.stream().filter(p -> p.name().equals(name)).toList();
-            List<RunResult> saturation = runStep(new Step(0, connections, pipeline), alone);
+            List<RunResult> saturation = runStep(new Step(0, connections, pipeline,
+                    options.countsSyscallsAt(Double.NaN)), alone);
             all.addAll(saturation);
             results.addAll(saturation);
         }
@@ -161,7 +180,8 @@ final class BenchRunner {
                     relative.of(saturation));
             relativeSteps.add(step);
             progress.step(step.describe());
-            results.addAll(runStep(new Step(step.offered(), connections, pipeline)));
+            results.addAll(runStep(new Step(step.offered(), connections, pipeline,
+                    options.countsSyscallsAt(Double.NaN))));
         }
         return results;
     }
@@ -210,6 +230,10 @@ final class BenchRunner {
         try (PeerProcess server = PeerProcess.start(peer, config)) {
             server.awaitReady(READY_TIMEOUT);
             URI uri = options.target(HOST, port);
+            if (options.protocol() == LoadProtocol.MEMCACHE) {
+                progress.step(describe(step, repeat, peer, label) + "  preloading " + options.keys() + " keys");
+                preload(server, peer, port);
+            }
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
@@ -236,7 +260,7 @@ final class BenchRunner {
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
             progress.at(plannedDone);
             double perRequestSyscalls = Double.NaN;
-            if (countSyscalls && !options.syscallWindow().isZero()) {
+            if (countSyscalls && step.countSyscalls() && !options.syscallWindow().isZero()) {
                 progress.step(describe(step, repeat, peer, label) + "  counting system calls");
                 perRequestSyscalls = syscallsPerRequest(generator, pid, uri, step, plannedDone);
             }
@@ -250,8 +274,24 @@ final class BenchRunner {
                     perRequestSyscalls,
                     cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc);
         } finally {
-            plannedDone = runStart + runSeconds(options);
+            plannedDone = runStart + runSeconds(options, step.countSyscalls());
             progress.at(plannedDone);
+        }
+    }
+
+    /**
+     * Stores the kv workload's keys in the fresh server and checks a sample of them is there, so that its GETs hit as
+     * they would in a warm cache.
+     *
+     * @throws IllegalStateException if the server does not hold them (the message says how many a sample missed)
+     */
+    private void preload(PeerProcess server, Peer peer, int port) {
+        try {
+            MemcachePreload.run(HOST, port, options.workload(), PRELOAD_TIMEOUT);
+        } catch (IOException e) {
+            server.requireAlive();
+            throw new IllegalStateException("preloading " + options.workload().name() + " into " + peer.name()
+                    + " (pid " + server.pid() + ") failed: " + e.getMessage(), e);
         }
     }
 

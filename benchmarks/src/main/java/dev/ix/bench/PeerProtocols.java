@@ -30,6 +30,6 @@ final class PeerProtocols {
         List<String> fitting = known.stream().filter(p -> p.protocol() == protocol).map(Peer::name).toList();
         return Optional.of("the " + test + " test speaks " + protocol.label() + ", which " + String.join(", ", others)
                 + (others.size() == 1 ? " does" : " do") + " not serve (" + protocol.label() + " peers: "
-                + String.join(", ", fitting) + "; the tests: plaintext and json speak http, rpc speaks rpc)");
+                + String.join(", ", fitting) + "; the tests: plaintext and json speak http, rpc speaks rpc, kv speaks memcache)");
     }
 }

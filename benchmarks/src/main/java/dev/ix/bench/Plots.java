@@ -35,12 +35,20 @@ final class Plots {
 
     /** @return the files written */
     static List<Path> write(Path dir, Summary summary, String test) throws IOException {
+        return write(dir, summary, test, Double.NaN);
+    }
+
+    /**
+     * @param sloMicros a latency bound drawn across the p99 chart (the kv test's service level), NaN for none
+     * @return the files written
+     */
+    static List<Path> write(Path dir, Summary summary, String test, double sloMicros) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<Path> files = new ArrayList<>();
         TreeSet<Integer> connectionCounts = new TreeSet<>();
         summary.rows().forEach(r -> connectionCounts.add(r.connections()));
         for (int connections : connectionCounts) {
-            XYChart chart = latencyThroughput(summary, connections, test);
+            XYChart chart = latencyThroughput(summary, connections, test, sloMicros);
             if (chart != null) {
                 files.add(save(chart, dir.resolve("latency-throughput-c" + connections)));
             }
@@ -58,8 +66,11 @@ final class Plots {
         return files;
     }
 
-    /** @return p99 against achieved requests/s over the open-loop steps at {@code connections}; null if none */
-    static XYChart latencyThroughput(Summary summary, int connections, String test) {
+    /**
+     * @param sloMicros drawn as a horizontal line, NaN for none
+     * @return p99 against achieved requests/s over the open-loop steps at {@code connections}; null if none
+     */
+    static XYChart latencyThroughput(Summary summary, int connections, String test, double sloMicros) {
         Map<String, List<Summary.Row>> byPeer = new LinkedHashMap<>();
         for (Summary.Row r : summary.rows()) {
             if (r.rate() > 0 && r.connections() == connections) {
@@ -75,6 +86,8 @@ final class Plots {
         style(chart);
         chart.getStyler().setXAxisDecimalPattern("#,###");
         chart.getStyler().setYAxisLogarithmic(true);
+        double lowest = Double.POSITIVE_INFINITY;
+        double highest = 0;
         for (Map.Entry<String, List<Summary.Row>> e : byPeer.entrySet()) {
             List<Summary.Row> rows = new ArrayList<>(e.getValue());
             rows.sort(Comparator.comparingDouble(Summary.Row::rate));
@@ -90,9 +103,18 @@ final class Plots {
             }
             if (!x.isEmpty()) {
                 chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+                lowest = Math.min(lowest, x.getFirst());
+                highest = Math.max(highest, x.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
             }
         }
-        return chart.getSeriesMap().isEmpty() ? null : chart;
+        if (chart.getSeriesMap().isEmpty()) {
+            return null;
+        }
+        if (!Double.isNaN(sloMicros)) {
+            chart.addSeries("p99 bound, " + Math.round(sloMicros) + " µs", List.of(lowest, highest),
+                    List.of(sloMicros, sloMicros)).setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
     }
 
     /** @return every peer's latency percentiles at one step, from all its repeats together; null if none */

@@ -34,7 +34,9 @@ final class ResultWriter {
                       List<BenchRunner.RelativeStep> relativeSteps) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("summary.json"), json(o, env, summary, skipped, relativeSteps));
-        List<Path> plots = Plots.write(dir, summary, o.test());
+        List<Path> plots = o.kv()
+                ? Plots.write(dir, summary, "kv " + o.workloads().getFirst(), o.slo().toNanos() / 1000.0)
+                : Plots.write(dir, summary, o.test());
         Files.writeString(dir.resolve("summary.md"), markdown(o, env, summary, skipped, plots, relativeSteps));
         for (Summary.Row row : summary.rows()) {
             Histogram merged = row.mergedHistogram();

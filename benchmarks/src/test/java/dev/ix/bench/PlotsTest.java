@@ -3,6 +3,8 @@ package dev.ix.bench;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.Percentiles;
 import org.HdrHistogram.Histogram;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,21 @@ class PlotsTest {
             byte[] head = Files.readAllBytes(f);
             assertThat(head).as("%s is a PNG", f).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         }
+    }
+
+    @Test
+    void aLatencyBoundIsDrawnAcrossTheCurves() {
+        List<RunResult> runs = List.of(run("kv", 10_000, 10_000, 30), run("kv", 50_000, 50_000, 60),
+                run("memcached", 20_000, 20_000, 40));
+
+        XYChart chart = Plots.latencyThroughput(Summary.of(runs, "memcached"), 64, "kv usr", 500);
+
+        assertThat(chart.getSeriesMap()).containsKeys("kv", "memcached", "p99 bound, 500 µs");
+        XYSeries bound = chart.getSeriesMap().get("p99 bound, 500 µs");
+        assertThat(bound.getXData()).containsExactly(10_000.0, 50_000.0);
+        assertThat(bound.getYData()).containsExactly(500.0, 500.0);
+        assertThat(Plots.latencyThroughput(Summary.of(runs, "memcached"), 64, "kv usr", Double.NaN).getSeriesMap())
+                .doesNotContainKey("p99 bound, 500 µs");
     }
 
     @Test

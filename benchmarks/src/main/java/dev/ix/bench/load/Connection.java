@@ -37,6 +37,8 @@ final class Connection implements ResponseDecoder.Listener, ChannelFutureListene
     private int outstanding;
     /** The newest {@code unwritten} of {@link #outstanding} wait for the loop's next write pass. */
     private int unwritten;
+    /** Requests written on the current channel; modulo the pipeline depth, the slot of the next one. */
+    private long written;
 
     private long base;
     private long nextRequest;
@@ -159,14 +161,16 @@ final class Connection implements ResponseDecoder.Listener, ChannelFutureListene
     }
 
     /**
-     * Writes the requests taken since the last write as one slice of the template, starting at the slot of the first
-     * of them (RPC numbers requests by slot); the loop flushes afterwards.
+     * Writes the requests taken since the last write as one slice of the template, starting after the requests this
+     * channel has carried (RPC numbers requests by slot, memcached workloads walk a sequence); the loop flushes
+     * afterwards.
      */
     boolean write() {
         if (unwritten == 0 || channel == null) {
             return false;
         }
-        ByteBuf requests = loop.template.requests((head + outstanding - unwritten) % pipeline, unwritten);
+        ByteBuf requests = loop.template.requests(index, written, unwritten);
+        written += unwritten;
         unwritten = 0;
         channel.write(requests).addListener(this);
         return true;
@@ -325,6 +329,7 @@ final class Connection implements ResponseDecoder.Listener, ChannelFutureListene
         loop.outstanding -= outstanding;
         outstanding = 0;
         unwritten = 0;
+        written = 0;
         head = 0;
         Channel ch = channel;
         channel = null;

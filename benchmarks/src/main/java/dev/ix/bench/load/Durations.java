@@ -5,9 +5,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as wrk writes them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+/**
+ * Durations as wrk writes them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, and {@code 500us} (or
+ * {@code 500µs}) for latency bounds; a bare number is seconds.
+ */
 public final class Durations {
-    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(us|µs|ms|s|m|h)?",
+            Pattern.CASE_INSENSITIVE);
 
     private Durations() {
     }
@@ -23,6 +27,7 @@ public final class Durations {
         double value = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
         double millis = switch (unit) {
+            case "us", "µs" -> value / 1_000;
             case "ms" -> value;
             case "m" -> value * 60_000;
             case "h" -> value * 3_600_000;
@@ -33,6 +38,9 @@ public final class Durations {
 
     /** @return {@code d} in the shortest exact unit of {@link #parse}'s form, e.g. {@code 10s} */
     public static String format(Duration d) {
+        if (d.toNanos() % 1_000_000 != 0) {
+            return d.toNanos() / 1_000 + "us";
+        }
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";

@@ -10,7 +10,8 @@ import java.util.List;
  * The command line of {@link LoadCommand}: wrk2's options (getopt style: {@code -t4}, {@code -t 4},
  * {@code --threads 4}, {@code --threads=4}, {@code -LU}) and ours.
  *
- * @param url         the target, {@code http://host:port/path} or {@code rpc://host:port}
+ * @param url         the target, {@code http://host:port/path}, {@code rpc://host:port} or
+ *                    {@code memcache://host:port/usr|etc}
  * @param threads     generator event loops
  * @param connections keep-alive connections
  * @param duration    the measured window
@@ -98,7 +99,8 @@ record LoadArgs(URI url, int threads, int connections, Duration duration, double
                 uri = new URI(url);
                 Target.of(uri);
             } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new UsageException("URL: " + url + " (expected: http://host:port/path or rpc://host:port)");
+                throw new UsageException("URL: " + url + " (expected: http://host:port/path, rpc://host:port or"
+                        + " memcache://host:port/usr|etc)");
             }
             return new LoadArgs(uri, threads, connections, duration, rate, latency || uLatency, uLatency, timeout,
                     List.copyOf(headers), pipeline, warmup,

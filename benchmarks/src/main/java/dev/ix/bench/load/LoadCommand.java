@@ -16,7 +16,10 @@ public final class LoadCommand {
             Usage: load <options> <url>
               A wrk2-compatible HTTP/1.1 load generator on Netty (ix, epoll or NIO event loops).
               <url> is http://host:port/path, or rpc://host:port for ix RPC request frames (each
-              carrying "Hello, World!"; responses must come in request order, as an echo's do).
+              carrying "Hello, World!"; responses must come in request order, as an echo's do), or
+              memcache://host:port/usr|etc for memcached text-protocol GETs and SETs of the USR or ETC
+              workload (Atikoglu et al.; ?keys=N, default 100000). Nothing is preloaded (./ix bench kv
+              does): a GET's miss counts as a non-2xx answer.
               Options:
                 -c, --connections <N>  Connections to keep open                    (default 10)
                 -d, --duration    <T>  Duration of the measured window             (default 10s)

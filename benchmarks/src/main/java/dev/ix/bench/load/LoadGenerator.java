@@ -19,8 +19,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The built-in load generator: keep-alive connections on Netty event loops of the chosen transport, each sending
- * requests from one pre-encoded buffer and parsing responses without allocating; HTTP/1.1 {@code GET path} or ix RPC
- * frames, as the URI's scheme says ({@link LoadProtocol}).
+ * requests from one pre-encoded buffer and parsing responses without allocating; HTTP/1.1 {@code GET path}, ix RPC
+ * frames or memcached text-protocol GETs and SETs, as the URI's scheme says ({@link LoadProtocol}).
  *
  * <p><b>Open loop</b> ({@code rate > 0}): every connection sends {@code rate / connections} requests per second on a
  * fixed schedule, the connections' schedules phase-shifted so that the requests are spread evenly. A request that

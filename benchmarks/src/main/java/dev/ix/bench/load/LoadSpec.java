@@ -7,7 +7,8 @@ import java.time.Duration;
  * One load run of the built-in generator.
  *
  * @param uri          {@code http://host:port/path}: every request is {@code GET path}, HTTP/1.1, keep-alive; or
- *                     {@code rpc://host:port}: every request is an RPC request frame ({@link LoadProtocol#RPC})
+ *                     {@code rpc://host:port}: every request is an RPC request frame ({@link LoadProtocol#RPC}); or
+ *                     {@code memcache://host:port/usr|etc}: memcached GETs and SETs ({@link LoadProtocol#MEMCACHE})
  * @param connections  keep-alive connections, spread over the threads
  * @param threads      generator event loops
  * @param duration     the measured window
@@ -36,7 +37,7 @@ public record LoadSpec(URI uri, int connections, int threads, Duration duration,
 
     /**
      * @return the protocol the URI's scheme names
-     * @throws IllegalArgumentException for a scheme other than {@code http} or {@code rpc}
+     * @throws IllegalArgumentException for a scheme other than {@code http}, {@code rpc} or {@code memcache}
      */
     public LoadProtocol protocol() {
         return LoadProtocol.of(uri);

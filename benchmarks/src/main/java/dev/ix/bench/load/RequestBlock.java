@@ -11,13 +11,16 @@ import io.netty.buffer.ByteBuf;
 interface RequestBlock {
 
     /**
-     * @param first the connection's pipeline slot of the first request, {@code 0 <= first < copies}: where the
-     *              protocol numbers its requests (RPC ids), the slice starts at the request numbered {@code first}
-     * @param n     requests, {@code 1 <= n <= copies}
+     * @param connection the connection's number among the generator's ({@code >= 0}): where requests differ from one
+     *                   another (memcached keys), connections start at different points of the block
+     * @param sequence   requests the connection has written on its channel before these ({@code >= 0}, from 0 again
+     *                   after a reconnect); modulo the pipeline depth, the pipeline slot of the first request, which
+     *                   is where a protocol that numbers its requests (RPC ids) starts the slice
+     * @param n          requests, {@code 1 <= n <= copies}
      * @return {@code n} requests back to back in a retained slice; ownership passes to the caller (the channel's
      *         write releases it)
      */
-    ByteBuf requests(int first, int n);
+    ByteBuf requests(int connection, long sequence, int n);
 
     /** Releases the buffer; after the run, once no slice is being written. */
     void release();

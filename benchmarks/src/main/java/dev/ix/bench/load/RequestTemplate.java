@@ -62,7 +62,12 @@ final class RequestTemplate implements RequestBlock {
     }
 
     @Override
-    public ByteBuf requests(int first, int n) {
+    public ByteBuf requests(int connection, long sequence, int n) {
+        return requests(0, n);
+    }
+
+    /** @param first ignored: every HTTP request is the same */
+    ByteBuf requests(int first, int n) {
         if (n < 1 || n > copies) {
             throw new IllegalArgumentException("n: " + n + " (expected: 1.." + copies + ")");
         }

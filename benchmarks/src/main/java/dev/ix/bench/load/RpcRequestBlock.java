@@ -44,7 +44,12 @@ final class RpcRequestBlock implements RequestBlock {
     }
 
     @Override
-    public ByteBuf requests(int first, int n) {
+    public ByteBuf requests(int connection, long sequence, int n) {
+        return requests((int) (sequence % copies), n);
+    }
+
+    /** @param first the pipeline slot, i.e. the id, of the first request */
+    ByteBuf requests(int first, int n) {
         if (first < 0 || first >= copies || n < 1 || n > copies) {
             throw new IllegalArgumentException("first: " + first + ", n: " + n + " (expected: 0 <= first < " + copies
                     + ", 1 <= n <= " + copies + ")");

@@ -4,24 +4,32 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * Where the load goes, taken from an {@code http://host[:port]/path[?query]} or {@code rpc://host:port} URI.
+ * Where the load goes, taken from an {@code http://host[:port]/path[?query]}, {@code rpc://host:port} or
+ * {@code memcache://host:port/workload} URI.
  *
  * @param host          the host name or address literal (IPv6 without brackets)
  * @param port          the port, 80 when an {@code http} URI has none
- * @param requestTarget path and query as sent in the request line, at least {@code /} (unused by RPC)
+ * @param requestTarget path and query as sent in the request line, at least {@code /} (unused by RPC; memcached:
+ *                      the workload)
  */
 record Target(String host, int port, String requestTarget) {
 
     /**
      * @throws IllegalArgumentException if the URI is not plain {@code http} with a host, nor {@code rpc} with a host
-     *                                  and a port
+     *                                  and a port, nor {@code memcache} with a host, a port and a known workload
      */
     static Target of(URI uri) {
         LoadProtocol protocol = LoadProtocol.of(uri);
         String host = uri.getHost();
-        if (host == null || host.isEmpty() || protocol == LoadProtocol.RPC && uri.getPort() < 0) {
-            throw new IllegalArgumentException("URL: " + uri + " (expected: " + (protocol == LoadProtocol.RPC
-                    ? "rpc://host:port" : "http://host:port/path") + ")");
+        if (host == null || host.isEmpty() || protocol != LoadProtocol.HTTP && uri.getPort() < 0) {
+            throw new IllegalArgumentException("URL: " + uri + " (expected: " + switch (protocol) {
+                case HTTP -> "http://host:port/path";
+                case RPC -> "rpc://host:port";
+                case MEMCACHE -> "memcache://host:port/usr|etc";
+            } + ")");
+        }
+        if (protocol == LoadProtocol.MEMCACHE) {
+            MemcacheWorkload.of(uri);
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);

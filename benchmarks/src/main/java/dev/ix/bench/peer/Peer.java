@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * A server the harness benchmarks side by side with the others: a process started from a command line, serving
- * {@code GET /plaintext} and {@code GET /json} (or, for an {@linkplain #protocol() RPC peer}, echoing RPC calls) on
- * the host and port it is given. Implementations are immutable and thread-safe; {@link Peers} has them all.
+ * {@code GET /plaintext} and {@code GET /json} (or, for an {@linkplain #protocol() RPC peer}, echoing RPC calls; for
+ * a memcached peer, memcached's text protocol) on the host and port it is given. Implementations are immutable and
+ * thread-safe; {@link Peers} has them all.
  */
 public interface Peer {
 

@@ -30,6 +30,12 @@ import java.util.function.Supplier;
  *   <li>{@code netty-rpc-epoll}: {@link NettyRpcEchoServer}, the same protocol as a Netty user would serve it on
  *       epoll.</li>
  * </ul>
+ *
+ * <p>memcached-protocol peers ({@code ./ix bench kv}):
+ * <ul>
+ *   <li>{@code kv}: the samples' {@code dev.ix.samples.kv.KvServer} on ix (unavailable where it is not built);</li>
+ *   <li>{@code memcached}: the real memcached ({@link MemcachedPeer}), the baseline.</li>
+ * </ul>
  */
 public final class Peers {
 
@@ -49,7 +55,10 @@ public final class Peers {
             new RpcPeer(new JavaPeer("ix-rpc", RpcEchoServer.class.getName(), List.of(), "RpcEchoServer on ",
                     Peers::ixTransport)),
             new RpcPeer(new JavaPeer("netty-rpc-epoll", NettyRpcEchoServer.class.getName(), List.of(),
-                    "NettyRpcEchoServer on epoll (", () -> nettyTransport("epoll"))));
+                    "NettyRpcEchoServer on epoll (", () -> nettyTransport("epoll"))),
+            // memcached-protocol peers: ./ix bench kv
+            MemcachePeers.kv(Peers::ixTransport),
+            new MemcachedPeer());
 
     private Peers() {
     }

@@ -37,6 +37,14 @@ class LoadArgsTest {
     }
 
     @Test
+    void aMemcacheUrlRunsTheMemcachedProtocol() {
+        LoadArgs a = parse("memcache://127.0.0.1:11211/etc?keys=500");
+
+        assertThat(a.spec().protocol()).isEqualTo(LoadProtocol.MEMCACHE);
+        assertThat(MemcacheWorkload.of(a.url())).isEqualTo(MemcacheWorkload.of("etc", 500));
+    }
+
+    @Test
     void defaultsAreWrk2sAndRateAbsentMeansClosedLoop() {
         LoadArgs a = parse("http://localhost/");
 
@@ -99,8 +107,11 @@ class LoadArgsTest {
         assertError("-t: missing value", "http://h/", "-t");
         assertError("missing URL (expected: http://host:port/path", "-t1");
         assertError("unexpected argument: http://b/", "http://a/", "http://b/");
-        assertError("URL: https://h/ (expected: http://host:port/path or rpc://host:port)", "https://h/");
-        assertError("URL: rpc://h/ (expected: http://host:port/path or rpc://host:port)", "rpc://h/");
+        String expected = " (expected: http://host:port/path, rpc://host:port or memcache://host:port/usr|etc)";
+        assertError("URL: https://h/" + expected, "https://h/");
+        assertError("URL: rpc://h/" + expected, "rpc://h/");
+        assertError("URL: memcache://h/usr" + expected, "memcache://h/usr");
+        assertError("URL: memcache://h:1/app" + expected, "memcache://h:1/app");
         assertError("-c/--connections: 2 is fewer than the 4 threads", "-t4", "-c2", "http://h/");
         assertError("-L/--latency: takes no value", "--latency=yes", "http://h/");
     }

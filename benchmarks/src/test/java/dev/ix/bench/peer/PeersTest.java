@@ -14,7 +14,7 @@ class PeersTest {
     @Test
     void names() {
         assertThat(Peers.names()).containsExactly("ix", "ix-http", "netty-epoll", "netty-io_uring", "netty-nio",
-                "reactor-netty", "reactor-netty-ix", "nginx", "ix-rpc", "netty-rpc-epoll");
+                "reactor-netty", "reactor-netty-ix", "nginx", "ix-rpc", "netty-rpc-epoll", "kv", "memcached");
         assertThat(Peers.byName("netty-epoll")).hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("netty-epoll"));
         assertThat(Peers.byName("jetty")).isEmpty();
     }

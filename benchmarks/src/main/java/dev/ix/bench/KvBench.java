@@ -1,0 +1,140 @@
+package dev.ix.bench;
+
+import dev.ix.bench.load.MemcachePreload;
+import dev.ix.bench.load.MemcacheWorkload;
+import dev.ix.bench.peer.Peer;
+import dev.ix.bench.peer.PeerConfig;
+import dev.ix.bench.peer.PeerProcess;
+import dev.ix.bench.wrk.Memcaslap;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./ix bench kv}: the IX paper's memcached experiment. For each workload in turn, the harness's usual run
+ * ({@link BenchRunner}: fresh server per run, keys preloaded, a closed-loop step for saturation, then the open-loop
+ * sweep, interleaved repeats) with its results in {@code <out>/<workload>/}; then memcaslap against each server where
+ * installed; then {@link KvReport}'s table in {@code <out>/kv.md} and {@code <out>/kv.json}.
+ */
+final class KvBench {
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
+
+    private KvBench() {
+    }
+
+    /** @return the process exit code: 0 done, 1 the benchmark failed or its results could not be written */
+    static int run(BenchOptions o, List<Peer> peers, List<String> skipped, ResultWriter.Environment env,
+                   PrintStream out, PrintStream err) {
+        Progress progress = new Progress(err, System.console() != null,
+                BenchRunner.plannedSeconds(o, peers.size()) * o.workloads().size());
+        Path logs = o.out().resolve("logs");
+        List<KvReport.Entry> entries = new ArrayList<>();
+        boolean written = true;
+        for (String workload : o.workloads()) {
+            BenchOptions w = o.forWorkload(workload, o.out().resolve(workload));
+            BenchRunner runner = new BenchRunner(w, peers, progress, logs);
+            Summary summary;
+            try {
+                summary = Summary.of(runner.run(), o.baseline());
+            } catch (Exception e) {
+                progress.finish();
+                err.println("ix bench kv: " + workload + " failed: " + e.getMessage() + " (server logs in " + logs
+                        + ")");
+                e.printStackTrace(err);
+                return 1;
+            }
+            Map<String, Double> memcaslap = memcaslap(w, peers, progress, logs, err);
+            try {
+                ResultWriter.write(w.out(), w, env, summary, skipped, runner.relativeSteps());
+            } catch (IOException | RuntimeException e) {
+                err.println("ix bench kv: could not write the results to " + w.out() + ": " + e);
+                written = false;
+            }
+            entries.addAll(KvReport.entries(workload, summary, w, memcaslap));
+            progress.step(workload + " done");
+            out.println();
+            out.println("== " + workload + " ==");
+            out.print(new ResultTable(summary).text());
+        }
+        progress.finish();
+        String table = KvReport.markdown(entries, o, env.generator());
+        try {
+            Files.createDirectories(o.out());
+            Files.writeString(o.out().resolve("kv.md"), markdown(o, env, table, skipped));
+            Json j = new Json().beginObject().field("test", "kv").field("command_line", ResultWriter.commandLine(o))
+                    .field("started", env.started()).field("jdk", env.jdk()).field("kernel", env.kernel())
+                    .field("cpu_model", env.cpuModel()).field("generator", env.generator())
+                    .field("baseline", o.baseline());
+            KvReport.json(j, entries, o);
+            Files.writeString(o.out().resolve("kv.json"), j.endObject().toString());
+        } catch (IOException e) {
+            err.println("ix bench kv: could not write " + o.out().resolve("kv.md") + ": " + e);
+            written = false;
+        }
+        out.println();
+        out.print(table);
+        out.println("results: " + o.out() + " (kv.md, kv.json; per workload: summary.md and"
+                + " latency-throughput-c" + o.connections().getFirst() + ".png)");
+        return written ? 0 : 1;
+    }
+
+    private static String markdown(BenchOptions o, ResultWriter.Environment env, String table, List<String> skipped) {
+        StringBuilder b = new StringBuilder("# kv: ").append(String.join(", ", o.peers())).append("\n\n`")
+                .append(ResultWriter.commandLine(o)).append("`\n\n").append(table).append('\n');
+        for (String workload : o.workloads()) {
+            b.append("![").append(workload).append("](").append(workload).append("/latency-throughput-c")
+                    .append(o.connections().getFirst()).append(".png)\n\n");
+        }
+        for (String s : skipped) {
+            b.append("- not run: ").append(s).append('\n');
+        }
+        b.append("\nstarted ").append(env.started()).append(", ").append(env.jdk()).append(", kernel ")
+                .append(env.kernel()).append(", ").append(env.cpuModel()).append('\n');
+        return b.toString();
+    }
+
+    /**
+     * memcaslap against a fresh, preloaded instance of each server for {@link BenchOptions#duration()}, pinned like
+     * the built-in generator. A failure costs that figure only.
+     *
+     * @return operations/s per peer; empty when memcaslap is not installed
+     */
+    private static Map<String, Double> memcaslap(BenchOptions o, List<Peer> peers, Progress progress, Path logs,
+                                                 PrintStream err) {
+        Map<String, Double> result = new LinkedHashMap<>();
+        if (Memcaslap.unavailable().isPresent()) {
+            progress.step("memcaslap: " + Memcaslap.unavailable().get());
+            return result;
+        }
+        MemcacheWorkload workload = o.workload();
+        for (Peer peer : peers) {
+            progress.step(workload.name() + "  memcaslap  " + peer.name());
+            try {
+                int port = Bench.freePort(HOST);
+                try (PeerProcess server = PeerProcess.start(peer, new PeerConfig(HOST, port, o.threads(),
+                        o.serverCpus(), logs))) {
+                    server.awaitReady(READY_TIMEOUT);
+                    MemcachePreload.run(HOST, port, workload, PRELOAD_TIMEOUT);
+                    result.put(peer.name(), Memcaslap.run(HOST, port, workload, o.duration(),
+                            o.connections().getFirst(), o.loadCpus(), logs));
+                }
+            } catch (IOException | RuntimeException e) {
+                err.println("ix bench kv: memcaslap against " + peer.name() + " failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ix.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The kv experiment's answer, per workload and server, from that workload's {@link Summary}: the closed-loop
+ * saturation, the highest open-loop throughput whose p99 (all repeats' histograms merged) stays within the service
+ * level and which had no errors, the CPU and system calls per request at the cost step (the sweep step at
+ * {@link BenchOptions#KV_COST_FRACTION} of saturation, the same offered rate for every server), memcaslap's figure,
+ * and each server's ratio to the baseline's throughput within the bound.
+ */
+final class KvReport {
+
+    /**
+     * One server under one workload. NaN where not measured.
+     *
+     * @param sloRequestsPerSec the highest median requests/s of an open-loop step with p99 within the bound and no
+     *                          errors; NaN when none was
+     * @param sloP99Micros      that step's p99
+     * @param costRate          the cost step's offered requests/s
+     * @param memcaslap         memcaslap's operations/s against a fresh instance of this server
+     */
+    record Entry(String workload, String peer, double saturation, double sloRequestsPerSec, double sloP99Micros,
+                 double costRate, double cpuMicrosPerRequest, double syscallsPerRequest, double memcaslap,
+                 boolean saturationGeneratorBound) {
+    }
+
+    private KvReport() {
+    }
+
+    /**
+     * @param memcaslap operations/s per peer name, for this workload (missing: not run)
+     * @return one entry per peer of {@code summary}, in its order
+     */
+    static List<Entry> entries(String workload, Summary summary, BenchOptions o, Map<String, Double> memcaslap) {
+        int connections = o.connections().getFirst();
+        int pipeline = o.pipelines().getFirst();
+        double saturation = summary.saturation(connections, pipeline);
+        double costRate = Math.round(BenchOptions.KV_COST_FRACTION * saturation);
+        double slo = o.slo().toNanos() / 1000.0;
+        List<String> peers = new ArrayList<>();
+        summary.rows().forEach(r -> {
+            if (!peers.contains(r.peer())) {
+                peers.add(r.peer());
+            }
+        });
+        List<Entry> entries = new ArrayList<>();
+        for (String peer : peers) {
+            double own = Double.NaN;
+            boolean bound = false;
+            double best = Double.NaN;
+            double bestP99 = Double.NaN;
+            double cpu = Double.NaN;
+            double syscalls = Double.NaN;
+            for (Summary.Row r : summary.rows()) {
+                if (!r.peer().equals(peer) || r.connections() != connections || r.pipeline() != pipeline) {
+                    continue;
+                }
+                double rps = r.stat(Metric.REQUESTS_PER_SEC).value();
+                if (r.rate() == 0) {
+                    own = rps;
+                    bound = r.generatorBound();
+                    continue;
+                }
+                double p99 = r.stat(Metric.P99_US).value();
+                if (p99 <= slo && r.stat(Metric.ERRORS).value() == 0 && !(rps <= best)) {
+                    best = rps;
+                    bestP99 = p99;
+                }
+                if (r.rate() == costRate) {
+                    cpu = r.stat(Metric.CPU_US_PER_REQUEST).value();
+                    syscalls = r.stat(Metric.SYSCALLS_PER_REQUEST).value();
+                }
+            }
+            entries.add(new Entry(workload, peer, own, best, bestP99, costRate, cpu, syscalls,
+                    memcaslap.getOrDefault(peer, Double.NaN), bound));
+        }
+        return entries;
+    }
+
+    /** @return {@code peer}'s throughput within the bound over the baseline's, for the same workload; NaN if either is */
+    static double ratio(List<Entry> entries, Entry e, String baseline) {
+        for (Entry b : entries) {
+            if (b.workload().equals(e.workload()) && b.peer().equals(baseline)) {
+                return e.sloRequestsPerSec() / b.sloRequestsPerSec();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** @return the table, Markdown */
+    static String markdown(List<Entry> entries, BenchOptions o, String generator) {
+        String slo = sloLabel(o);
+        StringBuilder b = new StringBuilder();
+        b.append("| workload | server | saturation req/s (closed loop) | req/s at p99 ≤ ").append(slo)
+                .append(" | p99 there µs | ÷ ").append(o.baseline()).append(" | cost rate req/s | CPU µs/req")
+                .append(" | syscalls/req | memcaslap req/s |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Entry e : entries) {
+            b.append("| ").append(e.workload()).append(" | ").append(e.peer()).append(" | ")
+                    .append(ResultTable.whole(e.saturation())).append(e.saturationGeneratorBound() ? " (gen-bound)" : "")
+                    .append(" | ").append(Double.isNaN(e.sloRequestsPerSec()) ? "none within"
+                            : ResultTable.whole(e.sloRequestsPerSec()))
+                    .append(" | ").append(ResultTable.latency(e.sloP99Micros()))
+                    .append(" | ").append(ratioText(ratio(entries, e, o.baseline())))
+                    .append(" | ").append(ResultTable.whole(e.costRate()))
+                    .append(" | ").append(ResultTable.small(e.cpuMicrosPerRequest()))
+                    .append(" | ").append(ResultTable.small(e.syscallsPerRequest()))
+                    .append(" | ").append(ResultTable.whole(e.memcaslap())).append(" |\n");
+        }
+        b.append("\nLoad: ").append(generator).append(", ").append(o.connections().getFirst())
+                .append(" connections, pipeline ≤ ").append(o.pipelines().getFirst()).append(", ")
+                .append(o.keys()).append(" keys preloaded; ").append(o.repeats())
+                .append(" repeat(s), medians; p99 of all repeats' histograms merged, from intended send times (open")
+                .append(" loop). Throughput within the bound is the highest step of the sweep whose p99 ≤ ").append(slo)
+                .append(" and which had no errors. CPU and system calls per request at the cost rate, ")
+                .append(String.format(Locale.ROOT, "%.0f", BenchOptions.KV_COST_FRACTION * 100))
+                .append(" % of the highest saturation. memcaslap: closed loop, its own keys, as a second opinion.\n");
+        return b.toString();
+    }
+
+    /** @return the table as a JSON array */
+    static void json(Json j, List<Entry> entries, BenchOptions o) {
+        j.key("kv").beginArray();
+        for (Entry e : entries) {
+            j.beginObject().field("workload", e.workload()).field("peer", e.peer())
+                    .field("saturation_requests_per_sec", e.saturation())
+                    .field("saturation_generator_bound", e.saturationGeneratorBound())
+                    .field("slo_us", o.slo().toNanos() / 1000.0)
+                    .field("slo_requests_per_sec", e.sloRequestsPerSec())
+                    .field("slo_p99_us", e.sloP99Micros())
+                    .field("slo_ratio_to_baseline", ratio(entries, e, o.baseline()))
+                    .field("cost_rate", e.costRate())
+                    .field("cpu_us_per_request", e.cpuMicrosPerRequest())
+                    .field("syscalls_per_request", e.syscallsPerRequest())
+                    .field("memcaslap_requests_per_sec", e.memcaslap())
+                    .endObject();
+        }
+        j.endArray();
+    }
+
+    static String sloLabel(BenchOptions o) {
+        long micros = o.slo().toNanos() / 1000;
+        return micros % 1000 == 0 ? micros / 1000 + " ms" : micros + " µs";
+    }
+
+    private static String ratioText(double r) {
+        return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.2f×", r);
+    }
+}
