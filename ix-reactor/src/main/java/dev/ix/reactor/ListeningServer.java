@@ -5,6 +5,7 @@ import dev.ix.transport.IxLoop;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -14,6 +15,10 @@ import reactor.core.scheduler.Schedulers;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -149,9 +154,14 @@ final class ListeningServer implements IxServer {
     private void stop(Duration timeout) {
         try {
             listeners.close();
+            // One task per loop tells all its connections at once: a connection cannot see another of its loop
+            // stop (and answer a request in between) before it is told itself.
+            Map<EventLoop, List<Channel>> byLoop = new HashMap<>();
             for (Channel c : connections) {
-                c.pipeline().fireUserEventTriggered(STOPPING); // runs on the connection's loop
+                byLoop.computeIfAbsent(c.eventLoop(), l -> new ArrayList<>()).add(c);
             }
+            byLoop.forEach((loop, channels) -> LoopTasks.tryExecute(loop,
+                    () -> channels.forEach(c -> c.pipeline().fireUserEventTriggered(STOPPING))));
             long deadline = System.nanoTime() + timeout.toNanos();
             awaitConnectionsClosed(deadline);
             stopping = true;
