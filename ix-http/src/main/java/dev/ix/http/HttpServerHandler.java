@@ -47,6 +47,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     private final HttpObservers observers;
     private ConnectionObserver observer = ConnectionObserver.NONE;
     private final RequestParser parser;
+    private final ConnectionTimeouts timeouts;
     /** The exchanges in request order: {@code queued} of them from {@code first} on. */
     private final HttpExchange[] ring = new HttpExchange[MAX_PIPELINED];
     private int first;
@@ -68,10 +69,11 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     /** A parse error's status, answered once the requests before it are. */
     private int errorStatus;
 
-    HttpServerHandler(HttpRouter router, HttpLimits limits, HttpObservers observers) {
+    HttpServerHandler(HttpRouter router, HttpLimits limits, HttpObservers observers, HttpTimeouts timeouts) {
         this.router = router;
         this.observers = observers;
         this.parser = new RequestParser(limits, this);
+        this.timeouts = new ConnectionTimeouts(timeouts, this, parser);
     }
 
     @Override
@@ -81,6 +83,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         this.writer = new GatheringWriter(ctx);
         this.encoder = new ResponseEncoder(HttpDate.current(), "ix");
         this.observer = observers.open(ctx);
+        timeouts.opened(ctx.channel());
     }
 
     EventExecutor loop() {
@@ -119,6 +122,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     void writeContinue() {
         writer.room(CONTINUE.length).writeBytes(CONTINUE);
         written();
+        timeouts.continueSent();
     }
 
     /** A streamed request body's consumer fell behind ({@code true}) or caught up: stops or resumes reading. */
@@ -176,6 +180,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         } else {
             in.release();
         }
+        timeouts.parsed();
     }
 
     @Override
@@ -199,7 +204,11 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         e.reset(head);
         receiving = e;
         queued++;
+        if (timeouts.headReceived()) {
+            e.closeAfter(); // the connection's last request
+        }
         if (queued == 1) {
+            timeouts.exchangeStarted();
             e.start(router);
         }
         return !closing;
@@ -237,13 +246,13 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         HttpExchange cut = receiving;
         receiving = null;
         if (cut != null) {
-            // Its body is broken: it gets the error status instead of an answer from its handler.
-            boolean active = active() == cut;
+            // Its body is broken: it gets the error status instead of an answer from its handler, unless its
+            // response was begun (or even ended) already: then no second answer can follow, the connection closes.
             if (queued > 0 && ring[(first + queued - 1) % MAX_PIPELINED] == cut) {
                 queued--; // the last one queued; not queued any more when it already ended
             }
             cut.abort();
-            if (active && cut.response.headWritten()) {
+            if (cut.response.headWritten()) {
                 closeNow();
                 return;
             }
@@ -267,12 +276,14 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         }
         first = (first + 1) % MAX_PIPELINED;
         queued--;
+        timeouts.exchangeEnded();
         if (done.closesAfter()) {
             closeNow();
             return;
         }
         HttpExchange next = active();
         if (next != null) {
+            timeouts.exchangeStarted();
             next.start(router);
             return; // it ends in its own time (maybe already), and its exchangeDone carries on from here
         }
@@ -301,6 +312,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
             return;
         }
         closing = true;
+        timeouts.closing();
         ctx.channel().config().setAutoRead(false);
         writer.writeOut();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -308,6 +320,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        timeouts.writabilityChanged();
         HttpExchange active = active();
         if (active != null) {
             active.writabilityChanged();
@@ -345,6 +358,30 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         release();
     }
 
+    /** @return whether no request is in flight (the idle timeout may run) */
+    boolean idle() {
+        return queued == 0 && !closing;
+    }
+
+    /**
+     * The first queued request's handler ran past the request timeout: it is cancelled, and answered 503 with
+     * {@code Connection: close} when nothing of its response was sent, else the connection is cut.
+     */
+    void requestTimedOut() {
+        HttpExchange active = active();
+        if (active == null || closing) {
+            return;
+        }
+        boolean headWritten = active.response.headWritten();
+        active.abort();
+        if (headWritten) {
+            closeNow();
+        } else {
+            errorStatus = HttpStatus.SERVICE_UNAVAILABLE.code();
+            answerError();
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         logger.debug("{}: HTTP connection failed; closing it", ctx.channel(), cause);
@@ -354,6 +391,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     /** Cancels the exchanges and drops what the connection holds; idempotent. */
     private void release() {
         closing = true;
+        timeouts.closed();
         receiving = null;
         while (queued > 0) {
             HttpExchange e = ring[first];

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,7 +32,10 @@ import java.util.function.Consumer;
  * belong to the server ({@link IxHttpResponse}).
  *
  * <p>Requests are parsed strictly (RFC 9112; see the module README for what is rejected with which status; the
- * connection then closes). Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0. Stopping the
+ * connection then closes), within limits set here ({@link #maxHeaderSize} and others). Timeouts, defaults as nginx's,
+ * cut slow or stuck connections: {@link #headerReadTimeout}, {@link #bodyReadTimeout}, {@link #idleTimeout},
+ * {@link #sendTimeout}, {@link #requestTimeout}, and {@link #maxRequestsPerConnection}; they run on each loop's
+ * timer wheel, one timer per connection. Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0. Stopping the
  * server ({@link IxServer#disposeNow}) closes idle connections at once and others after their requests in flight
  * are answered.
  *
@@ -48,13 +52,15 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
     private final List<HttpRouter.Route> routes;
     private final HttpLimits limits;
     private final HttpObservers.Options observe;
+    private final HttpTimeouts timeouts;
 
     private IxHttpServer(IxServerSpec<?> settings, List<HttpRouter.Route> routes, HttpLimits limits,
-                         HttpObservers.Options observe) {
+                         HttpObservers.Options observe, HttpTimeouts timeouts) {
         super(settings);
         this.routes = routes;
         this.limits = limits;
         this.observe = observe;
+        this.timeouts = timeouts;
     }
 
     private IxHttpServer() {
@@ -62,6 +68,7 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
         this.routes = List.of();
         this.limits = HttpLimits.DEFAULT;
         this.observe = HttpObservers.Options.OFF;
+        this.timeouts = HttpTimeouts.DEFAULT;
     }
 
     /** @return a server on all addresses, a free port and one loop per available processor, without routes */
@@ -71,7 +78,7 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
 
     @Override
     protected IxHttpServer withSettingsOf(IxServerSpec<?> source) {
-        return new IxHttpServer(source, routes, limits, observe);
+        return new IxHttpServer(source, routes, limits, observe, timeouts);
     }
 
     /**
@@ -83,12 +90,63 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
         routes.accept(r);
         List<HttpRouter.Route> all = new ArrayList<>(this.routes);
         all.addAll(r.build().routes());
-        return new IxHttpServer(this, List.copyOf(all), limits, observe);
+        return new IxHttpServer(this, List.copyOf(all), limits, observe, timeouts);
     }
 
-    /** Package-private while {@link HttpLimits} is: tests use small limits. */
+    /**
+     * @param length the longest request line in bytes, without its CRLF, empty lines before it included; default
+     *               8 KiB (8192), range 16..1 MiB. A longer one is answered 414 and the connection closes
+     * @return a server with that limit
+     * @throws IllegalArgumentException when out of range
+     */
+    public IxHttpServer maxRequestLineLength(int length) {
+        return limits(limits.withMaxRequestLineLength(length));
+    }
+
+    /**
+     * @param size the largest header section in bytes, every field line with its CRLF and the final empty line;
+     *             the trailer section of a chunked body separately. Default 8 KiB (8192), range 2..1 MiB. A larger
+     *             one is answered 431 and the connection closes
+     * @return a server with that limit
+     * @throws IllegalArgumentException when out of range
+     */
+    public IxHttpServer maxHeaderSize(int size) {
+        return limits(limits.withMaxHeaderSize(size));
+    }
+
+    /**
+     * @param count the most field lines in a header section; default 100, range 1..10000. More are answered 431 and
+     *              the connection closes
+     * @return a server with that limit
+     * @throws IllegalArgumentException when out of range
+     */
+    public IxHttpServer maxHeaderCount(int count) {
+        return limits(limits.withMaxHeaderCount(count));
+    }
+
+    /**
+     * @param size the largest request body in bytes, declared ({@code Content-Length}) or decoded (chunked);
+     *             default 1 MiB (1048576), at least 0. A larger one is answered 413 and the connection closes
+     * @return a server with that limit
+     * @throws IllegalArgumentException when negative
+     */
+    public IxHttpServer maxBodySize(long size) {
+        return limits(limits.withMaxBodySize(size));
+    }
+
+    /**
+     * @param length the longest chunk-size line of a chunked body in bytes, without its CRLF, extensions included;
+     *               default 1 KiB (1024), range 1..1 MiB. A longer one is answered 400 and the connection closes
+     * @return a server with that limit
+     * @throws IllegalArgumentException when out of range
+     */
+    public IxHttpServer maxChunkLineLength(int length) {
+        return limits(limits.withMaxChunkLineLength(length));
+    }
+
+    /** All limits at once; package-private with {@link HttpLimits}. */
     IxHttpServer limits(HttpLimits limits) {
-        return new IxHttpServer(this, routes, limits, observe);
+        return new IxHttpServer(this, routes, limits, observe, timeouts);
     }
 
     /**
@@ -118,7 +176,7 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
      */
     public IxHttpServer metrics(MeterRegistry registry, int maxUriTags) {
         return new IxHttpServer(this, routes, limits,
-                new HttpObservers.Options(registry, maxUriTags, observe.accessLog()));
+                new HttpObservers.Options(registry, maxUriTags, observe.accessLog()), timeouts);
     }
 
     /**
@@ -132,7 +190,92 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
      */
     public IxHttpServer accessLog(boolean enabled) {
         return new IxHttpServer(this, routes, limits,
-                new HttpObservers.Options(observe.registry(), observe.maxUriTags(), enabled));
+                new HttpObservers.Options(observe.registry(), observe.maxUriTags(), enabled), timeouts);
+    }
+
+    /**
+     * How long a request's head may take to arrive, from its first byte (nginx's {@code client_header_timeout}):
+     * a client trickling header bytes is cut at this deadline, however steadily it sends. On expiry the request is
+     * answered {@code 408} with {@code Connection: close}, after the requests before it, and the connection closes.
+     *
+     * @param timeout default 60 s; {@link Duration#ZERO} disables it
+     * @return a server with that timeout
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait (~146 years)
+     */
+    public IxHttpServer headerReadTimeout(Duration timeout) {
+        return timeouts(timeouts.withHeaderRead(timeout));
+    }
+
+    /**
+     * How long a request's body may pause: between its head and its first bytes, and between two reads of it
+     * (nginx's {@code client_body_timeout}; for {@code Expect: 100-continue}, from the {@code 100 Continue}). On
+     * expiry the request is answered {@code 408} with {@code Connection: close} if nothing of its response was
+     * sent, and the connection closes.
+     *
+     * @param timeout default 60 s; {@link Duration#ZERO} disables it
+     * @return a server with that timeout
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait
+     */
+    public IxHttpServer bodyReadTimeout(Duration timeout) {
+        return timeouts(timeouts.withBodyRead(timeout));
+    }
+
+    /**
+     * How long a connection may stay open with no request in progress, after its last response or since it was
+     * accepted (nginx's {@code keepalive_timeout}); then it closes without a word.
+     *
+     * @param timeout default 75 s; {@link Duration#ZERO} disables it
+     * @return a server with that timeout
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait
+     */
+    public IxHttpServer idleTimeout(Duration timeout) {
+        return timeouts(timeouts.withIdle(timeout));
+    }
+
+    /**
+     * How long a connection may go without the peer taking any of its bytes while it cannot take more writes
+     * (its outbound buffer over the high water mark), or while it closes with bytes left (nginx's
+     * {@code send_timeout}); then it is closed at once, its unsent bytes dropped. Checked when the timeout expires,
+     * so the cut comes between one and two timeouts after the last progress.
+     *
+     * @param timeout default 60 s; {@link Duration#ZERO} disables it (a peer that stops reading then holds its
+     *                connection until another timeout or the client closes it)
+     * @return a server with that timeout
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait
+     */
+    public IxHttpServer sendTimeout(Duration timeout) {
+        return timeouts(timeouts.withSend(timeout));
+    }
+
+    /**
+     * How long a request's handler may run, from its start until its publisher and response end, not counting the
+     * time the connection could not take more writes (the send timeout covers that). On expiry the handler's
+     * subscription is cancelled and the request is answered {@code 503} with {@code Connection: close} if nothing of
+     * its response was sent, else the connection is cut. Streaming responses that last longer need a longer
+     * timeout, or none.
+     *
+     * @param timeout default 60 s; {@link Duration#ZERO} disables it
+     * @return a server with that timeout
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait
+     */
+    public IxHttpServer requestTimeout(Duration timeout) {
+        return timeouts(timeouts.withRequest(timeout));
+    }
+
+    /**
+     * How many requests one connection may carry (nginx's {@code keepalive_requests}): the last one's response
+     * carries {@code Connection: close} and the connection closes after it.
+     *
+     * @param max default 1000; 0 for no limit
+     * @return a server with that limit
+     * @throws IllegalArgumentException when negative
+     */
+    public IxHttpServer maxRequestsPerConnection(int max) {
+        return timeouts(timeouts.withMaxRequestsPerConnection(max));
+    }
+
+    private IxHttpServer timeouts(HttpTimeouts timeouts) {
+        return new IxHttpServer(this, routes, limits, observe, timeouts);
     }
 
     /**
@@ -145,8 +288,9 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
         HttpRouter router = new HttpRouter(routes);
         HttpLimits l = limits;
         HttpObservers observers = new HttpObservers(observe);
+        HttpTimeouts t = timeouts;
         IxServer server = bindListeners(THREAD_NAME_PREFIX,
-                ch -> ch.pipeline().addLast(new HttpServerHandler(router, l, observers)));
+                ch -> ch.pipeline().addLast(new HttpServerHandler(router, l, observers, t)));
         observers.bound(server);
         return server;
     }

@@ -197,4 +197,29 @@ final class RequestParser {
     boolean betweenRequests() {
         return state == State.HEAD && (resetPending || !headReader.started());
     }
+
+    /** @return whether bytes of a head have arrived and the head is not complete yet (the header read timeout) */
+    boolean inHead() {
+        return state == State.HEAD && !resetPending && headReader.started();
+    }
+
+    /** @return whether a head was reported and its body is not complete yet (the body read timeout) */
+    boolean inBody() {
+        return state == State.FIXED_BODY || state == State.CHUNKED_BODY;
+    }
+
+    /**
+     * Gives up on the request being read, as if its bytes had been malformed: reports {@code onError(status,
+     * reason)} and ignores all further input. Nothing happens after an earlier error. Loop thread, outside
+     * {@link #parse}: for a read timeout.
+     *
+     * @param status the status to answer, e.g. 408
+     * @param reason what happened, for a log line
+     */
+    void fail(int status, String reason) {
+        if (state != State.FAILED) {
+            state = State.FAILED;
+            listener.onError(status, reason);
+        }
+    }
 }

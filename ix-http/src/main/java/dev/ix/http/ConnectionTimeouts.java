@@ -1,0 +1,288 @@
+package dev.ix.http;
+
+import dev.ix.transport.IxLoop;
+import dev.ix.transport.IxTimer;
+import dev.ix.transport.IxTimerWheel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+/**
+ * The timeouts of one connection ({@link HttpTimeouts}) on one timer of its loop's {@link IxTimerWheel}, and its
+ * request count. The connection reports what happens through the hooks below; this class keeps when each running
+ * timeout started and arms its one timer at the earliest deadline.
+ *
+ * <p>Up to three timeouts run at once, each measured from its own start:
+ * <pre>
+ *   read side (one of)  IDLE  no request in flight, nothing of the next one   idleNanos from the last request's end
+ *                       HEAD  bytes of a head, not the whole head            headerReadNanos from its first byte
+ *                       BODY  a head arrived, its body is not complete       bodyReadNanos from the last body read
+ *                       NONE  the server's turn (requests in flight), or the parser failed
+ *   handler             the first queued request's handler is running       requestNanos, paused while stalled
+ *   send                not writable (stalled), or closing with bytes       sendNanos without write progress
+ * </pre>
+ * <b>No allocation per request:</b> one timer per connection, moved rather than recreated. The timer is moved only
+ * when a deadline comes earlier than the one it is armed for; a deadline pushed later (a request ending, body bytes
+ * arriving) only updates a field, and the timer, firing early, finds nothing due and re-arms for the earliest
+ * deadline left. Under steady traffic a connection's timer thus fires about once per shortest timeout, not per
+ * request. Each hook reads the clock at most once.
+ *
+ * <p><b>Send progress</b> is checked when the send timeout expires, as Netty's {@code IdleStateHandler} observes
+ * output: the outbound buffer's current message, its progress and the pending bytes; if any moved since the last
+ * look, the timeout starts again from now. A connection is thus closed after between one and two send timeouts
+ * without a byte taken by the peer.
+ *
+ * <p>Loop thread only; needs an ix loop (its wheel): {@code IxHttpServer} serves on ix loops only.
+ */
+final class ConnectionTimeouts extends IxTimer {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(ConnectionTimeouts.class);
+
+    /** What the connection waits for from its client. */
+    private enum Read { NONE, IDLE, HEAD, BODY }
+
+    private final HttpTimeouts config;
+    private final HttpServerHandler connection;
+    private final RequestParser parser;
+    private Channel channel;
+    private IxTimerWheel wheel;
+
+    private Read read = Read.NONE;
+    private long readSince;
+    private boolean handlerRunning;
+    private long handlerSince;
+    /** Not writable: the handler's timeout pauses, the send timeout runs. */
+    private boolean stalled;
+    private long stalledSince;
+    /** Closing: only the send timeout runs, bounding the wait for the last bytes to leave. */
+    private boolean closing;
+    /** Closed: every hook is a no-op, the timer stays cancelled. */
+    private boolean closed;
+    private long sendSince;
+    private int sentCurrent;
+    private long sentProgress;
+    private long sentPending;
+    private int requests;
+
+    ConnectionTimeouts(HttpTimeouts config, HttpServerHandler connection, RequestParser parser) {
+        this.config = config;
+        this.connection = connection;
+        this.parser = parser;
+    }
+
+    /**
+     * The connection is set up: the idle timeout runs until its first request.
+     *
+     * @throws IllegalStateException when not on an ix loop
+     */
+    void opened(Channel channel) {
+        this.channel = channel;
+        this.wheel = IxLoop.current().orElseThrow(() -> new IllegalStateException("ix-http runs on ix loops only "
+                        + "(their timer wheels keep its timeouts); " + Thread.currentThread().getName()
+                        + " is not one"))
+                .timerWheel();
+        read = Read.IDLE;
+        readSince = System.nanoTime();
+        arm(readSince);
+    }
+
+    /**
+     * A request's head is complete.
+     *
+     * @return whether the request is the last one the connection may carry: its response closes it
+     */
+    boolean headReceived() {
+        read = Read.NONE; // the next head's timeout starts at its own first byte
+        int max = config.maxRequestsPerConnection();
+        return max > 0 && ++requests >= max;
+    }
+
+    /** The parser read what it was given: the read-side timeout follows its state. */
+    void parsed() {
+        if (closing || closed) {
+            return;
+        }
+        if (parser.inHead()) {
+            if (read != Read.HEAD) {
+                startRead(Read.HEAD); // measured from the first byte, never pushed back by later ones
+            }
+        } else if (parser.inBody()) {
+            startRead(Read.BODY); // progress: a head or body bytes arrived
+        } else if (parser.betweenRequests() && connection.idle()) {
+            if (read != Read.IDLE) {
+                startRead(Read.IDLE);
+            }
+        } else {
+            read = Read.NONE;
+        }
+    }
+
+    /** {@code 100 Continue} was sent: the client starts sending the body only now. */
+    void continueSent() {
+        if (read == Read.BODY) {
+            readSince = System.nanoTime();
+        }
+    }
+
+    /** The first queued request's handler starts. */
+    void exchangeStarted() {
+        if (closing || closed) {
+            return;
+        }
+        handlerRunning = true;
+        handlerSince = System.nanoTime();
+        arm(handlerSince);
+    }
+
+    /** The first queued request's exchange ended; the connection is idle if nothing else is in flight. */
+    void exchangeEnded() {
+        handlerRunning = false;
+        if (!closing && !closed && read == Read.NONE && parser.betweenRequests() && connection.idle()) {
+            startRead(Read.IDLE);
+        }
+    }
+
+    /** The channel's writability changed. */
+    void writabilityChanged() {
+        if (closed) {
+            return;
+        }
+        boolean writable = channel.isWritable();
+        if (writable == !stalled) {
+            return;
+        }
+        long now = System.nanoTime();
+        stalled = !writable;
+        if (stalled) {
+            stalledSince = now;
+            startSend(now);
+        } else if (handlerRunning) {
+            // The peer, not the handler, held the response meanwhile.
+            handlerSince += now - Math.max(stalledSince, handlerSince);
+        }
+        arm(now);
+    }
+
+    /** The connection closes once its last bytes are written: only the send timeout runs until then. */
+    void closing() {
+        if (closing || closed) {
+            return;
+        }
+        closing = true;
+        read = Read.NONE;
+        handlerRunning = false;
+        long now = System.nanoTime();
+        startSend(now);
+        arm(now);
+    }
+
+    /** The connection closed: the timer is cancelled and never armed again. */
+    void closed() {
+        closed = true;
+        cancel();
+    }
+
+    private void startRead(Read r) {
+        read = r;
+        readSince = System.nanoTime();
+        arm(readSince);
+    }
+
+    private void startSend(long now) {
+        sendSince = now;
+        markSendProgress();
+    }
+
+    @Override
+    protected void expired(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sendRunning() && now - sendSince >= config.sendNanos()) {
+            if (markSendProgress()) {
+                sendSince = now;
+            } else {
+                logger.debug("{}: no write progress for {} ms; closing", channel, config.sendNanos() / 1_000_000);
+                channel.close(); // not closeNow(): its flush would wait behind the bytes the peer does not take
+                return;
+            }
+        }
+        if (handlerRunning && !stalled && config.requestNanos() > 0 && now - handlerSince >= config.requestNanos()) {
+            handlerRunning = false;
+            logger.debug("{}: request handler still running after {} ms; cutting it", channel,
+                    config.requestNanos() / 1_000_000);
+            connection.requestTimedOut();
+        }
+        if (!closing && !closed) {
+            long timeout = readTimeout();
+            if (timeout > 0 && now - readSince >= timeout) {
+                Read r = read;
+                read = Read.NONE;
+                switch (r) {
+                    case IDLE -> connection.closeNow();
+                    case HEAD -> parser.fail(408, "request head incomplete after " + timeout / 1_000_000 + " ms");
+                    case BODY -> parser.fail(408, "no request body bytes for " + timeout / 1_000_000 + " ms");
+                    default -> {
+                    }
+                }
+            }
+        }
+        if (!closed) {
+            arm(now);
+        }
+    }
+
+    /** Arms the timer for the earliest running deadline if it is not armed for that one or an earlier one. */
+    private void arm(long now) {
+        long delay = Long.MAX_VALUE;
+        if (sendRunning()) {
+            delay = sendSince + config.sendNanos() - now;
+        }
+        if (!closing) {
+            if (handlerRunning && !stalled && config.requestNanos() > 0) {
+                delay = Math.min(delay, handlerSince + config.requestNanos() - now);
+            }
+            long timeout = readTimeout();
+            if (timeout > 0) {
+                delay = Math.min(delay, readSince + timeout - now);
+            }
+        }
+        if (delay == Long.MAX_VALUE) {
+            return; // nothing runs: a timer armed earlier fires, finds nothing due and stays off
+        }
+        if (!isScheduled() || deadlineNanos() - (now + delay) > 0) {
+            wheel.schedule(this, delay, now);
+        }
+    }
+
+    private boolean sendRunning() {
+        return (stalled || closing) && config.sendNanos() > 0;
+    }
+
+    /** @return the running read-side timeout in nanoseconds, 0 when none runs */
+    private long readTimeout() {
+        return switch (read) {
+            case IDLE -> config.idleNanos();
+            case HEAD -> config.headerReadNanos();
+            case BODY -> config.bodyReadNanos();
+            case NONE -> 0;
+        };
+    }
+
+    /** @return whether the outbound buffer moved since the last mark, which is updated */
+    private boolean markSendProgress() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        if (out == null) {
+            return false;
+        }
+        int current = System.identityHashCode(out.current());
+        long progress = out.currentProgress();
+        long pending = out.totalPendingWriteBytes();
+        boolean moved = current != sentCurrent || progress != sentProgress || pending != sentPending;
+        sentCurrent = current;
+        sentProgress = progress;
+        sentPending = pending;
+        return moved;
+    }
+}
