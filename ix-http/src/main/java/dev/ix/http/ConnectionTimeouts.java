@@ -20,6 +20,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  *                       BODY  a head arrived, its body is not complete       bodyReadNanos from the last body read
  *                       NONE  the server's turn (requests in flight), or the parser failed
  *   handler             the first queued request's handler is running       requestNanos, paused while stalled
+ *                                                                            or while a body arrives (BODY)
  *   send                not writable (stalled), or closing with bytes       sendNanos without write progress
  * </pre>
  * <b>No allocation per request:</b> one timer per connection, moved rather than recreated. The timer is moved only
@@ -50,10 +51,17 @@ final class ConnectionTimeouts extends IxTimer {
     private Read read = Read.NONE;
     private long readSince;
     private boolean handlerRunning;
+    /** When the handler started, moved later by the time its timeout was paused. */
     private long handlerSince;
-    /** Not writable: the handler's timeout pauses, the send timeout runs. */
+    /**
+     * The handler's timeout pauses while the peer holds the exchange up: while the connection is not writable (the
+     * send timeout runs) and while a request body arrives (the body timeout runs, and a handler cannot end before
+     * the body it reads).
+     */
+    private boolean handlerPaused;
+    private long pausedSince;
+    /** Not writable: the send timeout runs. */
     private boolean stalled;
-    private long stalledSince;
     /** Closing: only the send timeout runs, bounding the wait for the last bytes to leave. */
     private boolean closing;
     /** Closed: every hook is a no-op, the timer stays cancelled. */
@@ -92,7 +100,7 @@ final class ConnectionTimeouts extends IxTimer {
      * @return whether the request is the last one the connection may carry: its response closes it
      */
     boolean headReceived() {
-        read = Read.NONE; // the next head's timeout starts at its own first byte
+        readNone(); // the next head's timeout starts at its own first byte
         int max = config.maxRequestsPerConnection();
         return max > 0 && ++requests >= max;
     }
@@ -113,7 +121,7 @@ final class ConnectionTimeouts extends IxTimer {
                 startRead(Read.IDLE);
             }
         } else {
-            read = Read.NONE;
+            readNone();
         }
     }
 
@@ -154,12 +162,9 @@ final class ConnectionTimeouts extends IxTimer {
         long now = System.nanoTime();
         stalled = !writable;
         if (stalled) {
-            stalledSince = now;
             startSend(now);
-        } else if (handlerRunning) {
-            // The peer, not the handler, held the response meanwhile.
-            handlerSince += now - Math.max(stalledSince, handlerSince);
         }
+        pauseHandler(now);
         arm(now);
     }
 
@@ -169,7 +174,7 @@ final class ConnectionTimeouts extends IxTimer {
             return;
         }
         closing = true;
-        read = Read.NONE;
+        readNone();
         handlerRunning = false;
         long now = System.nanoTime();
         startSend(now);
@@ -183,9 +188,45 @@ final class ConnectionTimeouts extends IxTimer {
     }
 
     private void startRead(Read r) {
+        long now = System.nanoTime();
+        setRead(r, now);
+        arm(now);
+    }
+
+    /** No read-side timeout runs; reads the clock only when a body stops arriving. */
+    private void readNone() {
+        if (read == Read.BODY) {
+            setRead(Read.NONE, System.nanoTime());
+        } else {
+            read = Read.NONE;
+        }
+    }
+
+    private void setRead(Read r, long now) {
+        boolean body = read == Read.BODY;
         read = r;
-        readSince = System.nanoTime();
-        arm(readSince);
+        readSince = now;
+        if (body != (r == Read.BODY)) {
+            pauseHandler(now);
+        }
+    }
+
+    /** Pauses or resumes the handler's timeout when the peer starts or stops holding the exchange up. */
+    private void pauseHandler(long now) {
+        boolean pause = stalled || read == Read.BODY;
+        if (pause == handlerPaused) {
+            return;
+        }
+        handlerPaused = pause;
+        if (pause) {
+            pausedSince = now;
+        } else if (handlerRunning) {
+            handlerSince += now - Math.max(pausedSince, handlerSince);
+        }
+    }
+
+    private boolean handlerTimeoutRuns() {
+        return handlerRunning && !handlerPaused && config.requestNanos() > 0;
     }
 
     private void startSend(long now) {
@@ -208,7 +249,7 @@ final class ConnectionTimeouts extends IxTimer {
                 return;
             }
         }
-        if (handlerRunning && !stalled && config.requestNanos() > 0 && now - handlerSince >= config.requestNanos()) {
+        if (handlerTimeoutRuns() && now - handlerSince >= config.requestNanos()) {
             handlerRunning = false;
             logger.debug("{}: request handler still running after {} ms; cutting it", channel,
                     config.requestNanos() / 1_000_000);
@@ -218,7 +259,7 @@ final class ConnectionTimeouts extends IxTimer {
             long timeout = readTimeout();
             if (timeout > 0 && now - readSince >= timeout) {
                 Read r = read;
-                read = Read.NONE;
+                setRead(Read.NONE, now);
                 switch (r) {
                     case IDLE -> connection.closeNow();
                     case HEAD -> parser.fail(408, "request head incomplete after " + timeout / 1_000_000 + " ms");
@@ -240,7 +281,7 @@ final class ConnectionTimeouts extends IxTimer {
             delay = sendSince + config.sendNanos() - now;
         }
         if (!closing) {
-            if (handlerRunning && !stalled && config.requestNanos() > 0) {
+            if (handlerTimeoutRuns()) {
                 delay = Math.min(delay, handlerSince + config.requestNanos() - now);
             }
             long timeout = readTimeout();

@@ -35,9 +35,9 @@ import java.util.function.Consumer;
  * connection then closes), within limits set here ({@link #maxHeaderSize} and others). Timeouts, defaults as nginx's,
  * cut slow or stuck connections: {@link #headerReadTimeout}, {@link #bodyReadTimeout}, {@link #idleTimeout},
  * {@link #sendTimeout}, {@link #requestTimeout}, and {@link #maxRequestsPerConnection}; they run on each loop's
- * timer wheel, one timer per connection. Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0. Stopping the
- * server ({@link IxServer#disposeNow}) closes idle connections at once and others after their requests in flight
- * are answered.
+ * timer wheel, one timer per connection. Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0.
+ * Stopping the server ({@link IxServer#disposeNow}) closes idle connections at once and others after their requests
+ * in flight are answered.
  *
  * <p>Off by default: Micrometer meters ({@link #metrics(MeterRegistry)}) and an access log ({@link #accessLog}).
  *
@@ -249,7 +249,8 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
 
     /**
      * How long a request's handler may run, from its start until its publisher and response end, not counting the
-     * time the connection could not take more writes (the send timeout covers that). On expiry the handler's
+     * time the peer held it up: while the connection could not take more writes (the send timeout covers that) and
+     * while a request body was arriving (the body read timeout covers that). On expiry the handler's
      * subscription is cancelled and the request is answered {@code 503} with {@code Connection: close} if nothing of
      * its response was sent, else the connection is cut. Streaming responses that last longer need a longer
      * timeout, or none.

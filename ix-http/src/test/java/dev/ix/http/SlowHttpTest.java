@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * timeouts: every slow connection is closed by the server at its deadline, none is left open or pending when the
  * attack ends, and a normal client keeps getting answers meanwhile. What the server did is read from slowhttptest's
  * verbose log (a line per socket closed by the peer, stamped to the second, and what each received) and its CSV
- * (closed, pending and connected counts per second; its last row may lag the exit by up to a second). Skipped when slowhttptest is not installed
- * ({@code benchmarks/install-tools.sh --test-tools} installs it; {@code .ci/run} calls that). Its CSV and HTML
- * reports are kept in {@code target/slowhttptest/}.
+ * (closed, pending and connected counts per second; its last row may lag the exit by up to a second). Skipped when
+ * slowhttptest is not installed ({@code benchmarks/install-tools.sh --test-tools} installs it; {@code .ci/run} calls
+ * that). Its CSV, HTML and log are kept in {@code target/slowhttptest/}.
  */
 class SlowHttpTest {
     private static final Path BINARY = Path.of("/usr/bin/slowhttptest");
