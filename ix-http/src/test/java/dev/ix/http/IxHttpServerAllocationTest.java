@@ -35,7 +35,8 @@ class IxHttpServerAllocationTest {
 
     @BeforeAll
     static void start() {
-        server = IxHttpServer.create().loops(1).route(r -> r
+        // Every request on one connection: no limit of requests per connection (1000 by default).
+        server = IxHttpServer.create().loops(1).maxRequestsPerConnection(0).route(r -> r
                 .get("/plaintext", (req, res) -> {
                     loopThread = Thread.currentThread();
                     return res.contentType("text/plain").sendString("Hello, World!");

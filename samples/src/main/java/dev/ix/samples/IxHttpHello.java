@@ -75,6 +75,9 @@ public final class IxHttpHello {
                     .port(options.port())
                     .runOn(group)
                     .cpuSteering(options.steering())
+                    // A benchmark peer: connections carry any number of requests, as on the other peers (the server's
+                    // default closes one after 1000, as nginx does).
+                    .maxRequestsPerConnection(0)
                     .route(r -> r
                             .get("/plaintext", (req, res) -> res.contentType("text/plain").sendString("Hello, World!"))
                             .get("/json", (req, res) -> res.contentType("application/json")
