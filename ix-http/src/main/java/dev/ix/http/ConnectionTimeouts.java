@@ -17,10 +17,11 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * <pre>
  *   read side (one of)  IDLE  no request in flight, nothing of the next one   idleNanos from the last request's end
  *                       HEAD  bytes of a head, not the whole head            headerReadNanos from its first byte
- *                       BODY  a head arrived, its body is not complete       bodyReadNanos from the last body read
+ *                       BODY  a head arrived, its body is not complete       bodyReadNanos from the last body read,
+ *                                                                            not while the server stops reading it
  *                       NONE  the server's turn (requests in flight), or the parser failed
  *   handler             the first queued request's handler is running       requestNanos, paused while stalled
- *                                                                            or while a body arrives (BODY)
+ *                                                                            or while the client sends a body
  *   send                not writable (stalled), or closing with bytes       sendNanos without write progress
  * </pre>
  * <b>No allocation per request:</b> one timer per connection, moved rather than recreated. The timer is moved only
@@ -55,13 +56,15 @@ final class ConnectionTimeouts extends IxTimer {
     private long handlerSince;
     /**
      * The handler's timeout pauses while the peer holds the exchange up: while the connection is not writable (the
-     * send timeout runs) and while a request body arrives (the body timeout runs, and a handler cannot end before
-     * the body it reads).
+     * send timeout runs) and while the client sends a body (the body timeout runs, and a handler cannot end before
+     * the body it reads). Not while the server holds the body back for a slow consumer: the handler is late then.
      */
     private boolean handlerPaused;
     private long pausedSince;
     /** Not writable: the send timeout runs. */
     private boolean stalled;
+    /** The server stopped reading a streamed body its consumer is behind on: the body timeout waits. */
+    private boolean bodyHeld;
     /** Closing: only the send timeout runs, bounding the wait for the last bytes to leave. */
     private boolean closing;
     /** Closed: every hook is a no-op, the timer stays cancelled. */
@@ -130,6 +133,23 @@ final class ConnectionTimeouts extends IxTimer {
         if (read == Read.BODY) {
             readSince = System.nanoTime();
         }
+    }
+
+    /**
+     * A streamed body's consumer fell behind and the server stopped reading ({@code true}), or it caught up and
+     * reading resumes: the body timeout waits meanwhile and starts afresh after, the handler's runs.
+     */
+    void bodyHeld(boolean held) {
+        if (closed || held == bodyHeld) {
+            return;
+        }
+        bodyHeld = held;
+        long now = System.nanoTime();
+        if (!held && read == Read.BODY) {
+            readSince = now;
+        }
+        pauseHandler(now);
+        arm(now);
     }
 
     /** The first queued request's handler starts. */
@@ -213,7 +233,7 @@ final class ConnectionTimeouts extends IxTimer {
 
     /** Pauses or resumes the handler's timeout when the peer starts or stops holding the exchange up. */
     private void pauseHandler(long now) {
-        boolean pause = stalled || read == Read.BODY;
+        boolean pause = stalled || (read == Read.BODY && !bodyHeld);
         if (pause == handlerPaused) {
             return;
         }
@@ -306,7 +326,7 @@ final class ConnectionTimeouts extends IxTimer {
         return switch (read) {
             case IDLE -> config.idleNanos();
             case HEAD -> config.headerReadNanos();
-            case BODY -> config.bodyReadNanos();
+            case BODY -> bodyHeld ? 0 : config.bodyReadNanos();
             case NONE -> 0;
         };
     }

@@ -128,6 +128,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     /** A streamed request body's consumer fell behind ({@code true}) or caught up: stops or resumes reading. */
     void holdBody(boolean hold) {
         bodyHeld = hold;
+        timeouts.bodyHeld(hold);
         if (hold) {
             ctx.channel().config().setAutoRead(false);
         } else if (!paused && !closing) {

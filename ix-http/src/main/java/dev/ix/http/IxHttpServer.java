@@ -208,7 +208,8 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
 
     /**
      * How long a request's body may pause: between its head and its first bytes, and between two reads of it
-     * (nginx's {@code client_body_timeout}; for {@code Expect: 100-continue}, from the {@code 100 Continue}). On
+     * (nginx's {@code client_body_timeout}; for {@code Expect: 100-continue}, from the {@code 100 Continue}). It
+     * waits while the server itself stops reading for a {@link IxHttpRequest#receive()} consumer that fell behind. On
      * expiry the request is answered {@code 408} with {@code Connection: close} if nothing of its response was
      * sent, and the connection closes.
      *
@@ -250,7 +251,7 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
     /**
      * How long a request's handler may run, from its start until its publisher and response end, not counting the
      * time the peer held it up: while the connection could not take more writes (the send timeout covers that) and
-     * while a request body was arriving (the body read timeout covers that). On expiry the handler's
+     * while the client was sending a request body (the body read timeout covers that). On expiry the handler's
      * subscription is cancelled and the request is answered {@code 503} with {@code Connection: close} if nothing of
      * its response was sent, else the connection is cut. Streaming responses that last longer need a longer
      * timeout, or none.
