@@ -36,7 +36,7 @@ class ConnectionTimeoutsAllocationTest {
     private static long measure() {
         EmbeddedChannel channel = new EmbeddedChannel();
         HttpServerHandler connection = new HttpServerHandler(new HttpRouter(List.of()), HttpLimits.DEFAULT,
-                HttpTimeouts.DEFAULT);
+                new HttpObservers(HttpObservers.Options.OFF), HttpTimeouts.DEFAULT);
         RequestParser parser = new RequestParser(HttpLimits.DEFAULT, new RecordingListener());
         // A request timeout shorter than the idle one: the first request moves the timer to an earlier deadline,
         // the later ones push deadlines back (fields only, the timer fires early and re-arms).

@@ -34,7 +34,9 @@ class IxHttpServerMetricsAllocationTest {
 
     @BeforeAll
     static void start() {
-        server = IxHttpServer.create().host("127.0.0.1").loops(1).metrics(registry).route(r -> r
+        // Every request on one connection: no limit of requests per connection (1000 by default).
+        server = IxHttpServer.create().host("127.0.0.1").loops(1).maxRequestsPerConnection(0).metrics(registry)
+                .route(r -> r
                 .get("/plaintext", (req, res) -> {
                     loopThread = Thread.currentThread();
                     return res.contentType("text/plain").sendString("Hello, World!");
