@@ -100,8 +100,8 @@ final class HttpExchange {
     }
 
     int flags() {
-        if (connection.stopping()) {
-            closeAfter = true;
+        if (connection.stopping() && connection.isLastQueued(this)) {
+            closeAfter = true; // the stop reads no new request: the last one queued closes the connection
         }
         return (request.isHead() ? ResponseEncoder.HEAD_REQUEST : 0)
                 | (request.http10() ? ResponseEncoder.HTTP_1_0 : 0)

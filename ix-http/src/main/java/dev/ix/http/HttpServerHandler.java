@@ -106,6 +106,11 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         return stopping;
     }
 
+    /** @return whether no request is queued behind {@code e} (nor being received after it) */
+    boolean isLastQueued(HttpExchange e) {
+        return queued > 0 && ring[(first + queued - 1) % MAX_PIPELINED] == e;
+    }
+
     boolean isWritable() {
         return ctx.channel().isWritable();
     }

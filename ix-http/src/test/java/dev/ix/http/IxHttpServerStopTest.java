@@ -42,4 +42,44 @@ class IxHttpServerStopTest {
             server.disposeNow(Duration.ofSeconds(10));
         }
     }
+
+    @Test
+    void shouldAnswerEveryPipelinedRequestQueuedWhenStoppingAndCloseAfterTheLast() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> release = new CompletableFuture<>();
+        IxServer server = IxHttpServer.create().loops(1).route(r -> r
+                .get("/hello", (req, res) -> res.sendString("hello"))
+                .get("/slow", (req, res) -> {
+                    started.countDown();
+                    return res.sendString(Mono.fromFuture(release));
+                }))
+                .bindNow();
+        try (RawHttpClient idle = new RawHttpClient(server.port());
+             RawHttpClient busy = new RawHttpClient(server.port())) {
+            assertThat(idle.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("hello");
+            busy.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n".repeat(3));
+            started.await();
+
+            Thread stopper = Thread.ofPlatform().start(() -> server.disposeNow(Duration.ofSeconds(60)));
+            // The idle connection's close shows the stop reached the loop, which tells its connections at once.
+            assertThat(idle.closedByServer()).isTrue();
+            release.complete("done");
+
+            RawHttpClient.Response slow = busy.read();
+            assertThat(slow.body()).isEqualTo("done");
+            assertThat(slow.headers()).doesNotContainKey("connection");
+            for (int i = 0; i < 2; i++) {
+                RawHttpClient.Response r = busy.read();
+                assertThat(r.body()).isEqualTo("hello");
+                assertThat(r.headers()).doesNotContainKey("connection");
+            }
+            RawHttpClient.Response last = busy.read();
+            assertThat(last.body()).isEqualTo("hello");
+            assertThat(last.headers()).containsEntry("connection", "close");
+            assertThat(busy.closedByServer()).isTrue();
+            stopper.join();
+        } finally {
+            server.disposeNow(Duration.ofSeconds(10));
+        }
+    }
 }
