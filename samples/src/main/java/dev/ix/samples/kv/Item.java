@@ -27,6 +27,14 @@ final class Item {
     /** Unix time in seconds of the last store or touch, for a delayed {@code flush_all}. */
     long storedAt;
     long hash;
+    /** Unix time in seconds of the last fetch (meta get's {@code l} flag). */
+    long accessedAt;
+    /** Fetched since stored (meta get's {@code h} flag). */
+    boolean fetched;
+    /** Marked stale by a meta delete or set with {@code I} (meta get's {@code X} flag). */
+    boolean stale;
+    /** A meta get has handed out the recache token ({@code W}); later ones see {@code Z}. */
+    boolean tokenSent;
     /** The bytes charged against the store's memory limit for this item. */
     int charge;
     /** Next item in the same hash bucket, or next free item in the pool. */

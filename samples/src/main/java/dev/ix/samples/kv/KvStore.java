@@ -60,6 +60,10 @@ final class KvStore implements AutoCloseable {
         long cas;
         /** New value of an incr/decr. */
         long number;
+        /** A meta get or arithmetic created the item on a miss. */
+        boolean created;
+        /** Expiry of the item an arithmetic changed, before the change. */
+        long expiresAt;
         /** Parses the stored number of an incr/decr. */
         final NumberParser numbers = new NumberParser();
     }
@@ -141,19 +145,40 @@ final class KvStore implements AutoCloseable {
      * @return whether the key was found (then {@code sink} has seen it)
      */
     boolean get(ByteBuf key, int offset, int length, boolean touch, long expiresAt, ItemSink sink) {
+        return get(key, offset, length, touch, expiresAt, true, false, sink, null);
+    }
+
+    /**
+     * The lookup of a meta get: {@code bump} false leaves the LRU and access marks alone ({@code u}); {@code vivify}
+     * creates an empty item on a miss ({@code N}), reported by {@code outcome.created}.
+     */
+    boolean get(ByteBuf key, int offset, int length, boolean touch, long expiresAt, boolean bump, boolean vivify,
+                ItemSink sink, Outcome outcome) {
         long hash = hash(key, offset, length);
         KvStripe s = stripe(hash);
         long stamp = s.lock.writeLock();
         try {
             Item it = live(s, hash, key, offset, length);
+            if (outcome != null) {
+                outcome.created = false;
+            }
             if (it == null) {
-                return false;
+                if (!vivify || put(s, hash, null, key, offset, length, key, offset, 0, null, 0, 0, 0, 0, outcome)
+                        != STORED) {
+                    return false;
+                }
+                it = s.find(hash, key, offset, length);
+                outcome.created = true;
             }
             if (touch) {
                 it.expiresAt = expiresAt;
             }
-            s.bump(it);
             sink.hit(it);
+            if (bump) {
+                s.bump(it);
+                it.fetched = true;
+                it.accessedAt = now();
+            }
             return true;
         } finally {
             s.lock.unlockWrite(stamp);
@@ -170,6 +195,17 @@ final class KvStore implements AutoCloseable {
      */
     int store(int mode, ByteBuf key, int keyOffset, int keyLength, ByteBuf value, int valueOffset, int valueLength,
               int flags, long expiresAt, long compareCas, Outcome outcome) {
+        return store(mode, key, keyOffset, keyLength, value, valueOffset, valueLength, flags, expiresAt, compareCas,
+                false, outcome);
+    }
+
+    /**
+     * As {@link #store(int, ByteBuf, int, int, ByteBuf, int, int, int, long, long, Outcome)}; with {@code setStale}
+     * (meta set's {@code I}) a {@link #CAS} whose CAS is below the item's stores the value marked stale, keeping the
+     * old expiry.
+     */
+    int store(int mode, ByteBuf key, int keyOffset, int keyLength, ByteBuf value, int valueOffset, int valueLength,
+              int flags, long expiresAt, long compareCas, boolean setStale, Outcome outcome) {
         long hash = hash(key, keyOffset, keyLength);
         KvStripe s = stripe(hash);
         long stamp = s.lock.writeLock();
@@ -193,6 +229,17 @@ final class KvStore implements AutoCloseable {
                 }
                 case CAS -> {
                     if (!casMatch) {
+                        if (setStale && compareCas != 0 && Long.compareUnsigned(compareCas, old.cas) < 0) {
+                            boolean tokenSent = old.tokenSent;
+                            int r = put(s, hash, old, key, keyOffset, keyLength, value, valueOffset, valueLength,
+                                    null, 0, 0, flags, old.expiresAt, outcome);
+                            if (r == STORED) {
+                                Item stored = s.find(hash, key, keyOffset, keyLength);
+                                stored.stale = true;
+                                stored.tokenSent = tokenSent;
+                            }
+                            return r;
+                        }
                         return EXISTS;
                     }
                 }
@@ -226,6 +273,15 @@ final class KvStore implements AutoCloseable {
      * @return {@link #DELETED}, {@link #NOT_FOUND} or {@link #EXISTS}
      */
     int delete(ByteBuf key, int offset, int length, long compareCas) {
+        return delete(key, offset, length, compareCas != 0, compareCas, false, false, 0);
+    }
+
+    /**
+     * A meta delete: with {@code hasCas} only an item of that CAS; with {@code markStale} ({@code I}) the item stays,
+     * marked stale with a new CAS (and expiry, with {@code setExpiry}).
+     */
+    int delete(ByteBuf key, int offset, int length, boolean hasCas, long compareCas, boolean markStale,
+               boolean setExpiry, long expiresAt) {
         long hash = hash(key, offset, length);
         KvStripe s = stripe(hash);
         long stamp = s.lock.writeLock();
@@ -234,8 +290,17 @@ final class KvStore implements AutoCloseable {
             if (it == null) {
                 return NOT_FOUND;
             }
-            if (compareCas != 0 && compareCas != it.cas) {
+            if (hasCas && compareCas != it.cas) {
                 return EXISTS;
+            }
+            if (markStale) {
+                if (setExpiry) {
+                    it.expiresAt = expiresAt;
+                }
+                it.stale = true;
+                it.tokenSent = false;
+                it.cas = casCounter.incrementAndGet();
+                return DELETED;
             }
             usedBytes.addAndGet(-s.unlink(it));
             return DELETED;
@@ -256,6 +321,8 @@ final class KvStore implements AutoCloseable {
             }
             it.expiresAt = expiresAt;
             s.bump(it);
+            it.fetched = true;
+            it.accessedAt = now();
             return TOUCHED;
         } finally {
             s.lock.unlockWrite(stamp);
@@ -280,10 +347,13 @@ final class KvStore implements AutoCloseable {
         long stamp = s.lock.writeLock();
         try {
             Item it = live(s, hash, key, offset, length);
+            outcome.created = false;
             if (it == null) {
                 if (!create) {
                     return NOT_FOUND;
                 }
+                outcome.created = true;
+                outcome.expiresAt = 0;
                 scratch.clear();
                 Ascii.writeUnsigned(scratch, initial);
                 int r = put(s, hash, null, key, offset, length, scratch, 0, scratch.writerIndex(), null, 0, 0, 0,
@@ -302,6 +372,7 @@ final class KvStore implements AutoCloseable {
                 return NON_NUMERIC;
             }
             long value = numbers.value;
+            outcome.expiresAt = it.expiresAt;
             if (incr) {
                 value += delta;
             } else {
@@ -463,6 +534,10 @@ final class KvStore implements AutoCloseable {
         it.cas = casCounter.incrementAndGet();
         it.expiresAt = expiresAt;
         it.storedAt = now();
+        it.accessedAt = it.storedAt;
+        it.fetched = false;
+        it.stale = false;
+        it.tokenSent = false;
         it.hash = hash;
         it.charge = (int) charge;
         s.link(it);

@@ -106,7 +106,7 @@ final class TextProtocol implements KvStore.ItemSink {
         }
         byte first = b.getByte(line.start(0));
         if (first == 'm' && line.length(0) == 2) {
-            int r = meta.execute(b.getByte(line.start(0) + 1), next);
+            int r = meta.execute(b.getByte(line.start(0) + 1), start, next);
             needed = meta.needed;
             swallow = meta.swallow;
             return r;
