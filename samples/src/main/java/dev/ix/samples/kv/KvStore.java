@@ -513,6 +513,12 @@ final class KvStore implements AutoCloseable {
         if (charge > itemMaxBytes) {
             return TOO_LARGE;
         }
+        if (old != null && first != old.data && second != old.data) {
+            // The new value does not need the old one: give its memory back before making room (memcached's set
+            // drops the old value even when the new one cannot be stored).
+            usedBytes.addAndGet(-s.unlink(old));
+            old = null;
+        }
         if (!reserve(s, old, (int) charge)) {
             return NO_MEMORY;
         }
