@@ -132,6 +132,10 @@ public final class KvServer implements AutoCloseable {
         return store;
     }
 
+    KvStats stats() {
+        return stats;
+    }
+
     EventLoopGroup group() {
         return group;
     }

@@ -1,5 +1,6 @@
 package dev.ix.samples.kv;
 
+import dev.ix.samples.AllocationCounter;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -114,6 +115,9 @@ final class KvStats {
         stat(out, "curr_items", store.currentItems());
         stat(out, "total_items", store.totalItems());
         stat(out, "evictions", store.evictions());
+        // Not memcached's: heap bytes the JVM allocated so far (-1: not measurable), for allocation per request.
+        long allocated = AllocationCounter.totalAllocatedBytes();
+        statText(out, "jvm_allocated_bytes", Long.toString(allocated));
         out.writeBytes(TextProtocol.END);
     }
 

@@ -438,7 +438,8 @@ final class MetaCommands implements KvStore.ItemSink {
                 } else {
                     counters.decrHits++;
                 }
-                if (!replies.noreply) {
+                // As memcached: q hides the answer of a change, not that of an item created on a miss.
+                if (!replies.noreply || outcome.created) {
                     arithmeticAnswer();
                 }
             }
