@@ -12,13 +12,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * reads are copied, into a cumulation buffer that waits for the rest (a data block announced by its line is awaited
  * whole before the line is parsed again). A refused data block (too large) is dropped as it arrives, never
  * buffered. A line that has no end within {@value #MAX_LINE} bytes closes the connection, unless it is a
- * {@code get}/{@code gets}, which may name keys up to {@value #MAX_GET_LINE} bytes: memcached's rule. Every
+ * {@code get}/{@code gets}, which may name keys up to {@value #MAX_GET_LINE} bytes. memcached's rule is the same
+ * with 2048 bytes, counted in its 16 KiB read buffer: a longer line that arrives in one read passes there; kv's
+ * receive buffers are 2 KiB, so it counts to the size of memcached's buffer instead. Every
  * received buffer is released before {@code channelRead} returns; the cumulation and unsent answers are released
  * when the connection ends. When the peer stops reading and the outbound buffer passes its high water mark,
  * reading pauses until it drains. Loop thread only.
  */
 final class KvConnection extends ChannelInboundHandlerAdapter {
-    static final int MAX_LINE = 2048;
+    static final int MAX_LINE = 16 * 1024;
     static final int MAX_GET_LINE = 1 << 20;
     private static final byte[] GET = Ascii.bytes("get ");
     private static final byte[] GETS = Ascii.bytes("gets ");

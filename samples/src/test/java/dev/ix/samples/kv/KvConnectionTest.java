@@ -154,10 +154,10 @@ class KvConnectionTest {
         }
         try (KvSession s = new KvSession(1 << 20, ITEM_MAX)) {
             s.send("x".repeat(KvConnection.MAX_LINE + 1));
-            assertThat(s.channel.isActive()).as("a line over 2048 bytes that is no get").isFalse();
+            assertThat(s.channel.isActive()).as("a line over 16 KiB that is no get").isFalse();
         }
         try (KvSession s = new KvSession(1 << 20, ITEM_MAX)) {
-            s.send("get " + "k ".repeat(2000));
+            s.send("get " + "k ".repeat(10_000));
             assertThat(s.channel.isActive()).as("a long get line waits for its end").isTrue();
             assertThat(s.send("\r\n")).isEqualTo("END\r\n");
         }
