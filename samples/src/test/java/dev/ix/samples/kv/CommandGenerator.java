@@ -15,7 +15,6 @@ final class CommandGenerator {
             "abc", "0"};
 
     private final Random random;
-    private final java.util.Set<String> readInBatch = new java.util.HashSet<>();
     private int noOps;
 
     CommandGenerator(Random random) {
@@ -29,7 +28,6 @@ final class CommandGenerator {
 
     String batch() {
         noOps = 0;
-        readInBatch.clear();
         StringBuilder b = new StringBuilder();
         if (random.nextInt(30) == 0) {
             // Only first: memcached drops the unsent answers before a get whose key is too long.
@@ -48,27 +46,15 @@ final class CommandGenerator {
         return "k" + random.nextInt(25);
     }
 
-    /** A key to read: remembered for {@link #keyToCount()}. */
-    private String keyToRead() {
-        String k = key();
-        readInBatch.add(k);
-        return k;
-    }
-
     /**
-     * A key for incr, decr or ma that no retrieval of this batch named. memcached writes a shorter number in place
-     * (padded with spaces) only when no unsent answer still references the item, and answers of a batch are sent
-     * at its end or every 20 commands: an incr after a get of the same key in one batch pads or not depending on
-     * where memcached's reads split the batch. kv always pads, as memcached does when nothing holds the item.
+     * A counter key, for incr, decr and ma. Counters are set, counted and deleted but never read back nor appended to:
+     * memcached writes a shorter number in place (padded with spaces) only when nothing else holds a reference to the
+     * item, and right after a read its LRU maintainer may still hold one (an asynchronous bump), so whether it pads
+     * depends on timing. kv always pads, as memcached does when nothing holds the item ({@link KvConnectionTest}
+     * checks that against memcached's answer).
      */
     private String keyToCount() {
-        for (int i = 0; i < 100; i++) {
-            String k = key();
-            if (!readInBatch.contains(k)) {
-                return k;
-            }
-        }
-        return "counter-only";
+        return "n" + random.nextInt(6);
     }
 
     private String value() {
@@ -98,9 +84,11 @@ final class CommandGenerator {
     private String command() {
         int c = random.nextInt(100);
         if (c < 25) {
+            if (c < 4) {
+                return storage("set", keyToCount(), value(), "");
+            }
             String[] verbs = {"set", "set", "add", "replace", "append", "prepend"};
-            String v = value();
-            return storage(pick(verbs), key(), v, "") ;
+            return storage(pick(verbs), key(), value(), "");
         }
         if (c < 30) {
             String k = key();
@@ -111,13 +99,13 @@ final class CommandGenerator {
             StringBuilder s = new StringBuilder(pick(new String[] {"get", "get", "gets", "gets"}));
             int keys = 1 + random.nextInt(5);
             for (int i = 0; i < keys; i++) {
-                s.append(' ').append(keyToRead());
+                s.append(' ').append(key());
             }
             return s.append("\r\n").toString();
         }
         if (c < 48) {
             return pick(new String[] {"gat", "gats"}) + " " + pick(new String[] {"0", "100000", "x"}) + " "
-                    + keyToRead() + " " + keyToRead() + "\r\n";
+                    + key() + " " + key() + "\r\n";
         }
         if (c < 53) {
             return switch (random.nextInt(4)) {
@@ -156,7 +144,7 @@ final class CommandGenerator {
             return "mn\r\n";
         }
         if (c < 82) {
-            return "mg " + keyToRead() + metaFlags(new String[] {"v", "k", "f", "s", "c", "q", "O7", "Oab", "t",
+            return "mg " + key() + metaFlags(new String[] {"v", "k", "f", "s", "c", "q", "O7", "Oab", "t",
                     "T100000", "h", "u"}) + "\r\n";
         }
         if (c < 90) {
