@@ -31,6 +31,17 @@ final class Ascii {
         out.writerIndex(out.writerIndex() + length);
     }
 
+    /**
+     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}, through {@code src}'s internal NIO
+     * view, which the buffer caches: {@code out.writeBytes(src, index, length)} between direct buffers makes a new
+     * {@code ByteBuffer} slice per call where Netty does not use {@code sun.misc.Unsafe} (the default on JDK 25:
+     * about 130 bytes per get hit, 240 per set). The cached view is not thread-safe: {@code src} must be the
+     * caller's own buffer, or an item's under its stripe lock.
+     */
+    static void copyBytes(ByteBuf src, int index, int length, ByteBuf out) {
+        out.writeBytes(src.internalNioBuffer(index, length));
+    }
+
     /** Writes {@code v} as a signed decimal number. */
     static void writeSigned(ByteBuf out, long v) {
         if (v < 0) {

@@ -523,10 +523,10 @@ final class KvStore implements AutoCloseable {
             return NO_MEMORY;
         }
         ByteBuf data = allocator.directBuffer(keyLength + valueLength + 2);
-        data.writeBytes(key, keyOffset, keyLength);
-        data.writeBytes(first, firstOffset, firstLength);
+        Ascii.copyBytes(key, keyOffset, keyLength, data);
+        Ascii.copyBytes(first, firstOffset, firstLength, data);
         if (secondLength > 0) {
-            data.writeBytes(second, secondOffset, secondLength);
+            Ascii.copyBytes(second, secondOffset, secondLength, data);
         }
         data.writeByte('\r').writeByte('\n');
         if (old != null) {

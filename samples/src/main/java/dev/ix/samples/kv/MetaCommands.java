@@ -202,7 +202,7 @@ final class MetaCommands implements KvStore.ItemSink {
                 case 'O' -> out.writeByte(' ').writeBytes(b, s, line.length(i));
                 case 'k' -> {
                     flag(out, 'k');
-                    out.writeBytes(it.data, 0, it.keyLength);
+                    Ascii.copyBytes(it.data, 0, it.keyLength, out);
                 }
                 default -> {
                 }
@@ -223,7 +223,7 @@ final class MetaCommands implements KvStore.ItemSink {
         }
         out.writeBytes(CRLF);
         if (flags.value) {
-            out.writeBytes(it.data, it.keyLength, it.valueLength + 2);
+            Ascii.copyBytes(it.data, it.keyLength, it.valueLength + 2, out);
         }
     }
 

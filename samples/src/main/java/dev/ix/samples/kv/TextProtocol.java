@@ -260,7 +260,9 @@ final class TextProtocol implements KvStore.ItemSink {
     @Override
     public void hit(Item it) {
         ByteBuf out = replies.out();
-        out.writeBytes(VALUE).writeBytes(it.data, 0, it.keyLength).writeByte(' ');
+        out.writeBytes(VALUE);
+        Ascii.copyBytes(it.data, 0, it.keyLength, out);
+        out.writeByte(' ');
         Ascii.writeUnsigned(out, it.flags & 0xFFFFFFFFL);
         out.writeByte(' ');
         Ascii.writeUnsigned(out, it.valueLength);
@@ -269,7 +271,7 @@ final class TextProtocol implements KvStore.ItemSink {
             Ascii.writeUnsigned(out, it.cas);
         }
         out.writeByte('\r').writeByte('\n');
-        out.writeBytes(it.data, it.keyLength, it.valueLength + 2);
+        Ascii.copyBytes(it.data, it.keyLength, it.valueLength + 2, out);
     }
 
     /** set, add, replace, append, prepend, cas: line, then a data block of the announced length and CRLF. */
