@@ -2,6 +2,8 @@ package dev.ix.samples.kv;
 
 import dev.ix.reactor.IxTransports;
 
+import java.util.Locale;
+
 /**
  * kv's command line.
  *
@@ -129,7 +131,7 @@ record KvOptions(int port, String host, int threads, String cpus, long memoryMb,
     }
 
     private static long size(String flag, String value, long min, long max) {
-        String v = value.toLowerCase(java.util.Locale.ROOT);
+        String v = value.toLowerCase(Locale.ROOT);
         long unit = 1;
         if (v.endsWith("k")) {
             unit = 1024;

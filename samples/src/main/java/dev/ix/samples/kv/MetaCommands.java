@@ -2,6 +2,8 @@ package dev.ix.samples.kv;
 
 import io.netty.buffer.ByteBuf;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * memcached's meta commands, answered as memcached 1.6 does: {@code mg} (flags v k f t c s q O T N R u h l),
  * {@code ms} (T F C I q O k c M with modes E A P R S), {@code md} (q C I T O k), {@code ma} (N J D T M q O k t c v)
@@ -60,7 +62,7 @@ final class MetaCommands implements KvStore.ItemSink {
     private void error(String message) {
         replies.noreply = false;
         ByteBuf out = replies.out();
-        out.writeCharSequence(message, java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence(message, StandardCharsets.US_ASCII);
         out.writeBytes(CRLF);
     }
 

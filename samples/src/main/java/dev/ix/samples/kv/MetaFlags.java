@@ -2,6 +2,8 @@ package dev.ix.samples.kv;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.Arrays;
+
 /**
  * The flags of one meta command, checked as memcached 1.6's {@code _meta_flag_preparse}: each flag at most once,
  * numeric arguments parsed as memcached does, an unknown flag refused. Reused for every meta command of a connection.
@@ -42,7 +44,7 @@ final class MetaFlags {
      * @return false with {@link #error} set when a flag is unknown, repeated or has a bad argument
      */
     boolean parse(CommandLine line, int first, NumberParser numbers, KvStore store) {
-        java.util.Arrays.fill(seen, false);
+        Arrays.fill(seen, false);
         value = false;
         noReply = false;
         noUpdate = false;
