@@ -10,6 +10,7 @@
  *       ({@code runOn(IxLoopResources.create(), true)}).</li>
  *   <li>{@link dev.ix.samples.RpcEchoServer} and {@link dev.ix.samples.RpcEchoClient}: RPC echo on
  *       {@code dev.ix.reactor.IxRpcServer} / {@code IxRpcClient}, many calls in flight per connection (ix only).</li>
+ *   <li>{@link dev.ix.samples.kv.KvServer}: kv, a memcached-compatible server ({@code ./ix kv}).</li>
  * </ul>
  *
  * <p>{@link dev.ix.reactor.IxTransports} picks the transport; {@link dev.ix.samples.SampleServer} parses the
