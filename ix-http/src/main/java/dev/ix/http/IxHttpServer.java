@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * An HTTP/1.1 server on ix loops (first cut of issue 12):
+ * An HTTP/1.1 server on ix loops:
  *
  * <pre>{@code
  * IxServer server = IxHttpServer.create()
