@@ -303,7 +303,10 @@ public final class IxSocketChannel extends AbstractIxChannel implements SocketCh
             writeUserData = reg.submit(Uring.IORING_OP_SEND, (byte) 0, (short) 0, socket.fd(), 0, g.firstAddress(),
                     len, sendFlags, (short) 0, (short) 0);
         } else {
-            mem.asSlice(off, Net.MSGHDR_SIZE).fill((byte) 0);
+            // Field by field, not asSlice(..).fill(0): a slice is an object per SENDMSG that escape analysis keeps.
+            for (long at = off; at < off + Net.MSGHDR_SIZE; at += Long.BYTES) {
+                mem.set(ValueLayout.JAVA_LONG_UNALIGNED, at, 0L);
+            }
             mem.set(ValueLayout.JAVA_LONG, off + Net.MSGHDR_IOV, h.scratchAddress(iovOff));
             mem.set(ValueLayout.JAVA_LONG, off + Net.MSGHDR_IOVLEN, count);
             writeUserData = reg.submit(Uring.IORING_OP_SENDMSG, (byte) 0, (short) 0, socket.fd(), 0,
