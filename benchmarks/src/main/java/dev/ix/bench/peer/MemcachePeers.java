@@ -58,6 +58,11 @@ final class MemcachePeers {
         }
 
         @Override
+        public boolean runsOnJvm() {
+            return server.runsOnJvm();
+        }
+
+        @Override
         public String name() {
             return server.name();
         }

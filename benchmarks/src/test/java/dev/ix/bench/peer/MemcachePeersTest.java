@@ -65,6 +65,7 @@ class MemcachePeersTest {
 
         assertThat(kv.protocol()).isEqualTo(LoadProtocol.MEMCACHE);
         assertThat(kv.servingBanner()).hasValue("kv listening on ");
+        assertThat(kv.runsOnJvm()).as("its collections are counted like the other Java peers'").isTrue();
         assertThat(MemcachePeers.built("dev.ix.no.Such")).hasValue("dev.ix.no.Such not built");
         if (MemcachePeers.built(MemcachePeers.KV_MAIN).isPresent()) {
             assertThat(kv.unavailable()).hasValue("dev.ix.samples.kv.KvServer not built");
