@@ -11,17 +11,22 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class IxHttpServerStopTest {
-    @Test
-    void shouldCloseIdleConnectionsAtOnceAndFinishRequestsInFlightWhenStopping() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<String> release = new CompletableFuture<>();
-        IxServer server = IxHttpServer.create().loops(1).route(r -> r
+    /** A server whose {@code /slow} counts {@code started} down and answers what {@code release} completes with. */
+    private static IxServer server(CountDownLatch started, CompletableFuture<String> release) {
+        return IxHttpServer.create().loops(1).route(r -> r
                 .get("/hello", (req, res) -> res.sendString("hello"))
                 .get("/slow", (req, res) -> {
                     started.countDown();
                     return res.sendString(Mono.fromFuture(release));
                 }))
                 .bindNow();
+    }
+
+    @Test
+    void shouldCloseIdleConnectionsAtOnceAndFinishRequestsInFlightWhenStopping() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> release = new CompletableFuture<>();
+        IxServer server = server(started, release);
         try (RawHttpClient idle = new RawHttpClient(server.port());
              RawHttpClient busy = new RawHttpClient(server.port())) {
             assertThat(idle.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("hello");
@@ -47,13 +52,7 @@ class IxHttpServerStopTest {
     void shouldAnswerEveryPipelinedRequestQueuedWhenStoppingAndCloseAfterTheLast() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<String> release = new CompletableFuture<>();
-        IxServer server = IxHttpServer.create().loops(1).route(r -> r
-                .get("/hello", (req, res) -> res.sendString("hello"))
-                .get("/slow", (req, res) -> {
-                    started.countDown();
-                    return res.sendString(Mono.fromFuture(release));
-                }))
-                .bindNow();
+        IxServer server = server(started, release);
         try (RawHttpClient idle = new RawHttpClient(server.port());
              RawHttpClient busy = new RawHttpClient(server.port())) {
             assertThat(idle.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("hello");
