@@ -50,36 +50,9 @@ final class MemcachePeers {
     }
 
     /** A Java peer speaking memcached's text protocol, ready once {@code version} is answered. */
-    private static final class Kv implements Peer {
-        private final JavaPeer server;
-
+    private static final class Kv extends ProtocolJavaPeer {
         Kv(JavaPeer server) {
-            this.server = server;
-        }
-
-        @Override
-        public boolean runsOnJvm() {
-            return server.runsOnJvm();
-        }
-
-        @Override
-        public String name() {
-            return server.name();
-        }
-
-        @Override
-        public Optional<String> unavailable() {
-            return server.unavailable();
-        }
-
-        @Override
-        public List<String> command(PeerConfig config) {
-            return server.command(config);
-        }
-
-        @Override
-        public Optional<String> servingBanner() {
-            return server.servingBanner();
+            super(server);
         }
 
         @Override
@@ -95,11 +68,6 @@ final class MemcachePeers {
         @Override
         public Optional<String> notServing(String host, int port, Duration timeout) {
             return MemcachePeers.notServing(host, port, timeout);
-        }
-
-        @Override
-        public String toString() {
-            return server.name();
         }
     }
 }

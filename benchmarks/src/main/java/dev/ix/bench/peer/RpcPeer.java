@@ -3,7 +3,6 @@ package dev.ix.bench.peer;
 import dev.ix.bench.load.LoadProtocol;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,38 +10,10 @@ import java.util.Optional;
  * pinning and {@code --host --port --threads}), ready once one RPC call is echoed. Its allocation counter is a call
  * too: a request carrying {@code AllocationCounter.RPC_QUERY} is answered with the bytes its JVM has allocated.
  */
-final class RpcPeer implements Peer {
+final class RpcPeer extends ProtocolJavaPeer {
 
-    private final JavaPeer server;
-
-    /** @param server the Java program and how to tell it serves; its HTTP-specific behaviour is not used */
     RpcPeer(JavaPeer server) {
-        this.server = server;
-    }
-
-    @Override
-    public String name() {
-        return server.name();
-    }
-
-    @Override
-    public Optional<String> unavailable() {
-        return server.unavailable();
-    }
-
-    @Override
-    public List<String> command(PeerConfig config) {
-        return server.command(config);
-    }
-
-    @Override
-    public boolean runsOnJvm() {
-        return server.runsOnJvm();
-    }
-
-    @Override
-    public Optional<String> servingBanner() {
-        return server.servingBanner();
+        super(server);
     }
 
     @Override
@@ -63,10 +34,5 @@ final class RpcPeer implements Peer {
         } catch (IOException e) {
             return Optional.of("an RPC echo call failed: " + e.getMessage());
         }
-    }
-
-    @Override
-    public String toString() {
-        return server.name();
     }
 }
