@@ -1,6 +1,7 @@
 package dev.ix.http;
 
 import dev.ix.reactor.IxServer;
+import dev.ix.reactor.test.CapturedStderr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package dev.ix.http;
 
 import dev.ix.reactor.IxServer;
+import dev.ix.reactor.test.CapturedStderr;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,6 @@
 package dev.ix.reactor;
 
+import dev.ix.reactor.test.CapturedStderr;
 import dev.ix.transport.test.RequiresIoUring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,7 +13,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresIoUring
 class IxRpcMalformedFrameTest {
     private IxServer server;
-    private PrintStream stderr;
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private CapturedStderr log;
 
     @BeforeEach
     void start() {
-        // slf4j-simple looks System.err up at every line: a copy of it here shows what the server logged.
-        stderr = System.err;
-        System.setErr(new PrintStream(new TeeStream(stderr, log), true, StandardCharsets.UTF_8));
+        log = new CapturedStderr();
         server = IxRpcServer.create().host("127.0.0.1").loops(1).maxFrameLength(1024)
                 .handle(req -> Mono.just(req.retain())).bindNow();
     }
@@ -42,7 +39,7 @@ class IxRpcMalformedFrameTest {
         if (server != null) {
             server.disposeNow(Duration.ofSeconds(10));
         }
-        System.setErr(stderr);
+        log.close();
     }
 
     @Test
@@ -97,7 +94,7 @@ class IxRpcMalformedFrameTest {
             assertThat(in.readNBytes(RpcFrame.HEADER_BYTES + 2)).hasSize(RpcFrame.HEADER_BYTES + 2);
             assertThat(readToEnd(in)).as("bytes after the answer; then the server closed").isZero();
         }
-        String logged = log.toString(StandardCharsets.UTF_8);
+        String logged = log.text();
         assertThat(logged).contains("WARN").contains("malformed RPC frame from /127.0.0.1:").contains(reason)
                 .contains("closing the connection");
         await(() -> server.activeConnections() == 0);
@@ -126,28 +123,5 @@ class IxRpcMalformedFrameTest {
         bytes.write(header(RpcFrame.ID_AND_KIND_BYTES + p.length, id, kind));
         bytes.write(p);
         return bytes.toByteArray();
-    }
-
-    /** Writes to two streams. */
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
     }
 }

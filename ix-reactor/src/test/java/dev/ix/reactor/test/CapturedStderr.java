@@ -1,4 +1,4 @@
-package dev.ix.http;
+package dev.ix.reactor.test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,21 +9,27 @@ import java.util.List;
 
 /**
  * A copy of what is written to {@link System#err} while open, which shows what the server logged: slf4j-simple looks
- * {@code System.err} up at every line.
+ * {@code System.err} up at every line. For the tests of ix-reactor and of the modules built on it (test-jar).
  */
-final class CapturedStderr implements AutoCloseable {
+public final class CapturedStderr implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
-    CapturedStderr() {
+    /** Starts copying {@code System.err}; {@link #close()} puts the original back. */
+    public CapturedStderr() {
         System.setErr(new PrintStream(new TeeStream(original, copy), true, StandardCharsets.UTF_8));
     }
 
     /** @return the messages logged on {@code logger} so far, in order, without slf4j-simple's prefix */
-    List<String> messages(String logger) {
+    public List<String> messages(String logger) {
         String marker = " " + logger + " - ";
         return copy.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(marker))
                 .map(l -> l.substring(l.indexOf(marker) + marker.length())).toList();
+    }
+
+    /** @return everything written to {@code System.err} so far, as UTF-8 */
+    public String text() {
+        return copy.toString(StandardCharsets.UTF_8);
     }
 
     @Override
