@@ -1,5 +1,6 @@
 package dev.ix.http;
 
+import dev.ix.reactor.ReceiveSlots;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -24,14 +25,12 @@ import java.util.ArrayDeque;
  *
  * <p><b>Body</b>: the parser's content slices (views of receive buffers, zero-copy) are queued until a consumer
  * takes them: {@link #body()} aggregates them, {@link #receive()} emits them as they come and as they are asked
- * for. The queue keeps at most {@value #MAX_QUEUED_VIEWS} slices as they are and copies the rest, so that a
+ * for. The queue keeps at most {@value ReceiveSlots#MAX_QUEUED_VIEWS} slices as they are and copies the rest, so that a
  * request waiting for its consumer does not hold the loop's receive buffers. A streamed body stops the connection's
  * reading while more than {@value #MAX_QUEUED_BYTES} bytes wait for demand. The body's state is touched on the loop
  * only.
  */
 final class ServerRequest implements IxHttpRequest {
-    /** Content slices kept as they are while waiting; later ones are copied. */
-    static final int MAX_QUEUED_VIEWS = 4;
     /** A streamed body's waiting bytes above which the connection stops reading. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
@@ -46,7 +45,7 @@ final class ServerRequest implements IxHttpRequest {
     private int generation;
 
     /** Content received and not taken yet. */
-    private final ArrayDeque<ByteBuf> parts = new ArrayDeque<>(MAX_QUEUED_VIEWS);
+    private final ArrayDeque<ByteBuf> parts = new ArrayDeque<>(ReceiveSlots.MAX_QUEUED_VIEWS);
     private long queuedBytes;
     /** The {@link #receive()} subscriber, once subscribed. */
     private Streamed streamed;
@@ -236,12 +235,7 @@ final class ServerRequest implements IxHttpRequest {
             content.release();
             return;
         }
-        ByteBuf part = content;
-        if (parts.size() >= MAX_QUEUED_VIEWS) {
-            part = alloc.buffer(content.readableBytes());
-            part.writeBytes(content);
-            content.release();
-        }
+        ByteBuf part = ReceiveSlots.toQueue(content, parts.size(), alloc);
         parts.add(part);
         queuedBytes += part.readableBytes();
         if (streamed != null) {

@@ -16,15 +16,12 @@ import java.util.ArrayDeque;
  * {@code channel.read()} (the channel's {@code autoRead} is off) only while its subscriber has demand, so demand is
  * what re-arms the receive. Beyond the demand it holds what one read delivered, or, once the peer shut its output
  * down (the transport then reads to the end of stream whatever the demand), the rest of the stream: up to
- * {@link #MAX_QUEUED_MBUFS} mbuf views, later buffers as heap copies, so a slow subscriber never holds more than a few
+ * {@link ReceiveSlots#MAX_QUEUED_VIEWS} mbuf views, later buffers as heap copies, so a slow subscriber never holds more than a few
  * of the loop's receive slots. Each buffer is released after {@code onNext} (see {@link IxInbound} for the contract).
  *
  * <p>State lives on the loop thread; {@code subscribe}, {@code request} and {@code cancel} from elsewhere hop to it.
  */
 final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams.Subscription {
-    /** Received buffers queued beyond the demand that stay mbuf views; later ones are copied to the heap. */
-    static final int MAX_QUEUED_MBUFS = 4;
-
     private final Channel channel;
     private final EventLoop loop;
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
@@ -106,14 +103,8 @@ final class InboundReceiver extends Flux<ByteBuf> implements org.reactivestreams
             buf.release();
             return;
         }
-        if (queue.size() >= MAX_QUEUED_MBUFS) {
-            // Data beyond the demand that the transport read anyway (it reads a half-closed stream to its end):
-            // kept on the heap, so that a slow subscriber holds no more than a few of the loop's receive slots.
-            ByteBuf copy = channel.alloc().heapBuffer(buf.readableBytes()).writeBytes(buf);
-            buf.release();
-            buf = copy;
-        }
-        queue.add(buf);
+        // Data beyond the demand that the transport read anyway (it reads a half-closed stream to its end).
+        queue.add(ReceiveSlots.toQueue(buf, queue.size(), channel.alloc()));
         drain();
     }
 

@@ -213,7 +213,7 @@ class IxTcpServerTest {
             s.shutdownOutput(); // the transport now reads to the end of stream, demand or not
             assertThat(Poll.until(() -> loop.stats().bytesReceived() >= length)).isTrue();
             assertThat(loop.stats().mbufsInUse()).as("mbufs held by a stream waiting for demand")
-                    .isLessThanOrEqualTo(InboundReceiver.MAX_QUEUED_MBUFS + 1);
+                    .isLessThanOrEqualTo(ReceiveSlots.MAX_QUEUED_VIEWS + 1);
             reader.get().request(Long.MAX_VALUE);
             assertThat(digest.get(10, TimeUnit.SECONDS)).isEqualTo(sent);
         }
