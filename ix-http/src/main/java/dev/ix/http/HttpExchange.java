@@ -154,7 +154,7 @@ final class HttpExchange {
         connection.closeNow();
     }
 
-    /** Starts the exchange: the route's handler, or 404 / 405. */
+    /** Starts the exchange: the route's handler, or 404 / 405, or 400 for a malformed escape in a path variable. */
     void start(HttpRouter router) {
         if (request.expectContinue()) {
             request.onBodyWanted(connection::writeContinue);
@@ -171,6 +171,12 @@ final class HttpExchange {
             return;
         }
         request.route(route);
+        if (!request.paramsWellFormed()) {
+            // Checked before the handler runs: a param() that threw would be a 500 for the client's mistake.
+            handlerDone = true;
+            response.answer(HttpStatus.BAD_REQUEST, null);
+            return;
+        }
         Publisher<Void> p;
         try {
             p = route.handler().apply(request, response);

@@ -27,15 +27,18 @@ public interface IxHttpRequest {
 
     /**
      * @param name a variable of the route's template, e.g. {@code id} for {@code /users/{id}}
-     * @return its value in this request's path (percent-encoded as received), or {@code null} when the template has
-     *         no such variable
+     * @return its value in this request's path, percent-decoded as UTF-8 ({@code %2F} is {@code /}, {@code +} stays
+     *         {@code +}, an invalid UTF-8 sequence is U+FFFD), or {@code null} when the template has no such variable.
+     *         A request whose matched variables hold a malformed escape ({@code %G1}, a cut {@code %4}) never reaches
+     *         its handler: it is answered 400 and the connection stays open. Decoded on each call; a value without
+     *         {@code %} costs only its {@code String}
      */
     String param(String name);
 
     /**
      * @param name a query parameter's name, matched after percent-decoding
-     * @return the first value of that parameter, percent-decoded ({@code +} as space); {@code ""} for a name without
-     *         {@code =}; {@code null} when absent
+     * @return the first value of that parameter, percent-decoded as UTF-8 ({@code +} as space); {@code ""} for a name
+     *         without {@code =}; {@code null} when absent. A name or value with a malformed escape is taken as received
      */
     String queryParam(String name);
 

@@ -16,7 +16,8 @@ import java.util.function.BiFunction;
  * }</pre>
  *
  * <p>A path is matched segment by segment against the request's path (still percent-encoded; the query is not part
- * of it): literal segments exactly, {@code {name}} variables against one whole non-empty segment. Routes are tried in
+ * of it): literal segments exactly, {@code {name}} variables against one whole non-empty segment, whose value
+ * {@link IxHttpRequest#param} decodes (a malformed escape in it is answered 400). Routes are tried in
  * the order declared; the first whose path and method match handles the request. No path matches: 404. A path
  * matches but no method: 405 with {@code Allow}. A HEAD request without a HEAD route is handled by the GET route (its
  * body is not sent).

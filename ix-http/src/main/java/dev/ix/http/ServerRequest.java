@@ -13,7 +13,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
@@ -129,30 +128,51 @@ final class ServerRequest implements IxHttpRequest {
     @Override
     public String param(String name) {
         int i = route == null ? -1 : route.path().variableIndex(name);
-        return i < 0 ? null : head.ascii(vars[2 * i], vars[2 * i + 1]);
+        return i < 0 ? null : PercentDecoding.decode(head.bytes(), vars[2 * i], vars[2 * i + 1], false);
+    }
+
+    /** @return whether every escape in the matched route's variables is well-formed (else the request is a 400) */
+    boolean paramsWellFormed() {
+        for (int i = 0, n = route.path().variableCount(); i < n; i++) {
+            if (!PercentDecoding.wellFormed(head.bytes(), vars[2 * i], vars[2 * i + 1])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public String queryParam(String name) {
-        String query = head.query();
-        if (query == null) {
+        int start = head.queryStart();
+        if (start < 0) {
             return null;
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            if (key.equals(name)) {
-                return eq < 0 ? "" : decode(pair.substring(eq + 1));
+        byte[] b = head.bytes();
+        int end = head.targetEnd();
+        for (int pair = start; pair <= end; ) {
+            int pairEnd = pair;
+            int eq = -1;
+            while (pairEnd < end && b[pairEnd] != '&') {
+                if (b[pairEnd] == '=' && eq < 0) {
+                    eq = pairEnd;
+                }
+                pairEnd++;
             }
+            if (pairEnd > pair && name.equals(queryPart(b, pair, eq < 0 ? pairEnd : eq))) {
+                return eq < 0 ? "" : queryPart(b, eq + 1, pairEnd);
+            }
+            pair = pairEnd + 1;
         }
         return null;
     }
 
-    private static String decode(String s) {
+    /** @return a query's name or value decoded, {@code +} as space; a malformed escape leaves it as received */
+    private static String queryPart(byte[] b, int from, int to) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return PercentDecoding.decode(b, from, to, true);
         } catch (IllegalArgumentException e) {
-            return s; // a malformed escape: the raw text rather than an error the handler cannot prevent
+            // Not a 400: a handler may never read this parameter, and the query is the application's to judge.
+            return new String(b, from, to - from, StandardCharsets.US_ASCII);
         }
     }
 

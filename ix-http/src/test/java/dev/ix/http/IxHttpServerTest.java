@@ -111,6 +111,52 @@ class IxHttpServerTest {
     }
 
     @Test
+    void shouldPercentDecodePathVariablesAsUtf8AndKeepPlus() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            RawHttpClient.Response r = c.send("GET /users/caf%C3%A9%20%2F%25/posts/a+b HTTP/1.1\r\nHost: h\r\n\r\n")
+                    .read();
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(new String(r.body().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8))
+                    .isEqualTo("user caf\u00e9 /% post a+b");
+        }
+    }
+
+    @Test
+    void shouldAnswerMalformedEscapeInPathVariableWith400AndKeepTheConnection() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            for (String variable : new String[] {"%G1", "12%4", "%", "a%2"}) {
+                RawHttpClient.Response r = c.send("GET /users/" + variable + "/posts/1 HTTP/1.1\r\nHost: h\r\n\r\n")
+                        .read();
+
+                assertThat(r.status()).as(variable).isEqualTo(400);
+                assertThat(r.headers()).as(variable).doesNotContainKey("connection");
+            }
+            assertThat(c.send("GET /users/1/posts/%41 HTTP/1.1\r\nHost: h\r\n\r\n").read().body())
+                    .isEqualTo("user 1 post A");
+        }
+    }
+
+    @Test
+    void shouldPercentDecodeQueryParametersWithPlusAsSpace() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(server.port())) {
+            String request = "GET /query?%61=x+y%26z%C3%A9&a=second HTTP/1.1\r\nHost: h\r\nX-Test: t\r\n\r\n";
+            RawHttpClient.Response r = c.send(request).read();
+            RawHttpClient.Response malformed = c.send("GET /query?a=%G1+%4 HTTP/1.1\r\nHost: h\r\nX-Test: t\r\n\r\n")
+                    .read();
+            RawHttpClient.Response absent = c.send("GET /query?&b&ab=1 HTTP/1.1\r\nHost: h\r\nX-Test: t\r\n\r\n")
+                    .read();
+            RawHttpClient.Response empty = c.send("GET /query?b&a HTTP/1.1\r\nHost: h\r\nX-Test: t\r\n\r\n").read();
+
+            assertThat(new String(r.body().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8))
+                    .isEqualTo("x y&z\u00e9|t");
+            assertThat(malformed.body()).isEqualTo("%G1+%4|t");
+            assertThat(absent.body()).isEqualTo("null|t");
+            assertThat(empty.body()).isEqualTo("|t");
+        }
+    }
+
+    @Test
     void shouldRunHandlersOnTheConnectionsLoop() throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/loop")).build(),
                 HttpResponse.BodyHandlers.ofString());
