@@ -24,6 +24,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  *                                                                            or while the client sends a body
  *   send                not writable (stalled), or closing with bytes       sendNanos without write progress
  * </pre>
+ * Once a closing connection has written its last bytes and shut its output down, it <b>lingers</b>, and only the
+ * lingering bounds run: {@code lingeringTimeNanos} from the output's shutdown, {@code lingeringTimeoutNanos} from the
+ * last read (or the shutdown); the first to expire closes the connection.
  * <b>No allocation per request:</b> one timer per connection, moved rather than recreated. The timer is moved only
  * when a deadline comes earlier than the one it is armed for; a deadline pushed later (a request ending, body bytes
  * arriving) only updates a field, and the timer, firing early, finds nothing due and re-arms for the earliest
@@ -67,6 +70,10 @@ final class ConnectionTimeouts extends IxTimer {
     private boolean bodyHeld;
     /** Closing: only the send timeout runs, bounding the wait for the last bytes to leave. */
     private boolean closing;
+    /** The output is shut down and input is dropped: only the lingering bounds run. */
+    private boolean lingering;
+    private long lingerSince;
+    private long lingerReadSince;
     /** Closed: every hook is a no-op, the timer stays cancelled. */
     private boolean closed;
     private long sendSince;
@@ -201,6 +208,32 @@ final class ConnectionTimeouts extends IxTimer {
         arm(now);
     }
 
+    /** @return whether a closing connection lingers ({@link HttpTimeouts#lingers()}) */
+    boolean lingers() {
+        return config.lingers();
+    }
+
+    /** The closing connection's last bytes are written and its output shut down: the lingering bounds start. */
+    void lingering() {
+        if (closed || lingering) {
+            return;
+        }
+        lingering = true;
+        lingerSince = System.nanoTime();
+        lingerReadSince = lingerSince;
+        arm(lingerSince);
+    }
+
+    /**
+     * Input was read and dropped while lingering: the wait for more starts again. Only a field is written: the timer,
+     * armed for an earlier deadline, finds nothing due then and re-arms.
+     */
+    void lingerRead() {
+        if (lingering) {
+            lingerReadSince = System.nanoTime();
+        }
+    }
+
     /** The connection closed: the timer is cancelled and never armed again. */
     void closed() {
         closed = true;
@@ -260,6 +293,16 @@ final class ConnectionTimeouts extends IxTimer {
             return;
         }
         long now = System.nanoTime();
+        if (lingering) {
+            if (now - lingerSince >= config.lingeringTimeNanos()
+                    || now - lingerReadSince >= config.lingeringTimeoutNanos()) {
+                logger.debug("{}: lingered {} ms; closing", channel, (now - lingerSince) / 1_000_000);
+                channel.close();
+            } else {
+                arm(now);
+            }
+            return;
+        }
         if (sendRunning() && now - sendSince >= config.sendNanos()) {
             if (markSendProgress()) {
                 sendSince = now;
@@ -281,7 +324,7 @@ final class ConnectionTimeouts extends IxTimer {
                 Read r = read;
                 setRead(Read.NONE, now);
                 switch (r) {
-                    case IDLE -> connection.closeNow();
+                    case IDLE -> connection.closeQuietly();
                     case HEAD -> parser.fail(408, "request head incomplete after " + timeout / 1_000_000 + " ms");
                     case BODY -> parser.fail(408, "no request body bytes for " + timeout / 1_000_000 + " ms");
                     default -> {
@@ -297,6 +340,10 @@ final class ConnectionTimeouts extends IxTimer {
     /** Arms the timer for the earliest running deadline if it is not armed for that one or an earlier one. */
     private void arm(long now) {
         long delay = Long.MAX_VALUE;
+        if (lingering) {
+            delay = Math.min(lingerSince + config.lingeringTimeNanos(),
+                    lingerReadSince + config.lingeringTimeoutNanos()) - now;
+        }
         if (sendRunning()) {
             delay = sendSince + config.sendNanos() - now;
         }
@@ -318,7 +365,7 @@ final class ConnectionTimeouts extends IxTimer {
     }
 
     private boolean sendRunning() {
-        return (stalled || closing) && config.sendNanos() > 0;
+        return (stalled || closing) && !lingering && config.sendNanos() > 0;
     }
 
     /** @return the running read-side timeout in nanoseconds, 0 when none runs */

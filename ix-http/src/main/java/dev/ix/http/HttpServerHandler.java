@@ -5,9 +5,13 @@ import dev.ix.reactor.TurnFlush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
@@ -31,9 +35,25 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * through this handler first writes out what was gathered.
  *
  * <p><b>Closing.</b> After a response with {@code Connection: close} (asked by the client, HTTP/1.0 without
- * keep-alive, content until the close, or the server stopping); after a parse error's answer (its status, with
- * {@code Connection: close}), sent once the requests before it are answered; at once on the server's
- * {@code STOPPING} event when no request is in flight, else after the last one.
+ * keep-alive, the last of {@code maxRequestsPerConnection}, content until the close, or the server stopping); after a
+ * parse error's answer (its status, with {@code Connection: close}), sent once the requests before it are answered;
+ * at once on the server's {@code STOPPING} event when no request is in flight, else after the last one. Once the
+ * request that closes the connection has been read whole, nothing behind it is parsed: those bytes are dropped and
+ * reading stops. The connection's {@link Ending} says how far it is:
+ * <pre>
+ *   OPEN       requests are read and handled
+ *   LAST_READ  the closing request was read whole; later bytes are dropped          → FLUSHING
+ *   FLUSHING   closing: the last bytes are flushed (input read and dropped when it   → LINGERING, or closed
+ *              will linger)
+ *   LINGERING  output shut down (FIN); input read and dropped until the peer closes  → closed
+ *              or a lingering bound expires ({@link ConnectionTimeouts})
+ *   CLOSED     released; also reached from any state when the channel closes
+ * </pre>
+ * <b>Lingering</b> (nginx's {@code lingering_close}): a client still sending when the server closes with its input
+ * unread gets a reset from the kernel, which can destroy the response before the client reads it. So a connection
+ * closed after a response shuts its output down once the response is written and drains its input first. Not after
+ * the idle timeout or for an idle connection of a stopping server (nothing was answered), nor after a stopping
+ * server's last response when nothing more was received (the stop should not wait on the client).
  *
  * <p>Loop thread only.
  */
@@ -65,7 +85,11 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     private boolean bodyHeld;
     private boolean parsing;
     private boolean stopping;
-    private boolean closing;
+
+    /** How far the connection is from its close; moves forward only (see the class comment). */
+    private enum Ending { OPEN, LAST_READ, FLUSHING, LINGERING, CLOSED }
+
+    private Ending ending = Ending.OPEN;
     /** A parse error's status, answered once the requests before it are. */
     private int errorStatus;
 
@@ -136,7 +160,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         timeouts.bodyHeld(hold);
         if (hold) {
             ctx.channel().config().setAutoRead(false);
-        } else if (!paused && !closing) {
+        } else if (!paused && !closing()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -155,8 +179,11 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
             return;
         }
         flusher.readStarted();
-        if (closing) {
-            in.release();
+        if (ending != Ending.OPEN) {
+            in.release(); // behind the closing request, or closing: never parsed
+            if (ending == Ending.LINGERING) {
+                timeouts.lingerRead();
+            }
             return;
         }
         if (held != null) {
@@ -173,7 +200,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     /** Parses {@code in} unless paused, and keeps what the parser left; {@code in} is owned here. */
     private void parse(ByteBuf in) {
-        if (!paused && !closing) {
+        if (!paused && ending == Ending.OPEN) {
             parsing = true;
             try {
                 parser.parse(in);
@@ -181,7 +208,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
                 parsing = false;
             }
         }
-        if (in.isReadable() && !closing) {
+        if (in.isReadable() && ending == Ending.OPEN) {
             held = in;
         } else {
             in.release();
@@ -217,7 +244,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
             timeouts.exchangeStarted();
             e.start(router);
         }
-        return !closing;
+        return !closing();
     }
 
     @Override
@@ -232,16 +259,21 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     @Override
     public boolean onEnd() {
-        if (receiving != null) {
-            receiving.request.end();
+        HttpExchange ended = receiving;
+        if (ended != null) {
+            ended.request.end();
             receiving = null;
         }
-        if (queued >= MAX_PIPELINED || stopping) {
+        if (ended != null && ended.closesAfter() && ending == Ending.OPEN) {
+            // No request follows the one that closes the connection: what is behind it is neither parsed nor kept.
+            ending = Ending.LAST_READ;
+        }
+        if (queued >= MAX_PIPELINED || stopping || ending == Ending.LAST_READ) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
             return false;
         }
-        return !closing;
+        return !closing();
     }
 
     @Override
@@ -259,7 +291,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
             }
             cut.abort();
             if (cut.response.headWritten()) {
-                closeNow();
+                closeAfterError();
                 return;
             }
         }
@@ -272,7 +304,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         ByteBuf out = writer.room(192);
         encoder.writeHead(out, HttpStatus.of(errorStatus), null, 0, ResponseEncoder.CLOSE);
         encoder.writeEndOfHead(out);
-        closeNow();
+        closeAfterError();
     }
 
     /** The exchange at the head of the queue ended: starts the next, resumes reading, or closes. */
@@ -307,21 +339,68 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         ByteBuf in = held != null ? held : Unpooled.EMPTY_BUFFER;
         held = null;
         parse(in); // an event may be pending even without bytes (the pause came at onEnd)
-        if (!paused && !closing && !bodyHeld) {
+        if (!paused && !closing() && !bodyHeld) {
             ctx.channel().config().setAutoRead(true);
         }
     }
 
-    /** Flushes what was written and closes once the kernel has it; reads nothing more. */
+    /** @return whether the connection closes: its last bytes are flushed, or it lingers, or it closed */
+    private boolean closing() {
+        return ending.compareTo(Ending.FLUSHING) >= 0;
+    }
+
+    /**
+     * Flushes what was written and closes once the kernel has it, lingering first (see the class comment) unless
+     * the server stops and nothing more was received.
+     */
     void closeNow() {
-        if (closing) {
+        close(!stopping || held != null);
+    }
+
+    /** Flushes what was written and closes once the kernel has it, without lingering: nothing was answered. */
+    void closeQuietly() {
+        close(false);
+    }
+
+    /** Closes after an error answer: the client may well be sending the rest of the request it failed. */
+    private void closeAfterError() {
+        close(true);
+    }
+
+    private void close(boolean mayLinger) {
+        if (closing()) {
             return;
         }
-        closing = true;
+        boolean linger = mayLinger && timeouts.lingers() && ctx.channel() instanceof DuplexChannel;
+        ending = Ending.FLUSHING;
         timeouts.closing();
-        ctx.channel().config().setAutoRead(false);
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        // Lingering reads (and drops) already while the last bytes are flushed: a client that sends before it reads
+        // must not stall on a full window while the server waits for it to take the response.
+        ctx.channel().config().setAutoRead(linger);
         writer.writeOut();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ChannelFuture flushed = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        if (linger) {
+            flushed.addListener((ChannelFutureListener) this::linger);
+        } else {
+            flushed.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The last bytes are with the kernel: FIN behind them, then drain the input until the peer or a bound ends it. */
+    private void linger(ChannelFuture flushed) {
+        Channel ch = flushed.channel();
+        if (!flushed.isSuccess() || !ch.isActive() || ending != Ending.FLUSHING
+                || ((DuplexChannel) ch).isInputShutdown()) {
+            ch.close();
+            return;
+        }
+        ending = Ending.LINGERING;
+        timeouts.lingering();
+        ((DuplexChannel) ch).shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     @Override
@@ -338,6 +417,9 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == IxHttpServer.SERVER_STOPPING) {
             stopping = true;
+            if (closing()) {
+                return; // closing already; a lingering drain goes on, bounded by its own timeouts and the stop's
+            }
             // No new requests; those in flight finish and the last closes the connection. A request whose body is
             // still arriving keeps the connection reading: onEnd pauses after it.
             if (receiving == null) {
@@ -345,9 +427,12 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
                 ctx.channel().config().setAutoRead(false);
             }
             if (queued == 0) {
-                closeNow();
+                closeQuietly();
             }
             return;
+        }
+        if (evt instanceof ChannelInputShutdownEvent && ending == Ending.LINGERING) {
+            ctx.close(); // the peer closed its side (ALLOW_HALF_CLOSURE on): the drain is over
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -366,7 +451,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     /** @return whether no request is in flight (the idle timeout may run) */
     boolean idle() {
-        return queued == 0 && !closing;
+        return queued == 0 && !closing();
     }
 
     /**
@@ -375,7 +460,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
      */
     void requestTimedOut() {
         HttpExchange active = active();
-        if (active == null || closing) {
+        if (active == null || closing()) {
             return;
         }
         boolean headWritten = active.response.headWritten();
@@ -396,7 +481,7 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     /** Cancels the exchanges and drops what the connection holds; idempotent. */
     private void release() {
-        closing = true;
+        ending = Ending.CLOSED;
         timeouts.closed();
         receiving = null;
         while (queued > 0) {

@@ -20,9 +20,15 @@ import java.time.Duration;
  *                                 time the connection is not writable; then 503 if nothing was sent, else close
  * @param maxRequestsPerConnection requests on one connection (nginx {@code keepalive_requests}); the last one's
  *                                 response carries {@code Connection: close}
+ * @param lingeringTimeNanos       after the output was shut down behind a closing connection's last response, how
+ *                                 long the client's input is read and dropped at most (nginx {@code lingering_time});
+ *                                 then close
+ * @param lingeringTimeoutNanos    while lingering, how long to wait for more input (nginx
+ *                                 {@code lingering_timeout}); then close. Either lingering duration at 0: no
+ *                                 lingering, the connection closes once its last bytes are written
  */
 record HttpTimeouts(long headerReadNanos, long bodyReadNanos, long idleNanos, long sendNanos, long requestNanos,
-                    int maxRequestsPerConnection) {
+                    int maxRequestsPerConnection, long lingeringTimeNanos, long lingeringTimeoutNanos) {
 
     /** 60 s, as nginx's {@code client_header_timeout}. */
     static final Duration HEADER_READ_TIMEOUT_DEFAULT = Duration.ofSeconds(60);
@@ -36,6 +42,10 @@ record HttpTimeouts(long headerReadNanos, long bodyReadNanos, long idleNanos, lo
     static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(60);
     /** 1000, as nginx's {@code keepalive_requests}. */
     static final int MAX_REQUESTS_PER_CONNECTION_DEFAULT = 1000;
+    /** 30 s, as nginx's {@code lingering_time}. */
+    static final Duration LINGERING_TIME_DEFAULT = Duration.ofSeconds(30);
+    /** 5 s, as nginx's {@code lingering_timeout}. */
+    static final Duration LINGERING_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
 
     /** The longest timeout the loop's wheel honours (about 146 years). */
     static final Duration MAX_TIMEOUT = Duration.ofNanos(IxTimerWheel.MAX_DELAY_NANOS);
@@ -43,7 +53,8 @@ record HttpTimeouts(long headerReadNanos, long bodyReadNanos, long idleNanos, lo
     /** The defaults above. */
     static final HttpTimeouts DEFAULT = new HttpTimeouts(HEADER_READ_TIMEOUT_DEFAULT.toNanos(),
             BODY_READ_TIMEOUT_DEFAULT.toNanos(), IDLE_TIMEOUT_DEFAULT.toNanos(), SEND_TIMEOUT_DEFAULT.toNanos(),
-            REQUEST_TIMEOUT_DEFAULT.toNanos(), MAX_REQUESTS_PER_CONNECTION_DEFAULT);
+            REQUEST_TIMEOUT_DEFAULT.toNanos(), MAX_REQUESTS_PER_CONNECTION_DEFAULT, LINGERING_TIME_DEFAULT.toNanos(),
+            LINGERING_TIMEOUT_DEFAULT.toNanos());
 
     HttpTimeouts {
         if (maxRequestsPerConnection < 0) {
@@ -54,31 +65,47 @@ record HttpTimeouts(long headerReadNanos, long bodyReadNanos, long idleNanos, lo
 
     HttpTimeouts withHeaderRead(Duration timeout) {
         return new HttpTimeouts(nanos("headerReadTimeout", timeout), bodyReadNanos, idleNanos, sendNanos,
-                requestNanos, maxRequestsPerConnection);
+                requestNanos, maxRequestsPerConnection, lingeringTimeNanos, lingeringTimeoutNanos);
     }
 
     HttpTimeouts withBodyRead(Duration timeout) {
         return new HttpTimeouts(headerReadNanos, nanos("bodyReadTimeout", timeout), idleNanos, sendNanos,
-                requestNanos, maxRequestsPerConnection);
+                requestNanos, maxRequestsPerConnection, lingeringTimeNanos, lingeringTimeoutNanos);
     }
 
     HttpTimeouts withIdle(Duration timeout) {
         return new HttpTimeouts(headerReadNanos, bodyReadNanos, nanos("idleTimeout", timeout), sendNanos,
-                requestNanos, maxRequestsPerConnection);
+                requestNanos, maxRequestsPerConnection, lingeringTimeNanos, lingeringTimeoutNanos);
     }
 
     HttpTimeouts withSend(Duration timeout) {
         return new HttpTimeouts(headerReadNanos, bodyReadNanos, idleNanos, nanos("sendTimeout", timeout),
-                requestNanos, maxRequestsPerConnection);
+                requestNanos, maxRequestsPerConnection, lingeringTimeNanos, lingeringTimeoutNanos);
     }
 
     HttpTimeouts withRequest(Duration timeout) {
         return new HttpTimeouts(headerReadNanos, bodyReadNanos, idleNanos, sendNanos,
-                nanos("requestTimeout", timeout), maxRequestsPerConnection);
+                nanos("requestTimeout", timeout), maxRequestsPerConnection, lingeringTimeNanos, lingeringTimeoutNanos);
     }
 
     HttpTimeouts withMaxRequestsPerConnection(int max) {
-        return new HttpTimeouts(headerReadNanos, bodyReadNanos, idleNanos, sendNanos, requestNanos, max);
+        return new HttpTimeouts(headerReadNanos, bodyReadNanos, idleNanos, sendNanos, requestNanos, max,
+                lingeringTimeNanos, lingeringTimeoutNanos);
+    }
+
+    HttpTimeouts withLingeringTime(Duration time) {
+        return new HttpTimeouts(headerReadNanos, bodyReadNanos, idleNanos, sendNanos, requestNanos,
+                maxRequestsPerConnection, nanos("lingeringTime", time), lingeringTimeoutNanos);
+    }
+
+    HttpTimeouts withLingeringTimeout(Duration timeout) {
+        return new HttpTimeouts(headerReadNanos, bodyReadNanos, idleNanos, sendNanos, requestNanos,
+                maxRequestsPerConnection, lingeringTimeNanos, nanos("lingeringTimeout", timeout));
+    }
+
+    /** @return whether a closing connection lingers: both lingering durations are set */
+    boolean lingers() {
+        return lingeringTimeNanos > 0 && lingeringTimeoutNanos > 0;
     }
 
     /** @return {@code timeout} in nanoseconds, 0 for {@link Duration#ZERO} (disabled) */

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * connection then closes), within limits set here ({@link #maxHeaderSize} and others). Timeouts, defaults as nginx's,
  * cut slow or stuck connections: {@link #headerReadTimeout}, {@link #bodyReadTimeout}, {@link #idleTimeout},
  * {@link #sendTimeout}, {@link #requestTimeout}, and {@link #maxRequestsPerConnection}; they run on each loop's
- * timer wheel, one timer per connection. Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0.
+ * timer wheel, one timer per connection. A connection the server closes after a response lingers
+ * ({@link #lingeringTime}, {@link #lingeringTimeout}) so that a client still sending reads that response. Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0.
  * Stopping the server ({@link IxServer#disposeNow}) closes idle connections at once and others after their requests
  * in flight are answered.
  *
@@ -274,6 +275,36 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
      */
     public IxHttpServer maxRequestsPerConnection(int max) {
         return timeouts(timeouts.withMaxRequestsPerConnection(max));
+    }
+
+    /**
+     * The longest a closing connection lingers (nginx's {@code lingering_time}). When the server closes a connection
+     * after a response (an error answer such as 413 or 400, {@code Connection: close}, the last of
+     * {@link #maxRequestsPerConnection}), it shuts the output down (FIN) once the response is written, then reads and
+     * drops whatever the client still sends until the client closes, or no byte came for
+     * {@link #lingeringTimeout}, or this time has passed since the FIN; then it closes. Closing with unread input
+     * at once would make the kernel answer with a reset, which can destroy the response before the client reads
+     * it. Connections closed for being idle, and those a stopping server closes after their last response with
+     * nothing more received, close at once.
+     *
+     * @param time default 30 s; {@link Duration#ZERO} closes at once, without lingering
+     * @return a server with that bound
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait
+     */
+    public IxHttpServer lingeringTime(Duration time) {
+        return timeouts(timeouts.withLingeringTime(time));
+    }
+
+    /**
+     * How long a lingering connection waits for more bytes from the client before it closes (nginx's
+     * {@code lingering_timeout}); each read restarts it. See {@link #lingeringTime}.
+     *
+     * @param timeout default 5 s; {@link Duration#ZERO} closes at once, without lingering
+     * @return a server with that timeout
+     * @throws IllegalArgumentException when negative, null, or longer than the loop's wheel can wait
+     */
+    public IxHttpServer lingeringTimeout(Duration timeout) {
+        return timeouts(timeouts.withLingeringTimeout(timeout));
     }
 
     private IxHttpServer timeouts(HttpTimeouts timeouts) {

@@ -379,7 +379,10 @@ class IxHttpTimeoutsTest {
                 .hasMessage("maxRequestsPerConnection: -1 (expected: >= 1, or 0 for no limit)");
         assertThatThrownBy(() -> s.maxHeaderSize(1)).hasMessage("maxHeaderSize: 1 (expected: 2..1048576)");
         assertThatThrownBy(() -> s.maxBodySize(-1)).hasMessageStartingWith("maxBodySize: -1 (expected: 0..");
-        assertThat(s.sendTimeout(Duration.ZERO).requestTimeout(Duration.ZERO)).isNotNull();
+        assertThatThrownBy(() -> s.lingeringTime(Duration.ofMillis(-1))).hasMessageStartingWith("lingeringTime: PT-0.001S");
+        assertThatThrownBy(() -> s.lingeringTimeout(null)).hasMessageStartingWith("lingeringTimeout: null");
+        assertThat(s.sendTimeout(Duration.ZERO).requestTimeout(Duration.ZERO).lingeringTime(Duration.ZERO)
+                .lingeringTimeout(Duration.ZERO)).isNotNull();
     }
 
     private static boolean endsWithLastChunk(byte[] received) {
