@@ -158,9 +158,12 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
     void holdBody(boolean hold) {
         bodyHeld = hold;
         timeouts.bodyHeld(hold);
+        if (closing()) {
+            return; // a closing connection reads only to drop, or not at all: a body consumer has no say any more
+        }
         if (hold) {
             ctx.channel().config().setAutoRead(false);
-        } else if (!paused && !closing()) {
+        } else if (!paused) {
             ctx.channel().config().setAutoRead(true);
         }
     }

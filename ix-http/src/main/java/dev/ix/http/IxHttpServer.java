@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * cut slow or stuck connections: {@link #headerReadTimeout}, {@link #bodyReadTimeout}, {@link #idleTimeout},
  * {@link #sendTimeout}, {@link #requestTimeout}, and {@link #maxRequestsPerConnection}; they run on each loop's
  * timer wheel, one timer per connection. A connection the server closes after a response lingers
- * ({@link #lingeringTime}, {@link #lingeringTimeout}) so that a client still sending reads that response. Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0.
+ * ({@link #lingeringTime}, {@link #lingeringTimeout}) so that a client still sending reads that response.
+ * Keep-alive is the default for HTTP/1.1 and only on request for HTTP/1.0.
  * Stopping the server ({@link IxServer#disposeNow}) closes idle connections at once and others after their requests
  * in flight are answered.
  *
