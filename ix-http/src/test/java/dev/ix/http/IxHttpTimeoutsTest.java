@@ -5,8 +5,8 @@ import dev.ix.transport.IxLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,18 +40,14 @@ class IxHttpTimeoutsTest {
 
     private IxServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.disposeNow(Duration.ofSeconds(10));
-        }
-    }
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
     private IxServer start(IxHttpServer spec) {
-        server = spec.loops(1).route(r -> r
+        server = servers.keep(spec.loops(1).route(r -> r
                         .get("/hello", (req, res) -> res.sendString("hello"))
                         .post("/echo", (req, res) -> res.send(req.body())))
-                .bindNow();
+                .bindNow());
         return server;
     }
 
@@ -110,12 +106,12 @@ class IxHttpTimeoutsTest {
     @Test
     void shouldAnswer408AfterEarlierRequestsWhenHeadTimesOutBehindThem() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        server = IxHttpServer.create().loops(1).headerReadTimeout(Duration.ofMillis(300)).route(r -> r
+        server = servers.keep(IxHttpServer.create().loops(1).headerReadTimeout(Duration.ofMillis(300)).route(r -> r
                         .get("/slow", (req, res) -> {
                             started.countDown();
                             return res.sendString(Mono.delay(Duration.ofMillis(800)).thenReturn("slow"));
                         }))
-                .bindNow();
+                .bindNow());
         try (RawHttpClient c = new RawHttpClient(server.port())) {
             c.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\n");
             started.await();
@@ -162,7 +158,7 @@ class IxHttpTimeoutsTest {
     void shouldNotCutBodyTheServerHoldsBackForSlowConsumer() throws Exception {
         // The consumer takes X-Stall-Millis over its first buffer: past 64 KiB waiting, the server stops reading the
         // body meanwhile, longer than the body timeout; the client is not late, the body timeout must wait.
-        server = IxHttpServer.create().loops(1).bodyReadTimeout(Duration.ofMillis(200)).route(r -> r
+        server = servers.keep(IxHttpServer.create().loops(1).bodyReadTimeout(Duration.ofMillis(200)).route(r -> r
                         .post("/count", (req, res) -> {
                             AtomicBoolean first = new AtomicBoolean(true);
                             Duration stall = Duration.ofMillis(Long.parseLong(req.header("X-Stall-Millis")));
@@ -173,7 +169,7 @@ class IxHttpTimeoutsTest {
                                     .reduce(0, Integer::sum)
                                     .map(String::valueOf));
                         }))
-                .bindNow();
+                .bindNow());
         try (RawHttpClient c = new RawHttpClient(server.port())) {
             // Once through, so no class loading stalls the loop (and the timer) during the real one.
             assertThat(c.send(countRequest(1, 100_000) + "x".repeat(100_000)).read().body()).isEqualTo("100000");
@@ -244,13 +240,13 @@ class IxHttpTimeoutsTest {
     @Test
     void shouldCutHandlerThatNeverCompletesWith503AndCancelIt() throws Exception {
         CountDownLatch cancelled = new CountDownLatch(2);
-        server = IxHttpServer.create().loops(1).requestTimeout(Duration.ofMillis(300)).route(r -> r
+        server = servers.keep(IxHttpServer.create().loops(1).requestTimeout(Duration.ofMillis(300)).route(r -> r
                         .get("/never", (req, res) -> Mono.<Void>never().doOnCancel(cancelled::countDown))
                         .get("/stuck", (req, res) -> res.send(Flux.concat(
                                         Flux.just(Unpooled.copiedBuffer("begun", StandardCharsets.US_ASCII)),
                                         Flux.never()))
                                 .doOnCancel(cancelled::countDown)))
-                .bindNow();
+                .bindNow());
         try (RawHttpClient never = new RawHttpClient(server.port());
              Socket stuck = new Socket("127.0.0.1", server.port())) {
             long start = System.nanoTime();
@@ -273,11 +269,11 @@ class IxHttpTimeoutsTest {
     @Test
     void shouldCloseConnectionWhosePeerStopsReading() throws Exception {
         CountDownLatch cancelled = new CountDownLatch(1);
-        server = IxHttpServer.create().loops(1).sendTimeout(Duration.ofMillis(500)).route(r -> r
+        server = servers.keep(IxHttpServer.create().loops(1).sendTimeout(Duration.ofMillis(500)).route(r -> r
                         .get("/endless", (req, res) -> res.send(Flux.generate(sink ->
                                         sink.next(Unpooled.wrappedBuffer(new byte[16 * 1024]))))
                                 .doOnCancel(cancelled::countDown)))
-                .bindNow();
+                .bindNow());
         try (Socket deaf = new Socket()) {
             deaf.setReceiveBufferSize(4096);
             deaf.connect(new InetSocketAddress("127.0.0.1", server.port()));
@@ -293,11 +289,11 @@ class IxHttpTimeoutsTest {
     void shouldNotCutSlowReaderThatKeepsTakingBytes() throws Exception {
         int chunks = 32;
         // Small kernel buffers on both sides, so the server's outbound buffer stays over its high water mark.
-        server = IxHttpServer.create().loops(1).childOption(ChannelOption.SO_SNDBUF, 8192)
+        server = servers.keep(IxHttpServer.create().loops(1).childOption(ChannelOption.SO_SNDBUF, 8192)
                 .sendTimeout(Duration.ofMillis(300)).requestTimeout(Duration.ofMillis(300)).route(r -> r
                         .get("/big", (req, res) -> res.send(Flux.range(0, chunks)
                                 .map(i -> Unpooled.wrappedBuffer(new byte[16 * 1024])))))
-                .bindNow();
+                .bindNow());
         try (Socket reader = new Socket()) {
             reader.setReceiveBufferSize(4096);
             reader.connect(new InetSocketAddress("127.0.0.1", server.port()));
@@ -379,7 +375,8 @@ class IxHttpTimeoutsTest {
                 .hasMessage("maxRequestsPerConnection: -1 (expected: >= 1, or 0 for no limit)");
         assertThatThrownBy(() -> s.maxHeaderSize(1)).hasMessage("maxHeaderSize: 1 (expected: 2..1048576)");
         assertThatThrownBy(() -> s.maxBodySize(-1)).hasMessageStartingWith("maxBodySize: -1 (expected: 0..");
-        assertThatThrownBy(() -> s.lingeringTime(Duration.ofMillis(-1))).hasMessageStartingWith("lingeringTime: PT-0.001S");
+        assertThatThrownBy(() -> s.lingeringTime(Duration.ofMillis(-1)))
+                .hasMessageStartingWith("lingeringTime: PT-0.001S");
         assertThatThrownBy(() -> s.lingeringTimeout(null)).hasMessageStartingWith("lingeringTimeout: null");
         assertThat(s.sendTimeout(Duration.ZERO).requestTimeout(Duration.ZERO).lingeringTime(Duration.ZERO)
                 .lingeringTimeout(Duration.ZERO)).isNotNull();
