@@ -435,7 +435,9 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
             return;
         }
         if (evt instanceof ChannelInputShutdownEvent && ending == Ending.LINGERING) {
-            ctx.close(); // the peer closed its side (ALLOW_HALF_CLOSURE on): the drain is over
+            // The peer closed its side (ALLOW_HALF_CLOSURE on): the drain is over. Not left to the transport,
+            // which need not close a channel shut down both ways.
+            ctx.close();
         }
         ctx.fireUserEventTriggered(evt);
     }

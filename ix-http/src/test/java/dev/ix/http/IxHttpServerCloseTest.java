@@ -4,6 +4,7 @@ import dev.ix.reactor.IxServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
@@ -140,6 +141,22 @@ class IxHttpServerCloseTest {
                     .contains("Content-Length: 0\r\n", "Connection: close\r\n");
             assertThat(sent.get()).isEqualTo(body); // every byte taken (and dropped): no reset
             assertThat(openConnections()).isOne(); // the server waits for the client's FIN
+            s.shutdownOutput();
+            Await.until(() -> assertThat(openConnections()).isZero());
+        }
+    }
+
+    @Test
+    void shouldEndLingeringAtTheClientsFinWithHalfClosureAllowed() throws Exception {
+        // The peer's FIN then shuts the input down instead of closing the channel; the lingering still ends there,
+        // long before its bounds.
+        start(IxHttpServer.create().childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .lingeringTime(Duration.ofMinutes(10)).lingeringTimeout(Duration.ofMinutes(10)));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(ascii("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n"
+                    + "x".repeat(20_000)));
+
+            assertThat(readUntilEof(s.getInputStream())).startsWith("HTTP/1.1 413 ");
             s.shutdownOutput();
             Await.until(() -> assertThat(openConnections()).isZero());
         }
