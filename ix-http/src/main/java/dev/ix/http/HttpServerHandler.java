@@ -53,7 +53,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * unread gets a reset from the kernel, which can destroy the response before the client reads it. So a connection
  * closed after a response shuts its output down once the response is written and drains its input first. Not after
  * the idle timeout or for an idle connection of a stopping server (nothing was answered), nor after a stopping
- * server's last response when nothing more was received (the stop should not wait on the client).
+ * server's last response when nothing more was received and the close is the server's own (the stop should not wait
+ * on the client).
  *
  * <p>Loop thread only.
  */
@@ -354,10 +355,11 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
 
     /**
      * Flushes what was written and closes once the kernel has it, lingering first (see the class comment) unless
-     * the server stops and nothing more was received.
+     * the server stops and nothing tells that the client sends more: no bytes held, and the close is the server's
+     * (a client that asked for it, with {@code Connection: close}, may have pipelined more behind).
      */
     void closeNow() {
-        close(!stopping || held != null);
+        close(!stopping || held != null || ending == Ending.LAST_READ);
     }
 
     /** Flushes what was written and closes once the kernel has it, without lingering: nothing was answered. */

@@ -13,7 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IxHttpServerStopTest {
     /** A server whose {@code /slow} counts {@code started} down and answers what {@code release} completes with. */
     private static IxServer server(CountDownLatch started, CompletableFuture<String> release) {
-        return IxHttpServer.create().loops(1).route(r -> r
+        return server(IxHttpServer.create(), started, release);
+    }
+
+    private static IxServer server(IxHttpServer spec, CountDownLatch started, CompletableFuture<String> release) {
+        return spec.loops(1).route(r -> r
                 .get("/hello", (req, res) -> res.sendString("hello"))
                 .get("/slow", (req, res) -> {
                     started.countDown();
@@ -77,6 +81,29 @@ class IxHttpServerStopTest {
             assertThat(last.headers()).containsEntry("connection", "close");
             assertThat(busy.closedByServer()).isTrue();
             stopper.join();
+        } finally {
+            server.disposeNow(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void shouldNotLingerAfterTheLastResponseOfAStopWhenTheClientSentNothingMore() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> release = new CompletableFuture<>();
+        // Lingering would hold the connection (and the stop) until the client closes, or for ten minutes.
+        IxServer server = server(IxHttpServer.create().lingeringTimeout(Duration.ofMinutes(10)), started, release);
+        try (RawHttpClient busy = new RawHttpClient(server.port())) {
+            busy.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n");
+            started.await();
+
+            Thread stopper = Thread.ofPlatform().start(() -> server.disposeNow(Duration.ofMinutes(10)));
+            Thread.sleep(100); // let the stop reach the loop first; the response is the stop's last either way
+            release.complete("done");
+
+            assertThat(busy.read().headers()).containsEntry("connection", "close");
+            assertThat(busy.closedByServer()).isTrue();
+            stopper.join(Duration.ofMinutes(2)); // generous: without lingering the stop ends at once
+            assertThat(stopper.isAlive()).as("the stop waits for a client that has not closed").isFalse();
         } finally {
             server.disposeNow(Duration.ofSeconds(10));
         }
