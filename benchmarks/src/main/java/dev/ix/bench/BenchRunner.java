@@ -247,8 +247,10 @@ final class BenchRunner {
             OptionalLong allocBefore = server.allocatedBytes();
             Optional<GcCounts> gcBefore = gcCounts(server, peer);
             long cpuBefore = ProcStat.cpuNanos(pid);
+            long userBefore = ProcStat.userNanos(pid);
             LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
             long cpuAfter = ProcStat.cpuNanos(pid);
+            long userAfter = ProcStat.userNanos(pid);
             Optional<GcCounts> gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
@@ -267,12 +269,13 @@ final class BenchRunner {
 
             double requests = load.requests();
             double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
+            double userMicros = requests > 0 ? (userAfter - userBefore) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
             GcCounts gc = gcAfter.map(after -> after.minus(gcBefore.orElseThrow())).orElse(null);
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
                     perRequestSyscalls,
-                    cpuMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc);
+                    cpuMicros, userMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc);
         } finally {
             plannedDone = runStart + runSeconds(options, step.countSyscalls());
             progress.at(plannedDone);

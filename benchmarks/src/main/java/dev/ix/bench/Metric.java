@@ -20,6 +20,7 @@ enum Metric {
     ERRORS("errors", "errors", false, r -> r.load().errors()),
     SYSCALLS_PER_REQUEST("syscalls_per_request", "syscalls/req", false, RunResult::syscallsPerRequest),
     CPU_US_PER_REQUEST("cpu_us_per_request", "cpu µs/req", false, RunResult::cpuMicrosPerRequest),
+    USER_US_PER_REQUEST("user_us_per_request", "user µs/req", false, RunResult::userMicrosPerRequest),
     ALLOC_BYTES_PER_REQUEST("alloc_bytes_per_request", "alloc B/req", false, RunResult::allocBytesPerRequest),
     YOUNG_GCS("young_gcs", "young GCs", false, RunResult::youngGcs),
     OLD_GCS("old_gcs", "old GCs", false, RunResult::oldGcs),

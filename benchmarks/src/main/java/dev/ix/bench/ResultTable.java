@@ -20,11 +20,14 @@ final class ResultTable {
             + " generator kept 90 %% of its CPUs busy: another process or the hypervisor had them, or the two ran in"
             + " lock-step, each idle while the other worked. `young GCs` and `GC pause ms`: the server JVM's"
             + " collections and their time within the measured window (jstat's YGC and GCT, from its hsperfdata"
-            + " counters; n/a for nginx); old (full) collections are noted.";
+            + " counters; n/a for nginx); old (full) collections are noted. `user µs/req`: the user-space part of `cpu"
+            + " µs/req`, the server's own code; the rest is the kernel's work for it, which on loopback includes the"
+            + " generator's TCP receive path and wake-ups, so it changes with the generator.";
 
     private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "pipe", "req/s",
             "min–max", "×base", "p50 µs", "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors",
-            "syscalls/req", "cpu µs/req", "×base", "alloc B/req", "young GCs", "GC pause ms", "RSS MiB", "note");
+            "syscalls/req", "cpu µs/req", "×base", "user µs/req", "alloc B/req", "young GCs", "GC pause ms", "RSS MiB",
+            "note");
 
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -50,6 +53,7 @@ final class ResultTable {
                     small(r.stat(Metric.SYSCALLS_PER_REQUEST).value()),
                     small(r.stat(Metric.CPU_US_PER_REQUEST).value()),
                     ratio(r, Metric.CPU_US_PER_REQUEST, base),
+                    small(r.stat(Metric.USER_US_PER_REQUEST).value()),
                     whole(r.stat(Metric.ALLOC_BYTES_PER_REQUEST).value()),
                     whole(r.stat(Metric.YOUNG_GCS).value()),
                     small(r.stat(Metric.GC_PAUSE_MS).value()),

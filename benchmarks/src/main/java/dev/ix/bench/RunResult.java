@@ -15,6 +15,9 @@ import dev.ix.bench.measure.GcCounts;
  * @param load                  what the load generator measured
  * @param syscallsPerRequest    server system calls per response
  * @param cpuMicrosPerRequest   server CPU time (user + system, all threads) per response, in µs
+ * @param userMicrosPerRequest  the user-space part of it: the server's own code, without the kernel's work on its
+ *                              behalf (on loopback that includes the generator's TCP receive path and its wake-ups,
+ *                              which depend on how the generator behaves)
  * @param allocBytesPerRequest  bytes the server JVM allocated per response
  * @param rssBytes              server resident set size at the end of the run
  * @param serverCpuShare        the server's CPU over the measured window divided by the CPUs it may run on, 0..1
@@ -23,8 +26,9 @@ import dev.ix.bench.measure.GcCounts;
  * @param gc                    the server JVM's garbage collections in the measured window, {@code null} where not
  *                              counted (nginx, or its performance counters could not be read)
  */
-record RunResult(String peer, int repeat, double rate, int connections, int pipeline, LoadResult load, double syscallsPerRequest,
-                 double cpuMicrosPerRequest, double allocBytesPerRequest, double rssBytes, double serverCpuShare, boolean serverPinned,
+record RunResult(String peer, int repeat, double rate, int connections, int pipeline, LoadResult load,
+                 double syscallsPerRequest, double cpuMicrosPerRequest, double userMicrosPerRequest,
+                 double allocBytesPerRequest, double rssBytes, double serverCpuShare, boolean serverPinned,
                  boolean loadPinned, GcCounts gc) {
 
     /** @return young collections in the measured window, {@code NaN} where not counted */

@@ -14,7 +14,8 @@ class HeadlineTest {
                                  double generatorCores) {
         LoadResult load = new LoadResult("builtin/epoll", Math.round(rps), 0, 1, Percentiles.NONE, null, null,
                 generatorCores, "0");
-        return new RunResult(peer, repeat, rate, 64, pipeline, load, Double.NaN, cpu, 0, 1, 1.0, true, true, null);
+        return new RunResult(peer, repeat, rate, 64, pipeline, load,
+                Double.NaN, cpu, Double.NaN, 0, 1, 1.0, true, true, null);
     }
 
     @Test

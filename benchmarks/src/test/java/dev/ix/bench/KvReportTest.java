@@ -68,7 +68,7 @@ class KvReportTest {
         h.recordValueWithCount(p99, 1000);
         LoadResult load = new LoadResult("builtin/epoll", Math.round(rps), errors, 1, Percentiles.of(h), h, null, 0.5,
                 "0");
-        return new RunResult(peer, 1, rate, 32, 4, load, Double.NaN, cpu, Double.NaN, 1, 1.0, true, true,
+        return new RunResult(peer, 1, rate, 32, 4, load, Double.NaN, cpu, Double.NaN, Double.NaN, 1, 1.0, true, true,
                 null);
     }
 }

@@ -11,7 +11,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,6 +112,9 @@ public final class IxListeners implements AutoCloseable {
 
     private synchronized void bindAll() {
         InetSocketAddress at = address;
+        if (at.getPort() != 0) {
+            requireFree(at);
+        }
         for (int i = 0; i < loops.size(); i++) {
             listeners.set(i, open(i, at));
             if (at.getPort() == 0) {
@@ -117,6 +123,24 @@ public final class IxListeners implements AutoCloseable {
             boundAddress = at;
         }
         steer();
+    }
+
+    /**
+     * Refuses a port another socket listens on. Every listener of a group sets {@code SO_REUSEPORT}, and the kernel
+     * lets any socket with that option (of the same user) join the group: a second server started on the port by
+     * mistake would bind without an error and take a share of the connections. A socket without the option cannot
+     * bind there while anything listens, so binding one for a moment finds that out. (A server that binds the port
+     * between this check and the group's first bind still joins it: the window is the time of one bind.)
+     */
+    private static void requireFree(InetSocketAddress at) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(at, 1);
+        } catch (BindException e) {
+            throw new IllegalStateException("Failed to bind on [" + at + "]: " + e.getMessage() + " (another socket"
+                    + " listens on it; stop that server or choose another port)", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("Failed to bind on [" + at + "]: " + e.getMessage(), e);
+        }
     }
 
     private Channel open(int index, InetSocketAddress at) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,5 +188,43 @@ class IxListenersTest {
         ServerBootstrap template = new ServerBootstrap().group(group).childHandler(new LoopCheckingEcho());
         assertThatThrownBy(() -> IxListeners.bind(template, group, new InetSocketAddress(0), false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set neither group nor channel");
+    }
+
+    @Test
+    void refusesAPortAnotherServerListensOnInsteadOfSharingItThroughReusePort() throws Exception {
+        group = new MultiThreadIoEventLoopGroup(2, IxIoHandler.newFactory());
+        try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress taken = (InetSocketAddress) other.getLocalSocketAddress();
+            assertThatThrownBy(() -> IxListeners.bind(new ServerBootstrap().childHandler(new LoopCheckingEcho()),
+                    group, taken, false))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Failed to bind on [" + taken + "]")
+                    .hasMessageContaining("another socket listens on it");
+        }
+    }
+
+    @Test
+    void aSecondGroupOnTheSamePortIsRefusedAndTheFirstServesOn() throws Exception {
+        start(IxIoHandlerConfig.defaults(), false);
+        InetSocketAddress bound = listeners.localAddress();
+        EventLoopGroup second = new MultiThreadIoEventLoopGroup(1, IxIoHandler.newFactory());
+        try {
+            assertThatThrownBy(() -> IxListeners.bind(new ServerBootstrap().childHandler(new LoopCheckingEcho()),
+                    second, bound, false))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("another socket listens on it");
+        } finally {
+            second.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                connectAndEcho(open);
+            }
+        } finally {
+            for (Socket socket : open) {
+                socket.close();
+            }
+        }
+        assertThat(violations).isEmpty();
     }
 }

@@ -46,6 +46,21 @@ public final class ProcStat {
     }
 
     /**
+     * CPU time of a process in user space, all its threads together, dead ones included: the part of
+     * {@link #cpuNanos} spent in the process's own code. The rest is the kernel's work on its behalf, which on
+     * loopback includes receiving what the process sends (the peer's TCP receive path runs in the sender's context)
+     * and waking the peer: a cost the load generator's behaviour changes, where user time is the server's own. Same
+     * resolution as {@link #cpuNanos}.
+     *
+     * @param pid a live process of this machine
+     * @return nanoseconds of user-space CPU the process has used since it started
+     * @throws IllegalStateException if the process does not exist (any more)
+     */
+    public static long userNanos(long pid) {
+        return userTicks(read(pid, "stat")) * NANOS_PER_TICK;
+    }
+
+    /**
      * Resident set size of a process, as {@code VmRSS} in {@code /proc/PID/status}.
      *
      * @return bytes of the process's memory currently in RAM
@@ -161,6 +176,17 @@ public final class ProcStat {
 
     /** User plus system clock ticks from one {@code /proc/PID/stat} line. */
     static long cpuTicks(String stat) {
+        String[] fields = statFields(stat);
+        return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+    }
+
+    /** User clock ticks from one {@code /proc/PID/stat} line. */
+    static long userTicks(String stat) {
+        return Long.parseLong(statFields(stat)[UTIME]);
+    }
+
+    /** The fields of one {@code /proc/PID/stat} line after the command name, field 3 (the state) first. */
+    private static String[] statFields(String stat) {
         // The command name (field 2) is in parentheses and may itself contain spaces and parentheses; the last ')'
         // ends it.
         int end = stat.lastIndexOf(')');
@@ -171,7 +197,7 @@ public final class ProcStat {
         if (fields.length <= STIME) {
             throw new IllegalStateException("unexpected /proc/PID/stat content: " + stat);
         }
-        return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+        return fields;
     }
 
     private static Optional<String> cpuInfoValue(List<String> lines, String key) {

@@ -15,6 +15,7 @@ class ProcStatTest {
     void cpuTimeOfThisProcessFromProcAgreesWithTheJvm() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long procBefore = ProcStat.cpuNanos(SELF);
+        long userBefore = ProcStat.userNanos(SELF);
         long threadBefore = threads.getCurrentThreadCpuTime();
         long sink = 0;
         // Burn a fixed amount of this thread's CPU time (however long that takes), then compare the two clocks.
@@ -24,11 +25,14 @@ class ProcStatTest {
             }
         }
         long procUsed = ProcStat.cpuNanos(SELF) - procBefore;
+        long userUsed = ProcStat.userNanos(SELF) - userBefore;
 
         assertThat(sink).isNotZero();
         assertThat(procBefore).isPositive();
         // /proc counts in 10 ms ticks and includes every thread (GC, JIT): at least the burnt time, give or take a tick.
         assertThat(procUsed).isGreaterThanOrEqualTo(300_000_000L - 2 * 10_000_000L);
+        // The loop makes no system call: its time is user time.
+        assertThat(userUsed).isGreaterThanOrEqualTo(300_000_000L - 2 * 10_000_000L).isLessThanOrEqualTo(procUsed);
     }
 
     @Test
@@ -52,6 +56,7 @@ class ProcStatTest {
         String stat = "4242 (we(ird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 1 0 100 1000 10";
 
         assertThat(ProcStat.cpuTicks(stat)).isEqualTo(1234 + 567);
+        assertThat(ProcStat.userTicks(stat)).isEqualTo(1234);
     }
 
     @Test
