@@ -367,9 +367,13 @@ final class HttpServerHandler extends ChannelDuplexHandler implements RequestPar
         close(false);
     }
 
-    /** Closes after an error answer: the client may well be sending the rest of the request it failed. */
+    /**
+     * Closes after an error answer, lingering: the client may well be sending the rest of the request it failed.
+     * Not after a 408: that client was too slow to be worth waiting for, and lingering would give a slowloris
+     * client up to {@code lingeringTime} more of the connection it was cut from.
+     */
     private void closeAfterError() {
-        close(true);
+        close(errorStatus != 408);
     }
 
     private void close(boolean mayLinger) {

@@ -13,6 +13,8 @@ import reactor.core.publisher.Mono;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -101,6 +103,33 @@ class IxHttpTimeoutsTest {
         }
         assertThat(failed.get()).isZero();
         assertThat(answeredDuring).as("normal requests answered during the attack").isPositive();
+    }
+
+    @Test
+    void shouldCloseATimedOutClientAtOnceInsteadOfLingeringOnItsBytes() throws Exception {
+        // Lingering would take the client's bytes for a minute: a write failing before that shows the socket closed.
+        start(IxHttpServer.create().headerReadTimeout(Duration.ofMillis(300)).lingeringTime(Duration.ofMinutes(1))
+                .lingeringTimeout(Duration.ofMinutes(1)));
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            slow.setSoTimeout(30_000);
+            OutputStream out = slow.getOutputStream();
+            out.write("GET /hello HTTP/1.1\r\nHost: h\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 408 ");
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            boolean refused = false;
+            while (!refused && System.nanoTime() < deadline) {
+                try {
+                    out.write('a');
+                    out.flush();
+                    Thread.sleep(50);
+                } catch (IOException reset) {
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("the server closed its socket instead of draining the client's bytes").isTrue();
+        }
     }
 
     @Test
@@ -418,7 +447,7 @@ class IxHttpTimeoutsTest {
 
     /**
      * A client still sending when the server closes may get a reset instead of the end of the stream (the
-     * server's kernel resets a connection closed with unread bytes; lingering close is not done yet).
+     * server's kernel resets a connection closed with unread bytes: a timed-out client is cut without lingering).
      */
     private static boolean closedOrReset(RawHttpClient c) {
         try {
