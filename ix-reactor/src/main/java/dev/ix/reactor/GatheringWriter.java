@@ -15,6 +15,20 @@ import io.netty.channel.ChannelHandlerContext;
  * calls. {@link #writeOut()} hands the gathered bytes to the pipeline (without flushing): call it before every
  * flush. The gathering buffer's size follows the last turn's, so it is rarely grown. Loop thread only.
  *
+ * <p><b>One buffer, turn after turn.</b> The writer keeps a reference to the buffer it wrote out (the <em>spare</em>)
+ * and gathers the next turn into it again once the transport has released its own reference, that is once every
+ * byte of it was handed to the kernel (a {@code SEND_ZC} send: once the kernel is done with the memory). A busy
+ * connection therefore allocates no buffer per turn: nothing reaches Netty's recycler, whose per-thread batch
+ * overflows into an allocating queue when 64 connections each give a buffer back per turn, and nothing reaches the
+ * leak detector's sampling of allocations. A spare the transport still holds (a slow reader, a send still in
+ * flight) is never written to: the writer lets go of it and takes a new buffer. The cost: a connection that has
+ * written keeps one pooled buffer of its last turn's size (at most {@value #MAX_CAPACITY} bytes) until it closes.
+ *
+ * <p><b>Ownership.</b> The gathering buffer returned by {@link #room(int)} is the writer's until
+ * {@link #writeOut()}; from then on the pipeline owns one reference to it and the writer another (the spare's);
+ * {@link #release()} drops the writer's references. Every buffer given to {@link #write(ByteBuf)} or
+ * {@link #writeMessage(Object)} becomes the pipeline's (or is released here).
+ *
  * <p>Public for the protocol modules built on ix-reactor (ix-http, RPC); not an application API.
  */
 public final class GatheringWriter {
@@ -24,11 +38,20 @@ public final class GatheringWriter {
      */
     public static final int COPY_BELOW = 512;
     private static final int MIN_CAPACITY = 1024;
-    /** A gathering buffer is written out once it would need more than this, flush or not: bounded buffers. */
+    /**
+     * The gathering buffer's size follows the turns' up to this bound; a buffer grown past it (one big turn) is not
+     * kept as the spare, so an idle connection never holds more.
+     */
     private static final int MAX_CAPACITY = 64 * 1024;
 
     private final ChannelHandlerContext ctx;
+    /** The buffer this turn gathers into, owned by the writer alone; null when nothing was asked for. */
     private ByteBuf batch;
+    /**
+     * The buffer last written out (or gathered into and found empty), one reference of it the writer's; reused when
+     * that is the only reference left.
+     */
+    private ByteBuf spare;
     private int capacityHint = MIN_CAPACITY;
 
     /** @param ctx the context the gathered buffers are written from */
@@ -50,9 +73,34 @@ public final class GatheringWriter {
         if (b != null) {
             writeOut();
         }
-        b = ctx.alloc().ioBuffer(Math.max(bytes, capacityHint));
+        b = takeSpare(Math.max(bytes, capacityHint));
+        if (b == null) {
+            b = ctx.alloc().ioBuffer(Math.max(bytes, capacityHint));
+        }
         batch = b;
         return b;
+    }
+
+    /**
+     * @return the spare, emptied and with {@code capacity} writable, when nothing else holds it; else null, the
+     *         writer's reference to the spare dropped
+     */
+    private ByteBuf takeSpare(int capacity) {
+        ByteBuf s = spare;
+        if (s == null) {
+            return null;
+        }
+        spare = null;
+        // refCnt 1: the transport released it, every byte sent; its indices are whatever the send left, hence clear.
+        if (s.refCnt() == 1) {
+            s.clear();
+            if (s.capacity() < capacity) {
+                s.capacity(capacity); // a pooled buffer grows in place up to its size class
+            }
+            return s;
+        }
+        s.release(); // still sending (maybe partly sent: never written to again); the transport releases it
+        return null;
     }
 
     /**
@@ -63,12 +111,38 @@ public final class GatheringWriter {
     public void write(ByteBuf content) {
         int n = content.readableBytes();
         if (n <= COPY_BELOW) {
-            room(n).writeBytes(content, content.readerIndex(), n);
-            content.release();
+            try {
+                copy(content, room(n));
+            } finally {
+                content.release();
+            }
             return;
         }
         writeOut();
         ctx.write(content, ctx.voidPromise());
+    }
+
+    /**
+     * Appends {@code src}'s readable bytes to {@code dst} without moving {@code src}'s reader index, through the
+     * buffers' cached NIO views: Netty's own direct-to-direct copy ({@code writeBytes(ByteBuf, int, int)}) creates
+     * an array of fresh views per call when it cannot use {@code sun.misc.Unsafe}, as on JDK 25 by default.
+     *
+     * @param src read here, neither moved nor released
+     * @param dst written here, grown if needed
+     */
+    static void copy(ByteBuf src, ByteBuf dst) {
+        int n = src.readableBytes();
+        int from = src.readerIndex();
+        dst.ensureWritable(n);
+        int at = dst.writerIndex();
+        if (src.hasArray()) {
+            dst.setBytes(at, src.array(), src.arrayOffset() + from, n);
+        } else if (src.nioBufferCount() == 1) {
+            dst.setBytes(at, src.internalNioBuffer(from, n));
+        } else {
+            dst.setBytes(at, src, from, n); // a composite of several parts: rare, Netty's way
+        }
+        dst.writerIndex(at + n);
     }
 
     /**
@@ -88,20 +162,41 @@ public final class GatheringWriter {
             return;
         }
         batch = null;
+        ByteBuf s = spare;
+        if (s != null) {
+            // Not expected (room() takes the spare before a batch exists), but never hold two.
+            spare = null;
+            s.release();
+        }
         if (!b.isReadable()) {
-            b.release();
+            keepOrRelease(b); // the pipeline never saw it: the writer's alone
             return;
         }
         capacityHint = Math.clamp(b.readableBytes() + b.readableBytes() / 4L, MIN_CAPACITY, MAX_CAPACITY);
-        ctx.write(b, ctx.voidPromise());
+        ctx.write(b.retain(), ctx.voidPromise()); // the retained reference is the spare's
+        keepOrRelease(b);
     }
 
-    /** Drops what was gathered and not written: the connection closed. Idempotent. */
+    /** Keeps the writer's reference to {@code b} as the spare, unless {@code b} grew too big to hold between turns. */
+    private void keepOrRelease(ByteBuf b) {
+        if (b.capacity() <= MAX_CAPACITY) {
+            spare = b;
+        } else {
+            b.release();
+        }
+    }
+
+    /** Drops what was gathered and not written, and the spare: the connection closed. Idempotent. */
     public void release() {
         ByteBuf b = batch;
         if (b != null) {
             batch = null;
             b.release();
+        }
+        ByteBuf s = spare;
+        if (s != null) {
+            spare = null;
+            s.release();
         }
     }
 }
