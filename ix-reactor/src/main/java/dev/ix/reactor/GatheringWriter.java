@@ -13,7 +13,8 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>A protocol encodes into {@link #room(int)}; content too big to be worth copying goes through
  * {@link #write(ByteBuf)}, which first writes out what was gathered, so the order on the wire is the order of the
  * calls. {@link #writeOut()} hands the gathered bytes to the pipeline (without flushing): call it before every
- * flush. The gathering buffer's size follows the last turn's, so it is rarely grown. Loop thread only.
+ * flush. The gathering buffer's size follows what the last turn gathered (rounded up to a power of two), so a turn
+ * rarely needs two. Loop thread only.
  *
  * <p><b>One buffer, turn after turn.</b> The writer keeps a reference to the buffer it wrote out (the <em>spare</em>)
  * and gathers the next turn into it again once the transport has released its own reference, that is once every
@@ -53,6 +54,8 @@ public final class GatheringWriter {
      */
     private ByteBuf spare;
     private int capacityHint = MIN_CAPACITY;
+    /** Bytes written out since the last {@link #writeOut()}: this turn's so far. */
+    private long turnBytes;
 
     /** @param ctx the context the gathered buffers are written from */
     public GatheringWriter(ChannelHandlerContext ctx) {
@@ -71,18 +74,24 @@ public final class GatheringWriter {
             return b;
         }
         if (b != null) {
-            writeOut();
+            emit(); // full mid-turn: the turn's bytes, not this buffer's, size the next turn's buffer
         }
-        b = takeSpare(Math.max(bytes, capacityHint));
+        int wanted = Math.max(bytes, capacityHint);
+        b = takeSpare(wanted);
         if (b == null) {
-            b = ctx.alloc().ioBuffer(Math.max(bytes, capacityHint));
+            // A power of two: turns that vary in size within it reuse the buffer instead of replacing it.
+            b = ctx.alloc().ioBuffer(wanted <= MAX_CAPACITY ? Math.min(MAX_CAPACITY, ceilPow2(wanted)) : wanted);
         }
         batch = b;
         return b;
     }
 
+    private static int ceilPow2(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
     /**
-     * @return the spare, emptied and with {@code capacity} writable, when nothing else holds it; else null, the
+     * @return the spare, emptied, when nothing else holds it and it has {@code capacity} bytes; else null, the
      *         writer's reference to the spare dropped
      */
     private ByteBuf takeSpare(int capacity) {
@@ -92,14 +101,12 @@ public final class GatheringWriter {
         }
         spare = null;
         // refCnt 1: the transport released it, every byte sent; its indices are whatever the send left, hence clear.
-        if (s.refCnt() == 1) {
-            s.clear();
-            if (s.capacity() < capacity) {
-                s.capacity(capacity); // a pooled buffer grows in place up to its size class
-            }
-            return s;
+        if (s.refCnt() == 1 && s.capacity() >= capacity) {
+            return s.clear();
         }
-        s.release(); // still sending (maybe partly sent: never written to again); the transport releases it
+        // Still sending (maybe partly sent: never written to again; the transport releases it), or too small (growing
+        // would copy bytes nobody needs).
+        s.release();
         return null;
     }
 
@@ -118,7 +125,7 @@ public final class GatheringWriter {
             }
             return;
         }
-        writeOut();
+        emit();
         ctx.write(content, ctx.voidPromise());
     }
 
@@ -151,12 +158,25 @@ public final class GatheringWriter {
      * @param message released by the write, whatever happens
      */
     public void writeMessage(Object message) {
-        writeOut();
+        emit();
         ctx.write(message, ctx.voidPromise());
     }
 
-    /** Writes the gathered bytes to the pipeline (without flushing); nothing when nothing was gathered. */
+    /**
+     * Writes the gathered bytes to the pipeline (without flushing); nothing when nothing was gathered. The end of a
+     * turn's writing: what the turn gathered sizes the next turn's buffer.
+     */
     public void writeOut() {
+        emit();
+        long bytes = turnBytes;
+        if (bytes > 0) {
+            turnBytes = 0;
+            capacityHint = (int) Math.clamp(bytes + bytes / 4, MIN_CAPACITY, MAX_CAPACITY);
+        }
+    }
+
+    /** Writes the gathered bytes to the pipeline, keeping the writer's reference to them as the spare. */
+    private void emit() {
         ByteBuf b = batch;
         if (b == null) {
             return;
@@ -168,11 +188,12 @@ public final class GatheringWriter {
             spare = null;
             s.release();
         }
-        if (!b.isReadable()) {
+        int n = b.readableBytes();
+        if (n == 0) {
             keepOrRelease(b); // the pipeline never saw it: the writer's alone
             return;
         }
-        capacityHint = Math.clamp(b.readableBytes() + b.readableBytes() / 4L, MIN_CAPACITY, MAX_CAPACITY);
+        turnBytes += n;
         ctx.write(b.retain(), ctx.voidPromise()); // the retained reference is the spare's
         keepOrRelease(b);
     }
