@@ -56,6 +56,8 @@ public final class GatheringWriter {
     private int capacityHint = MIN_CAPACITY;
     /** Bytes written out since the last {@link #writeOut()}: this turn's so far. */
     private long turnBytes;
+    /** {@link #release()} was called. */
+    private boolean released;
 
     /** @param ctx the context the gathered buffers are written from */
     public GatheringWriter(ChannelHandlerContext ctx) {
@@ -80,7 +82,7 @@ public final class GatheringWriter {
         b = takeSpare(wanted);
         if (b == null) {
             // A power of two: turns that vary in size within it reuse the buffer instead of replacing it.
-            b = ctx.alloc().ioBuffer(wanted <= MAX_CAPACITY ? Math.min(MAX_CAPACITY, ceilPow2(wanted)) : wanted);
+            b = ctx.alloc().ioBuffer(wanted <= MAX_CAPACITY ? ceilPow2(wanted) : wanted);
         }
         batch = b;
         return b;
@@ -198,17 +200,24 @@ public final class GatheringWriter {
         keepOrRelease(b);
     }
 
-    /** Keeps the writer's reference to {@code b} as the spare, unless {@code b} grew too big to hold between turns. */
+    /**
+     * Keeps the writer's reference to {@code b} as the spare, unless {@code b} grew too big to hold between turns or
+     * the connection closed (nothing would release it after a late write).
+     */
     private void keepOrRelease(ByteBuf b) {
-        if (b.capacity() <= MAX_CAPACITY) {
+        if (!released && b.capacity() <= MAX_CAPACITY) {
             spare = b;
         } else {
             b.release();
         }
     }
 
-    /** Drops what was gathered and not written, and the spare: the connection closed. Idempotent. */
+    /**
+     * Drops what was gathered and not written, and the spare: the connection closed. Idempotent. A write after it
+     * still goes to the pipeline (which releases it), but no spare is kept any more.
+     */
     public void release() {
+        released = true;
         ByteBuf b = batch;
         if (b != null) {
             batch = null;

@@ -94,6 +94,14 @@ class GatheringWriterTest {
     }
 
     @Test
+    void keepsNoSpareOfAWriteAfterRelease() {
+        writer.release(); // the connection closed; a late answer is still written
+        ByteBuf late = turn("late");
+        assertThat(text(channel.readOutbound())).isEqualTo("late");
+        assertThat(late.refCnt()).as("nothing left for a release() that will not come again").isZero();
+    }
+
+    @Test
     void keepsAnUnusedGatheringBufferWithoutWritingIt() {
         ByteBuf empty = writer.room(16);
         writer.writeOut();
