@@ -133,8 +133,9 @@ public final class GatheringWriter {
 
     /**
      * Appends {@code src}'s readable bytes to {@code dst} without moving {@code src}'s reader index, through the
-     * buffers' cached NIO views: Netty's own direct-to-direct copy ({@code writeBytes(ByteBuf, int, int)}) creates
-     * an array of fresh views per call when it cannot use {@code sun.misc.Unsafe}, as on JDK 25 by default.
+     * buffers' cached NIO views: Netty's own copy into its adaptive pooled buffer ({@code writeBytes(ByteBuf, int,
+     * int)}) takes a fresh {@code nioBuffer(..)} of a source of any other kind (a received mbuf, an unpooled or a
+     * heap buffer) per call, an object escape analysis does not remove on the loop's deep call paths.
      *
      * @param src read here, neither moved nor released
      * @param dst written here, grown if needed
