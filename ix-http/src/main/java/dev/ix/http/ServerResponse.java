@@ -231,11 +231,8 @@ final class ServerResponse implements IxHttpResponse {
             } else {
                 ByteBufUtil.reserveAndWriteUtf8(out, text, length);
             }
-        } else if (copy) {
-            out.writeBytes(body, body.readerIndex(), length);
-            body.release();
         } else {
-            exchange.writer().write(body);
+            exchange.writer().write(body); // copied into the room head() left for it when small
         }
         if (framing == BodyFraming.LENGTH) {
             exchange.bytesSent += length;

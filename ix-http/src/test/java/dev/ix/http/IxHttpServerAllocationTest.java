@@ -7,10 +7,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The server's request path allocates (almost) nothing: the bytes the connection's loop thread allocated (HotSpot's
  * per-thread counter, not a timing) over many plaintext requests, pipelined as wrk does and one at a time, stay
- * under 16 B per request (the issue's bound is 64 B; measured: 0 B one at a time, about 2.5 B pipelined by 16, a
- * few dozen bytes per loop turn), with metrics off and with every request recorded in a {@link SimpleMeterRegistry}.
+ * under 1 B per request (the issue's bound is 64 B; measured: 0 B one at a time and pipelined by 16), with metrics
+ * off and with every request recorded in a {@link SimpleMeterRegistry}; and under 0.5 B with 64 connections pipelined
+ * at once, where one connection's turns alone do not show what many connections' turns cost.
  *
  * <p>Leak tracking is switched off while measuring: paranoid tracking records a stack trace per buffer, which is the
  * very allocation this test must not see. Every other test of the module runs with it.
@@ -27,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IxHttpServerAllocationTest {
     private static final int REQUESTS = 32_000;
     private static final int WARM_UP = 64_000;
-    private static final long MAX_BYTES_PER_REQUEST = 16;
+    private static final long MAX_BYTES_PER_REQUEST = 1;
+    private static final double MAX_BYTES_PER_REQUEST_MANY_CONNECTIONS = 0.5;
     private static final String REQUEST = "GET /plaintext HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
 
     private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -71,7 +77,7 @@ class IxHttpServerAllocationTest {
 
     @ParameterizedTest(name = "pipelined {0}, metrics {1}")
     @CsvSource({"16, false", "1, false", "16, true", "1, true"})
-    void allocatesAtMost16BytesPerPlaintextRequest(int pipelined, boolean metrics) throws Exception {
+    void allocatesAtMostOneBytePerPlaintextRequest(int pipelined, boolean metrics) throws Exception {
         try (RawHttpClient client = new RawHttpClient((metrics ? metered : plain).port())) {
             String batch = REQUEST.repeat(pipelined);
             exchange(client, batch, pipelined, WARM_UP);
@@ -92,6 +98,93 @@ class IxHttpServerAllocationTest {
                             metrics ? "on" : "off", allocated, REQUESTS)
                     .isLessThanOrEqualTo(MAX_BYTES_PER_REQUEST);
         }
+    }
+
+    /**
+     * Many connections, each with a pipelined batch, served in the same loop turns: the load of the benchmark's 60 s
+     * run (64 connections pipelined by 16). Every connection's turn must reuse its gathering buffer: a buffer per
+     * connection per turn overflows the recycler's per-thread batch (its queue then allocates) and is sampled by the
+     * leak detector. Measured (leak tracking off): 0.2 to 0.25 B per request; a fresh buffer per connection per turn
+     * made it 1 to 1.6 B.
+     */
+    @Test
+    void allocatesAlmostNothingPerRequestWith64ConnectionsPipelined() throws Exception {
+        int connections = 64;
+        int pipelined = 16;
+        byte[] batch = REQUEST.repeat(pipelined).getBytes(StandardCharsets.US_ASCII);
+        Socket[] sockets = new Socket[connections];
+        try {
+            for (int i = 0; i < connections; i++) {
+                sockets[i] = new Socket("127.0.0.1", plain.port());
+                sockets[i].setTcpNoDelay(true);
+            }
+            int responseBytes = exchangeAll(sockets, batch, pipelined, 1, 0);
+            exchangeAll(sockets, batch, pipelined, WARM_UP / (connections * pipelined) + 1, responseBytes);
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long thread = loopThread.threadId();
+            int rounds = 200;
+            long before = threads.getThreadAllocatedBytes(thread);
+            exchangeAll(sockets, batch, pipelined, rounds, responseBytes);
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+            long requests = (long) rounds * connections * pipelined;
+            assertThat((double) allocated / requests)
+                    .as("bytes the loop allocated per request, %d connections pipelined by %d (%d over %d requests)",
+                            connections, pipelined, allocated, requests)
+                    .isLessThanOrEqualTo(MAX_BYTES_PER_REQUEST_MANY_CONNECTIONS);
+        } finally {
+            for (Socket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code rounds} times: sends every connection its batch, then reads every answer.
+     *
+     * @param responseBytes the length of one answer; 0 to learn it from the first (then one round only)
+     * @return the length of one answer
+     */
+    private static int exchangeAll(Socket[] sockets, byte[] batch, int pipelined, int rounds, int responseBytes)
+            throws Exception {
+        int length = responseBytes;
+        for (int r = 0; r < rounds; r++) {
+            for (Socket s : sockets) {
+                s.getOutputStream().write(batch);
+            }
+            for (Socket s : sockets) {
+                if (length == 0) {
+                    length = firstResponseLength(s);
+                    s.getInputStream().readNBytes(length * (pipelined - 1));
+                    continue;
+                }
+                byte[] answers = s.getInputStream().readNBytes(length * pipelined);
+                String text = new String(answers, StandardCharsets.US_ASCII);
+                if (!text.startsWith("HTTP/1.1 200 ") || !text.endsWith("Hello, World!")) {
+                    throw new AssertionError("unexpected responses " + text);
+                }
+            }
+        }
+        return length;
+    }
+
+    /** Reads one response byte by byte (head, then its 13 bytes of content). @return its length */
+    private static int firstResponseLength(Socket s) throws Exception {
+        InputStream in = s.getInputStream();
+        int n = 0;
+        int tail = 0;
+        while (tail != 0x0d0a0d0a) {
+            int c = in.read();
+            if (c < 0) {
+                throw new AssertionError("closed before a response");
+            }
+            tail = tail << 8 | c;
+            n++;
+        }
+        return n + in.readNBytes("Hello, World!".length()).length;
     }
 
     private static long recorded() {

@@ -13,7 +13,22 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>A protocol encodes into {@link #room(int)}; content too big to be worth copying goes through
  * {@link #write(ByteBuf)}, which first writes out what was gathered, so the order on the wire is the order of the
  * calls. {@link #writeOut()} hands the gathered bytes to the pipeline (without flushing): call it before every
- * flush. The gathering buffer's size follows the last turn's, so it is rarely grown. Loop thread only.
+ * flush. The gathering buffer's size follows what the last turn gathered (rounded up to a power of two), so a turn
+ * rarely needs two. Loop thread only.
+ *
+ * <p><b>One buffer, turn after turn.</b> The writer keeps a reference to the buffer it wrote out (the <em>spare</em>)
+ * and gathers the next turn into it again once the transport has released its own reference, that is once every
+ * byte of it was handed to the kernel (a {@code SEND_ZC} send: once the kernel is done with the memory). A busy
+ * connection therefore allocates no buffer per turn: nothing reaches Netty's recycler, whose per-thread batch
+ * overflows into an allocating queue when 64 connections each give a buffer back per turn, and nothing reaches the
+ * leak detector's sampling of allocations. A spare the transport still holds (a slow reader, a send still in
+ * flight) is never written to: the writer lets go of it and takes a new buffer. The cost: a connection that has
+ * written keeps one pooled buffer of its last turn's size (at most {@value #MAX_CAPACITY} bytes) until it closes.
+ *
+ * <p><b>Ownership.</b> The gathering buffer returned by {@link #room(int)} is the writer's until
+ * {@link #writeOut()}; from then on the pipeline owns one reference to it and the writer another (the spare's);
+ * {@link #release()} drops the writer's references. Every buffer given to {@link #write(ByteBuf)} or
+ * {@link #writeMessage(Object)} becomes the pipeline's (or is released here).
  *
  * <p>Public for the protocol modules built on ix-reactor (ix-http, RPC); not an application API.
  */
@@ -24,12 +39,25 @@ public final class GatheringWriter {
      */
     public static final int COPY_BELOW = 512;
     private static final int MIN_CAPACITY = 1024;
-    /** A gathering buffer is written out once it would need more than this, flush or not: bounded buffers. */
+    /**
+     * The gathering buffer's size follows the turns' up to this bound; a buffer grown past it (one big turn) is not
+     * kept as the spare, so an idle connection never holds more.
+     */
     private static final int MAX_CAPACITY = 64 * 1024;
 
     private final ChannelHandlerContext ctx;
+    /** The buffer this turn gathers into, owned by the writer alone; null when nothing was asked for. */
     private ByteBuf batch;
+    /**
+     * The buffer last written out (or gathered into and found empty), one reference of it the writer's; reused when
+     * that is the only reference left.
+     */
+    private ByteBuf spare;
     private int capacityHint = MIN_CAPACITY;
+    /** Bytes written out since the last {@link #writeOut()}: this turn's so far. */
+    private long turnBytes;
+    /** {@link #release()} was called. */
+    private boolean released;
 
     /** @param ctx the context the gathered buffers are written from */
     public GatheringWriter(ChannelHandlerContext ctx) {
@@ -48,11 +76,40 @@ public final class GatheringWriter {
             return b;
         }
         if (b != null) {
-            writeOut();
+            emit(); // full mid-turn: the turn's bytes, not this buffer's, size the next turn's buffer
         }
-        b = ctx.alloc().ioBuffer(Math.max(bytes, capacityHint));
+        int wanted = Math.max(bytes, capacityHint);
+        b = takeSpare(wanted);
+        if (b == null) {
+            // A power of two: turns that vary in size within it reuse the buffer instead of replacing it.
+            b = ctx.alloc().ioBuffer(wanted <= MAX_CAPACITY ? ceilPow2(wanted) : wanted);
+        }
         batch = b;
         return b;
+    }
+
+    private static int ceilPow2(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    /**
+     * @return the spare, emptied, when nothing else holds it and it has {@code capacity} bytes; else null, the
+     *         writer's reference to the spare dropped
+     */
+    private ByteBuf takeSpare(int capacity) {
+        ByteBuf s = spare;
+        if (s == null) {
+            return null;
+        }
+        spare = null;
+        // refCnt 1: the transport released it, every byte sent; its indices are whatever the send left, hence clear.
+        if (s.refCnt() == 1 && s.capacity() >= capacity) {
+            return s.clear();
+        }
+        // Still sending (maybe partly sent: never written to again; the transport releases it), or too small (growing
+        // would copy bytes nobody needs).
+        s.release();
+        return null;
     }
 
     /**
@@ -63,12 +120,39 @@ public final class GatheringWriter {
     public void write(ByteBuf content) {
         int n = content.readableBytes();
         if (n <= COPY_BELOW) {
-            room(n).writeBytes(content, content.readerIndex(), n);
-            content.release();
+            try {
+                copy(content, room(n));
+            } finally {
+                content.release();
+            }
             return;
         }
-        writeOut();
+        emit();
         ctx.write(content, ctx.voidPromise());
+    }
+
+    /**
+     * Appends {@code src}'s readable bytes to {@code dst} without moving {@code src}'s reader index, through the
+     * buffers' cached NIO views: Netty's own copy into its adaptive pooled buffer ({@code writeBytes(ByteBuf, int,
+     * int)}) takes a fresh {@code nioBuffer(..)} of a source of any other kind (a received mbuf, an unpooled or a
+     * heap buffer) per call, an object escape analysis does not remove on the loop's deep call paths.
+     *
+     * @param src read here, neither moved nor released
+     * @param dst written here, grown if needed
+     */
+    static void copy(ByteBuf src, ByteBuf dst) {
+        int n = src.readableBytes();
+        int from = src.readerIndex();
+        dst.ensureWritable(n);
+        int at = dst.writerIndex();
+        if (src.hasArray()) {
+            dst.setBytes(at, src.array(), src.arrayOffset() + from, n);
+        } else if (src.nioBufferCount() == 1) {
+            dst.setBytes(at, src.internalNioBuffer(from, n));
+        } else {
+            dst.setBytes(at, src, from, n); // a composite of several parts: rare, Netty's way
+        }
+        dst.writerIndex(at + n);
     }
 
     /**
@@ -77,31 +161,73 @@ public final class GatheringWriter {
      * @param message released by the write, whatever happens
      */
     public void writeMessage(Object message) {
-        writeOut();
+        emit();
         ctx.write(message, ctx.voidPromise());
     }
 
-    /** Writes the gathered bytes to the pipeline (without flushing); nothing when nothing was gathered. */
+    /**
+     * Writes the gathered bytes to the pipeline (without flushing); nothing when nothing was gathered. The end of a
+     * turn's writing: what the turn gathered sizes the next turn's buffer.
+     */
     public void writeOut() {
+        emit();
+        long bytes = turnBytes;
+        if (bytes > 0) {
+            turnBytes = 0;
+            capacityHint = (int) Math.clamp(bytes + bytes / 4, MIN_CAPACITY, MAX_CAPACITY);
+        }
+    }
+
+    /** Writes the gathered bytes to the pipeline, keeping the writer's reference to them as the spare. */
+    private void emit() {
         ByteBuf b = batch;
         if (b == null) {
             return;
         }
         batch = null;
-        if (!b.isReadable()) {
-            b.release();
+        ByteBuf s = spare;
+        if (s != null) {
+            // Not expected (room() takes the spare before a batch exists), but never hold two.
+            spare = null;
+            s.release();
+        }
+        int n = b.readableBytes();
+        if (n == 0) {
+            keepOrRelease(b); // the pipeline never saw it: the writer's alone
             return;
         }
-        capacityHint = Math.clamp(b.readableBytes() + b.readableBytes() / 4L, MIN_CAPACITY, MAX_CAPACITY);
-        ctx.write(b, ctx.voidPromise());
+        turnBytes += n;
+        ctx.write(b.retain(), ctx.voidPromise()); // the retained reference is the spare's
+        keepOrRelease(b);
     }
 
-    /** Drops what was gathered and not written: the connection closed. Idempotent. */
+    /**
+     * Keeps the writer's reference to {@code b} as the spare, unless {@code b} grew too big to hold between turns or
+     * the connection closed (nothing would release it after a late write).
+     */
+    private void keepOrRelease(ByteBuf b) {
+        if (!released && b.capacity() <= MAX_CAPACITY) {
+            spare = b;
+        } else {
+            b.release();
+        }
+    }
+
+    /**
+     * Drops what was gathered and not written, and the spare: the connection closed. Idempotent. A write after it
+     * still goes to the pipeline (which releases it), but no spare is kept any more.
+     */
     public void release() {
+        released = true;
         ByteBuf b = batch;
         if (b != null) {
             batch = null;
             b.release();
+        }
+        ByteBuf s = spare;
+        if (s != null) {
+            spare = null;
+            s.release();
         }
     }
 }
