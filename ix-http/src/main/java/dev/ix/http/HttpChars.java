@@ -62,24 +62,6 @@ final class HttpChars {
         return b == SP || b == HTAB;
     }
 
-    /**
-     * Whether {@code bytes[start, end)} equals {@code lower}, ASCII case-insensitively.
-     *
-     * @param lower lower-case letters, digits and {@code -} only: for those, setting bit 0x20 of a byte folds exactly
-     *              the matching upper-case letter onto them and nothing else that can occur in a checked token
-     */
-    static boolean equalsLower(byte[] bytes, int start, int end, byte[] lower) {
-        if (end - start != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < lower.length; i++) {
-            if ((bytes[start + i] | 0x20) != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** @return the value of a hexadecimal digit, or -1 */
     static int hexValue(byte b) {
         if (b >= '0' && b <= '9') {
