@@ -21,6 +21,8 @@ final class HttpChars {
      * RFC 9112 §3.2); anything else must arrive percent-encoded.
      */
     private static final boolean[] TARGET_CHAR = new boolean[256];
+    /** A {@link #TARGET_CHAR} that does not end the path: all but {@code ?}. */
+    private static final boolean[] PATH_CHAR = new boolean[256];
 
     static {
         for (int c = '0'; c <= '9'; c++) {
@@ -40,6 +42,7 @@ final class HttpChars {
         FIELD_CHAR[HTAB] = true;
         for (int c = 0x21; c <= 0x7E; c++) {
             TARGET_CHAR[c] = c != '#';
+            PATH_CHAR[c] = c != '#' && c != '?';
         }
     }
 
@@ -52,6 +55,10 @@ final class HttpChars {
 
     static boolean isFieldChar(byte b) {
         return FIELD_CHAR[b & 0xFF];
+    }
+
+    static boolean isPathChar(byte b) {
+        return PATH_CHAR[b & 0xFF];
     }
 
     static boolean isTargetChar(byte b) {

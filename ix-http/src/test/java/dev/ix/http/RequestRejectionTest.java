@@ -93,6 +93,8 @@ class RequestRejectionTest {
                 arguments("control byte in the target", 400, "GET /a\u0001b HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("non-ASCII byte in the target", 400, "GET /caf\u00e9 HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("fragment in the target", 400, "GET /a#b HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("fragment after the query", 400, "GET /a?b#c HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("control byte in the query", 400, "GET /a?b\u0001c HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("target in no form", 400, "GET a/b HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("asterisk target for GET", 400, "GET * HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("invalid byte in a field name", 400, "GET / HTTP/1.1\r\n" + HOST + "A(b: c\r\n\r\n"),
