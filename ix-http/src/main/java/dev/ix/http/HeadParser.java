@@ -12,10 +12,10 @@ final class HeadParser {
     private static final byte[] HTTP_SLASH = HttpChars.ascii("HTTP/");
     private static final long HTTP_1_1 = Swar.word("HTTP/1.1");
     private static final long HTTP_1_0 = Swar.word("HTTP/1.0");
-    private static final byte[] CHUNKED = HttpChars.ascii("chunked");
-    private static final byte[] CLOSE = HttpChars.ascii("close");
-    private static final byte[] KEEP_ALIVE = HttpChars.ascii("keep-alive");
-    private static final byte[] CONTINUE = HttpChars.ascii("100-continue");
+    private static final Caseless CHUNKED = new Caseless("chunked");
+    private static final Caseless CLOSE = new Caseless("close");
+    private static final Caseless KEEP_ALIVE = new Caseless("keep-alive");
+    private static final Caseless CONTINUE = new Caseless("100-continue");
 
     private final HttpLimits limits;
     private final RequestHead head = new RequestHead();
@@ -68,13 +68,17 @@ final class HeadParser {
             throw HttpParseException.badRequest("invalid method");
         }
         int targetStart = methodEnd + 1;
+        // The path first, then the query if a '?' stopped it: one test per byte rather than two.
         int targetEnd = targetStart;
-        int question = -1;
-        while (targetEnd < end && HttpChars.isTargetChar(bytes[targetEnd])) {
-            if (bytes[targetEnd] == '?' && question < 0) {
-                question = targetEnd;
-            }
+        while (targetEnd < end && HttpChars.isPathChar(bytes[targetEnd])) {
             targetEnd++;
+        }
+        int question = -1;
+        if (targetEnd < end && bytes[targetEnd] == '?') {
+            question = targetEnd;
+            while (targetEnd < end && HttpChars.isTargetChar(bytes[targetEnd])) {
+                targetEnd++;
+            }
         }
         if (targetEnd == targetStart || targetEnd == end || bytes[targetEnd] != HttpChars.SP) {
             throw HttpParseException.badRequest("invalid request target");
@@ -186,7 +190,7 @@ final class HeadParser {
                 codings(bytes, valueStart, valueEnd);
             }
             case KnownHeaders.CONNECTION -> connectionOptions(bytes, valueStart, valueEnd);
-            case KnownHeaders.EXPECT -> expectContinue |= HttpChars.equalsLower(bytes, valueStart, valueEnd, CONTINUE);
+            case KnownHeaders.EXPECT -> expectContinue |= CONTINUE.matches(bytes, valueStart, valueEnd);
             default -> {
             }
         }
@@ -253,7 +257,7 @@ final class HeadParser {
             int elementStart = FieldLines.valueStart(bytes, from, comma);
             int elementEnd = FieldLines.trimEnd(bytes, elementStart, comma);
             if (elementStart < elementEnd) {
-                lastCodingChunked = HttpChars.equalsLower(bytes, elementStart, elementEnd, CHUNKED);
+                lastCodingChunked = CHUNKED.matches(bytes, elementStart, elementEnd);
                 if (lastCodingChunked) {
                     chunkedCodings++;
                 } else {
@@ -266,13 +270,18 @@ final class HeadParser {
 
     /** Reads the connection options {@code close} and {@code keep-alive}; other options are ignored. */
     private void connectionOptions(byte[] bytes, int start, int end) {
+        // The value browsers and load generators send, matched whole before the list is taken apart.
+        if (KEEP_ALIVE.matches(bytes, start, end)) {
+            connectionKeepAlive = true;
+            return;
+        }
         int from = start;
         while (from <= end) {
             int comma = indexOfComma(bytes, from, end);
             int optionStart = FieldLines.valueStart(bytes, from, comma);
             int optionEnd = FieldLines.trimEnd(bytes, optionStart, comma);
-            connectionClose |= HttpChars.equalsLower(bytes, optionStart, optionEnd, CLOSE);
-            connectionKeepAlive |= HttpChars.equalsLower(bytes, optionStart, optionEnd, KEEP_ALIVE);
+            connectionClose |= CLOSE.matches(bytes, optionStart, optionEnd);
+            connectionKeepAlive |= KEEP_ALIVE.matches(bytes, optionStart, optionEnd);
             from = comma + 1;
         }
     }

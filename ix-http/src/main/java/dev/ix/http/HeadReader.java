@@ -30,6 +30,7 @@ final class HeadReader {
     private final HeadParser parser;
     /** Request line with its CRLF, and header section. */
     private final int capacity;
+    private final int maxHeaderSize;
 
     private byte[] bytes;
     /** Bytes of the head gathered so far. */
@@ -46,6 +47,7 @@ final class HeadReader {
         this.limits = limits;
         this.parser = parser;
         this.capacity = limits.maxRequestLineLength() + 2 + limits.maxHeaderSize();
+        this.maxHeaderSize = limits.maxHeaderSize();
         this.bytes = new byte[Math.min(INITIAL_CAPACITY, capacity)];
     }
 
@@ -97,11 +99,20 @@ final class HeadReader {
         byte[] b = bytes;
         int from = scanned;
         while (true) {
-            // A field line's first CTL is normally its CR: one search finds its end and that its value is clean.
-            int control = fieldsStart >= 0 ? Swar.indexOfControl(b, from, used) : used;
-            boolean controlFree = from == lineStart && control + 1 < used && b[control] == HttpChars.CR
-                    && b[control + 1] == HttpChars.LF;
-            int i = controlFree ? control + 1 : Swar.indexOfLf(b, from, used);
+            if (fieldsStart >= 0 && from == lineStart) {
+                // A field line's first CTL is normally its CR: one search finds its end and that its value is clean.
+                int cr = Swar.indexOfControl(b, from, used);
+                if (cr + 1 < used && b[cr] == HttpChars.CR && b[cr + 1] == HttpChars.LF) {
+                    int headEnd = fieldLine(cr + 1, true, true);
+                    if (headEnd >= 0) {
+                        return headEnd;
+                    }
+                    from = cr + 2;
+                    lineStart = from;
+                    continue;
+                }
+            }
+            int i = Swar.indexOfLf(b, from, used);
             if (i < 0) {
                 break;
             }
@@ -124,19 +135,33 @@ final class HeadReader {
                 parser.requestLine(b, lineStart, i - 1);
                 fieldsStart = i + 1;
             } else {
-                if (i + 1 - fieldsStart > limits.maxHeaderSize()) {
-                    throw headerSectionTooLarge();
+                int headEnd = fieldLine(i, crlf, false);
+                if (headEnd >= 0) {
+                    return headEnd;
                 }
-                requireCrlf(crlf);
-                if (i - 1 == lineStart) {
-                    return i + 1;
-                }
-                parser.fieldLine(b, lineStart, i - 1, controlFree);
             }
             lineStart = from;
         }
         scanned = used;
         checkPartialLine();
+        return -1;
+    }
+
+    /**
+     * Takes the field line, or the empty line that ends the head, whose LF is at {@code lf}.
+     *
+     * @param controlFree whether the line holds no CTL or DEL but its CRLF
+     * @return the index after the head, or -1 when more lines follow
+     */
+    private int fieldLine(int lf, boolean crlf, boolean controlFree) {
+        if (lf + 1 - fieldsStart > maxHeaderSize) {
+            throw headerSectionTooLarge();
+        }
+        requireCrlf(crlf);
+        if (lf - 1 == lineStart) {
+            return lf + 1;
+        }
+        parser.fieldLine(bytes, lineStart, lf - 1, controlFree);
         return -1;
     }
 
@@ -148,7 +173,7 @@ final class HeadReader {
             if (used - 1 > limits.maxRequestLineLength()) {
                 throw requestLineTooLong();
             }
-        } else if (used + 1 - fieldsStart > limits.maxHeaderSize()) {
+        } else if (used + 1 - fieldsStart > maxHeaderSize) {
             throw headerSectionTooLarge();
         }
     }

@@ -21,6 +21,8 @@ final class HttpChars {
      * RFC 9112 §3.2); anything else must arrive percent-encoded.
      */
     private static final boolean[] TARGET_CHAR = new boolean[256];
+    /** A {@link #TARGET_CHAR} that does not end the path: all but {@code ?}. */
+    private static final boolean[] PATH_CHAR = new boolean[256];
 
     static {
         for (int c = '0'; c <= '9'; c++) {
@@ -40,6 +42,7 @@ final class HttpChars {
         FIELD_CHAR[HTAB] = true;
         for (int c = 0x21; c <= 0x7E; c++) {
             TARGET_CHAR[c] = c != '#';
+            PATH_CHAR[c] = c != '#' && c != '?';
         }
     }
 
@@ -54,30 +57,16 @@ final class HttpChars {
         return FIELD_CHAR[b & 0xFF];
     }
 
+    static boolean isPathChar(byte b) {
+        return PATH_CHAR[b & 0xFF];
+    }
+
     static boolean isTargetChar(byte b) {
         return TARGET_CHAR[b & 0xFF];
     }
 
     static boolean isWhitespace(byte b) {
         return b == SP || b == HTAB;
-    }
-
-    /**
-     * Whether {@code bytes[start, end)} equals {@code lower}, ASCII case-insensitively.
-     *
-     * @param lower lower-case letters, digits and {@code -} only: for those, setting bit 0x20 of a byte folds exactly
-     *              the matching upper-case letter onto them and nothing else that can occur in a checked token
-     */
-    static boolean equalsLower(byte[] bytes, int start, int end, byte[] lower) {
-        if (end - start != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < lower.length; i++) {
-            if ((bytes[start + i] | 0x20) != lower[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** @return the value of a hexadecimal digit, or -1 */

@@ -22,39 +22,40 @@ final class KnownHeaders {
     static final int UPGRADE = 12;
     static final int TE = 13;
 
-    /** Lower-case names, indexed by id. */
-    private static final byte[][] NAMES = {
-        {},
-        HttpChars.ascii("host"),
-        HttpChars.ascii("content-length"),
-        HttpChars.ascii("transfer-encoding"),
-        HttpChars.ascii("connection"),
-        HttpChars.ascii("expect"),
-        HttpChars.ascii("content-type"),
-        HttpChars.ascii("accept"),
-        HttpChars.ascii("accept-encoding"),
-        HttpChars.ascii("user-agent"),
-        HttpChars.ascii("cookie"),
-        HttpChars.ascii("authorization"),
-        HttpChars.ascii("upgrade"),
-        HttpChars.ascii("te"),
+    /** Names, indexed by id. */
+    private static final Caseless[] NAMES = {
+        null,
+        new Caseless("host"),
+        new Caseless("content-length"),
+        new Caseless("transfer-encoding"),
+        new Caseless("connection"),
+        new Caseless("expect"),
+        new Caseless("content-type"),
+        new Caseless("accept"),
+        new Caseless("accept-encoding"),
+        new Caseless("user-agent"),
+        new Caseless("cookie"),
+        new Caseless("authorization"),
+        new Caseless("upgrade"),
+        new Caseless("te"),
     };
 
     private static final int MAX_LENGTH = 17;
     /**
-     * The one candidate id for a name, by length and by the low five bits of its first byte (a letter's position in
-     * the alphabet, whatever its case), so a name is compared with at most one constant.
+     * The one candidate id for a name, at its length times 32 plus the low five bits of its first byte (a letter's
+     * position in the alphabet, whatever its case), so a name is compared with at most one constant. One flat array:
+     * one load, its bounds check folded away by the length check.
      */
-    private static final byte[][] CANDIDATES = new byte[MAX_LENGTH + 1][32];
+    private static final byte[] CANDIDATES = new byte[(MAX_LENGTH + 1) << 5];
 
     static {
         for (int id = 1; id < NAMES.length; id++) {
-            byte[] name = NAMES[id];
-            byte[] slot = CANDIDATES[name.length];
-            if (slot[name[0] & 0x1F] != UNKNOWN) {
+            Caseless name = NAMES[id];
+            int slot = name.length() << 5 | name.first() & 0x1F;
+            if (CANDIDATES[slot] != UNKNOWN) {
                 throw new ExceptionInInitializerError("two known names of one length and first letter: " + id);
             }
-            slot[name[0] & 0x1F] = (byte) id;
+            CANDIDATES[slot] = (byte) id;
         }
     }
 
@@ -70,7 +71,7 @@ final class KnownHeaders {
         if (length > MAX_LENGTH || length == 0) {
             return UNKNOWN;
         }
-        int id = CANDIDATES[length][bytes[start] & 0x1F];
-        return id != UNKNOWN && Swar.equalsLower(bytes, start, NAMES[id]) ? id : UNKNOWN;
+        int id = CANDIDATES[length << 5 | bytes[start] & 0x1F];
+        return id != UNKNOWN && NAMES[id].matches(bytes, start, end) ? id : UNKNOWN;
     }
 }

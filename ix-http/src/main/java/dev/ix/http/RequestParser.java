@@ -127,7 +127,7 @@ final class RequestParser {
         }
         try {
             while (step(in)) {
-                // Each step reports at most one pausing event, so a pause is honoured before the next one.
+                // A step reports no event after one that paused, so a pause is honoured before the next one.
             }
         } catch (HttpParseException e) {
             state = State.FAILED;
@@ -155,7 +155,11 @@ final class RequestParser {
                     remaining = Math.max(head.contentLength(), 0);
                     state = State.FIXED_BODY;
                 }
-                return listener.onHead(head);
+                if (!listener.onHead(head)) {
+                    return false;
+                }
+                // A request without a body (most of them) ends here, without two more steps through the states.
+                return state == State.FIXED_BODY && remaining == 0 ? end() : true;
             }
             case FIXED_BODY -> {
                 if (remaining > 0) {
@@ -179,14 +183,19 @@ final class RequestParser {
                 return true;
             }
             case END -> {
-                state = State.HEAD;
-                resetPending = true;
-                return listener.onEnd();
+                return end();
             }
             default -> {
                 return false;
             }
         }
+    }
+
+    /** Reports the end of the request and waits for the next one. */
+    private boolean end() {
+        state = State.HEAD;
+        resetPending = true;
+        return listener.onEnd();
     }
 
     /**

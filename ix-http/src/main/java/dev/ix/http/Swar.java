@@ -6,20 +6,21 @@ import java.nio.ByteOrder;
 
 /**
  * Byte searches eight bytes at a time ("SIMD within a register"): the scans that touch every byte of a head,
- * finding line ends and checking field values, and the comparison of field names with the known ones, read a
- * {@code long} per step instead of a byte.
+ * finding line ends and checking field values, and the comparison of tokens with constants ({@link Caseless}),
+ * read a {@code long} per step instead of a byte.
  *
- * <p>The tests are the classic "has a zero byte" trick, {@code (x - 0x01..01) & ~x & 0x80..80}, on the word XORed
- * with the byte sought. In little-endian order the lowest flagged byte is exact (a borrow only propagates upwards from
- * a true match), so the first match is found without a per-byte loop; with no match there is no borrow and no flag.
+ * <p>The LF search is the classic "has a zero byte" trick, {@code (x - 0x01..01) & ~x & 0x80..80}, on the word XORed
+ * with LF. In little-endian order the lowest flagged byte is exact (a borrow only propagates upwards from a true
+ * match), so the first match is found without a per-byte loop; with no match there is no borrow and no flag. The
+ * control search flags each byte exactly: it adds to 7-bit bytes, which never carry into their neighbour.
  */
 final class Swar {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LFS = ONES * HttpChars.LF;
-    private static final long DELS = ONES * 0x7F;
-    private static final long SPACES = ONES * HttpChars.SP;
+    /** Added to a byte under 0x80, sets its high bit exactly when the byte is SP or above. */
+    private static final long BELOW_SP_TO_HIGH = ONES * (0x80 - HttpChars.SP);
 
     private Swar() {
     }
@@ -27,6 +28,24 @@ final class Swar {
     /** @return the eight bytes at {@code index}, the first in the lowest bits */
     static long word(byte[] bytes, int index) {
         return (long) LONGS.get(bytes, index);
+    }
+
+    /**
+     * @param end at least {@code index}
+     * @return the bytes {@code bytes[index, min(index + 8, end))} in {@link #word} order, zeros above them: one read,
+     * masked, when the array holds eight bytes from {@code index}, whatever {@code end} says
+     */
+    static long word(byte[] bytes, int index, int end) {
+        int n = end - index;
+        if (index + Long.BYTES <= bytes.length) {
+            long word = (long) LONGS.get(bytes, index);
+            return n >= Long.BYTES ? word : word & ~(-1L << (n << 3));
+        }
+        long word = 0;
+        for (int i = Math.min(n, Long.BYTES) - 1; i >= 0; i--) {
+            word = word << 8 | bytes[index + i] & 0xFF;
+        }
+        return word;
     }
 
     /** @return a word of {@link #word} order holding {@code ascii} (at most eight characters), zeros after it */
@@ -64,10 +83,10 @@ final class Swar {
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
             long x = (long) LONGS.get(bytes, i);
-            // Below SP: only bytes with the high bit clear can be (obs-text, 0x80-0xFF, is not).
-            long control = (x - SPACES) & ~x & HIGHS;
-            long y = x ^ DELS;
-            long found = control | (y - ONES) & ~y & HIGHS;
+            // Per byte, high bit cleared so no sum carries into the next byte: below SP is what adding 0x60 leaves
+            // under 0x80, DEL is what adding 1 takes to 0x80; obs-text (high bit set) is masked out at the end.
+            long low7 = x & ~HIGHS;
+            long found = (low7 + ONES | ~(low7 + BELOW_SP_TO_HIGH)) & ~x & HIGHS;
             if (found != 0) {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
@@ -79,27 +98,5 @@ final class Swar {
             }
         }
         return to;
-    }
-
-    /**
-     * Whether {@code bytes[start, start + lower.length)} equals {@code lower} ASCII case-insensitively, eight bytes
-     * per step; the caller has checked that the range is inside {@code bytes}.
-     *
-     * @param lower lower-case letters, digits and {@code -} only: setting bit 0x20 of every byte folds exactly the
-     *              upper-case letters onto them and maps no other {@code tchar} onto one of them
-     */
-    static boolean equalsLower(byte[] bytes, int start, byte[] lower) {
-        int i = 0;
-        for (; i <= lower.length - Long.BYTES; i += Long.BYTES) {
-            if (((long) LONGS.get(bytes, start + i) | SPACES) != (long) LONGS.get(lower, i)) {
-                return false;
-            }
-        }
-        for (; i < lower.length; i++) {
-            if ((bytes[start + i] | HttpChars.SP) != lower[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

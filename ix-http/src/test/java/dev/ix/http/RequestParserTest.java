@@ -62,6 +62,17 @@ class RequestParserTest {
     }
 
     @Test
+    void splitsTheTargetAtItsFirstQuestionMark() {
+        RequestHead head = headOf("GET /a??b=?/c HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(head.path()).isEqualTo("/a");
+        assertThat(head.query()).isEqualTo("?b=?/c");
+
+        RequestHead emptyQuery = headOf("GET /a? HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(emptyQuery.path()).isEqualTo("/a");
+        assertThat(emptyQuery.query()).isEmpty();
+    }
+
+    @Test
     void matchesEveryStandardMethodAndKeepsOthersByName() {
         for (HttpMethod method : HttpMethod.values()) {
             if (method == HttpMethod.OTHER || method == HttpMethod.CONNECT) {

@@ -93,9 +93,19 @@ class RequestRejectionTest {
                 arguments("control byte in the target", 400, "GET /a\u0001b HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("non-ASCII byte in the target", 400, "GET /caf\u00e9 HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("fragment in the target", 400, "GET /a#b HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("fragment after the query", 400, "GET /a?b#c HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("control byte in the query", 400, "GET /a?b\u0001c HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("target in no form", 400, "GET a/b HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("asterisk target for GET", 400, "GET * HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("invalid byte in a field name", 400, "GET / HTTP/1.1\r\n" + HOST + "A(b: c\r\n\r\n"),
+                // A blanket case fold (bit 0x20 set on every byte) would read these as known names.
+                arguments("bare CR in a known field name", 400, "GET / HTTP/1.1\r\nHost: x\r\nContent\rLength: 3"
+                        + "\r\n\r\nabc"),
+                arguments("control byte in a known field name", 400, "GET / HTTP/1.1\r\nHo\u0013t: x\r\n\r\n"),
+                arguments("known method with a control byte after it", 400, "GET\u0001 / HTTP/1.1\r\n" + HOST
+                        + "\r\n"),
+                arguments("SP inside the request target", 400, "GET /a b HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("obs-text in the request target", 400, "GET /caf\u00e9 HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("control byte in a field value", 400, "GET / HTTP/1.1\r\n" + HOST + "A: b\u0001c\r\n\r\n"),
                 arguments("NUL in a field value", 400, "GET / HTTP/1.1\r\n" + HOST + "A: b\u0000c\r\n\r\n"),
                 arguments("DEL in a field value", 400, "GET / HTTP/1.1\r\n" + HOST + "A: b\u007fc\r\n\r\n"),
