@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes the text protocol's numbers and fixed words; no allocation. */
 final class Ascii {
+    /** Copies at least this long go through NIO views ({@link #copy}). */
+    static final int BULK = 16 * 1024;
+
     private Ascii() {
     }
 
@@ -32,14 +35,37 @@ final class Ascii {
     }
 
     /**
-     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}, through {@code src}'s internal NIO
-     * view, which the buffer caches: {@code out.writeBytes(src, index, length)} between direct buffers makes a new
-     * {@code ByteBuffer} slice per call where Netty does not use {@code sun.misc.Unsafe} (the default on JDK 25:
-     * about 130 bytes per get hit, 240 per set). The cached view is not thread-safe: {@code src} must be the
-     * caller's own buffer, or an item's under its stripe lock.
+     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}; see {@link #copy}.
      */
     static void copyBytes(ByteBuf src, int index, int length, ByteBuf out) {
-        out.writeBytes(src.internalNioBuffer(index, length));
+        out.ensureWritable(length);
+        int at = out.writerIndex();
+        copy(src, index, out, at, length);
+        out.writerIndex(at + length);
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code src} at {@code srcIndex} to {@code dst} at {@code dstIndex}, without
+     * allocating. Where Netty does not use {@code sun.misc.Unsafe} (the default on JDK 25), a pooled direct buffer
+     * reads and writes single values at absolute indices of its chunk's shared {@code ByteBuffer}, but every bulk
+     * copy goes through a {@code ByteBuffer} view of its own that it makes on first use: {@code writeBytes(ByteBuf)}
+     * a new slice per call, {@code internalNioBuffer} one per buffer, and kv's item buffers and reply buffers are new
+     * buffers all the time (about 70 B per set, and per reply buffer, before). So a copy moves longs; only one of at
+     * least {@value #BULK} bytes goes through the views, whose cost is then small beside the copy's. Not thread-safe
+     * for the views: both buffers must be the caller's own, or an item's under its stripe lock.
+     */
+    static void copy(ByteBuf src, int srcIndex, ByteBuf dst, int dstIndex, int length) {
+        if (length >= BULK) {
+            dst.setBytes(dstIndex, src.internalNioBuffer(srcIndex, length));
+            return;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            dst.setLong(dstIndex + i, src.getLong(srcIndex + i));
+        }
+        for (; i < length; i++) {
+            dst.setByte(dstIndex + i, src.getByte(srcIndex + i));
+        }
     }
 
     /** Writes {@code v} as a signed decimal number. */

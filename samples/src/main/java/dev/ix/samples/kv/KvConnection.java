@@ -78,11 +78,11 @@ final class KvConnection extends ChannelInboundHandlerAdapter {
                 consume(ctx, in);
                 if (in.isReadable() && !closing) {
                     c = ctx.alloc().directBuffer(Math.max(MAX_LINE, Math.max(waitFor, in.readableBytes() * 2)));
-                    c.writeBytes(in);
+                    Ascii.copyBytes(in, in.readerIndex(), in.readableBytes(), c);
                     cumulation = c;
                 }
             } else {
-                c.writeBytes(in);
+                Ascii.copyBytes(in, in.readerIndex(), in.readableBytes(), c);
                 consume(ctx, c);
                 if (cumulation != null) {
                     if (!c.isReadable()) {

@@ -387,7 +387,7 @@ final class KvStore implements AutoCloseable {
             int digits = scratch.writerIndex();
             if (digits <= it.valueLength) {
                 ByteBuf d = it.data;
-                d.setBytes(it.keyLength, scratch, 0, digits);
+                Ascii.copy(scratch, 0, d, it.keyLength, digits);
                 for (int i = it.keyLength + digits; i < it.keyLength + it.valueLength; i++) {
                     d.setByte(i, ' ');
                 }

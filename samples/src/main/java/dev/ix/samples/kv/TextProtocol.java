@@ -259,7 +259,7 @@ final class TextProtocol implements KvStore.ItemSink {
 
     @Override
     public void hit(Item it) {
-        ByteBuf out = replies.out();
+        ByteBuf out = replies.out(it.valueLength + 2);
         out.writeBytes(VALUE);
         Ascii.copyBytes(it.data, 0, it.keyLength, out);
         out.writeByte(' ');
@@ -494,7 +494,7 @@ final class TextProtocol implements KvStore.ItemSink {
     private void stats() {
         int n = line.count();
         if (n == 2) {
-            stats.render(replies.out());
+            stats.render(replies.out(KvStats.MAX_RENDERED));
         } else if (n == 3 && line.is(1, RESET_WORD)) {
             replies.line(RESET);
         } else {
