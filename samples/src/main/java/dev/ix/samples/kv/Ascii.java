@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes the text protocol's numbers and fixed words; no allocation. */
 final class Ascii {
-    /** Copies at least this long go through NIO views ({@link #copy}). */
+    /** Copies at least this long go through NIO slices ({@link #copy}). */
     static final int BULK = 16 * 1024;
 
     private Ascii() {
@@ -45,18 +45,17 @@ final class Ascii {
     }
 
     /**
-     * Copies {@code length} bytes of {@code src} at {@code srcIndex} to {@code dst} at {@code dstIndex}, without
-     * allocating. Where Netty does not use {@code sun.misc.Unsafe} (the default on JDK 25), a pooled direct buffer
-     * reads and writes single values at absolute indices of its chunk's shared {@code ByteBuffer}, but every bulk
-     * copy goes through a {@code ByteBuffer} view of its own that it makes on first use: {@code writeBytes(ByteBuf)}
-     * a new slice per call, {@code internalNioBuffer} one per buffer, and kv's item buffers and reply buffers are new
-     * buffers all the time (about 70 B per set, and per reply buffer, before). So a copy moves longs; only one of at
-     * least {@value #BULK} bytes goes through the views, whose cost is then small beside the copy's. Not thread-safe
-     * for the views: both buffers must be the caller's own, or an item's under its stripe lock.
+     * Copies {@code length} bytes of {@code src} at {@code srcIndex} to {@code dst} at {@code dstIndex}, with absolute
+     * indices only, so that it allocates nothing and never touches a buffer's shared state: a slab page's view is
+     * read and written by every loop at once. Where Netty does not use {@code sun.misc.Unsafe} (the default on JDK
+     * 25), a direct buffer reads and writes single values at absolute indices of its {@code ByteBuffer}, but every
+     * bulk copy goes through a {@code ByteBuffer} view: {@code writeBytes(ByteBuf)} a new slice per call,
+     * {@code internalNioBuffer} one per buffer that the buffer then reuses (not thread-safe). So a copy moves longs;
+     * one of at least {@value #BULK} bytes goes through two new NIO slices, whose cost is then small beside the copy.
      */
     static void copy(ByteBuf src, int srcIndex, ByteBuf dst, int dstIndex, int length) {
         if (length >= BULK) {
-            dst.setBytes(dstIndex, src.internalNioBuffer(srcIndex, length));
+            dst.nioBuffer(dstIndex, length).put(src.nioBuffer(srcIndex, length));
             return;
         }
         int i = 0;

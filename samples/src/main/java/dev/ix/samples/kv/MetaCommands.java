@@ -204,7 +204,7 @@ final class MetaCommands implements KvStore.ItemSink {
                 case 'O' -> Ascii.copyBytes(b, s, line.length(i), out.writeByte(' '));
                 case 'k' -> {
                     flag(out, 'k');
-                    Ascii.copyBytes(it.data, 0, it.keyLength, out);
+                    Ascii.copyBytes(it.data, it.offset, it.keyLength, out);
                 }
                 default -> {
                 }
@@ -225,7 +225,7 @@ final class MetaCommands implements KvStore.ItemSink {
         }
         out.writeBytes(CRLF);
         if (flags.value) {
-            Ascii.copyBytes(it.data, it.keyLength, it.valueLength + 2, out);
+            Ascii.copyBytes(it.data, it.valueOffset(), it.valueLength + 2, out);
         }
     }
 

@@ -261,7 +261,7 @@ final class TextProtocol implements KvStore.ItemSink {
     public void hit(Item it) {
         ByteBuf out = replies.out(it.valueLength + 2);
         out.writeBytes(VALUE);
-        Ascii.copyBytes(it.data, 0, it.keyLength, out);
+        Ascii.copyBytes(it.data, it.offset, it.keyLength, out);
         out.writeByte(' ');
         Ascii.writeUnsigned(out, it.flags & 0xFFFFFFFFL);
         out.writeByte(' ');
@@ -271,7 +271,7 @@ final class TextProtocol implements KvStore.ItemSink {
             Ascii.writeUnsigned(out, it.cas);
         }
         out.writeByte('\r').writeByte('\n');
-        Ascii.copyBytes(it.data, it.keyLength, it.valueLength + 2, out);
+        Ascii.copyBytes(it.data, it.valueOffset(), it.valueLength + 2, out);
     }
 
     /** set, add, replace, append, prepend, cas: line, then a data block of the announced length and CRLF. */
