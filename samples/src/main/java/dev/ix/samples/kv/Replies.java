@@ -103,8 +103,9 @@ final class Replies {
     private ByteBuf renew(long need) {
         ByteBuf old = buffer;
         int pending = old == null ? 0 : old.writerIndex() - start;
-        // Doubling with what waits, so that a command answering with many values copies each byte a bounded times.
-        long capacity = Math.max(CAPACITY, Math.max(pending + need, 2L * pending));
+        // Doubling with what waits, so that a command answering with many values copies each byte a bounded number
+        // of times; and ROOM beyond the need, so that the lines after a large value (END) fit without another copy.
+        long capacity = Math.max(CAPACITY, Math.max(pending + need + ROOM, 2L * pending));
         if (capacity > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("answers too large: pending=" + pending + ", need=" + need);
         }
