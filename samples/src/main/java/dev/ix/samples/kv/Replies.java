@@ -97,12 +97,22 @@ final class Replies {
     }
 
     /**
-     * Takes a new buffer with {@code need} bytes free and moves the answers not yet written out into it (they may be
-     * part of the current command's, which a {@link #rollBack} may still drop).
+     * Makes {@code need} bytes free: in the same buffer when no slice of it is still being sent (its reference count is
+     * this connection's one alone), by moving the answers not yet written out to its start; else in a new buffer they
+     * move to (they may be part of the current command's, which a {@link #rollBack} may still drop). Reusing the
+     * buffer is what keeps a busy connection from taking a new one (a new object, and a new {@code ByteBuffer} view
+     * for its first bulk write) every few dozen answers.
      */
     private ByteBuf renew(long need) {
         ByteBuf old = buffer;
         int pending = old == null ? 0 : old.writerIndex() - start;
+        if (old != null && old.refCnt() == 1 && old.capacity() >= pending + need) {
+            // Forward, to a lower index: each long is read before the write that could overlap it.
+            Ascii.copy(old, start, old, 0, pending);
+            old.setIndex(0, pending);
+            start = 0;
+            return old;
+        }
         // Doubling with what waits, so that a command answering with many values copies each byte a bounded number
         // of times; and ROOM beyond the need, so that the lines after a large value (END) fit without another copy.
         long capacity = Math.max(CAPACITY, Math.max(pending + need + ROOM, 2L * pending));
