@@ -1,11 +1,9 @@
 package dev.ix.samples.kv;
 
+import dev.ix.transport.test.LeakTrackingOff;
 import dev.ix.transport.test.RequiresIoUring;
-import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * very allocation this test must not see. Every other test of the module runs with it.
  */
 @RequiresIoUring
+@LeakTrackingOff
 class KvServerAllocationTest {
     private static final int KEYS = 1000;
     private static final int WARM_UP_ROUNDS = 4000;
@@ -35,7 +34,6 @@ class KvServerAllocationTest {
 
     private static KvServer server;
     private static long loopThread;
-    private ResourceLeakDetector.Level level;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,17 +45,6 @@ class KvServerAllocationTest {
     static void stop() {
         server.close();
         assertThat(server.store().activeAllocations()).as("item memory after shutdown").isZero();
-    }
-
-    @BeforeEach
-    void untracked() {
-        level = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-
-    @AfterEach
-    void tracked() {
-        ResourceLeakDetector.setLevel(level);
     }
 
     @ParameterizedTest(name = "{0} commands per write")
