@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * The key-value store every loop shares: {@value #STRIPES} stripes picked by the key's hash, each a {@link KvStripe}
  * with its own lock, hash table and LRU list, so loops working on different keys rarely meet. Item bytes live
- * off-heap in pooled direct buffers of the store's own allocator; the memory they may take is bounded by
+ * off-heap in the store's {@link Slabs}; the bytes items are charged (memcached's item size) are bounded by
  * {@code limitBytes}, shared by all stripes. A store that would pass the bound first evicts the least recently used
  * items of its own stripe, then of the others (those it can lock without waiting): per-stripe LRU, which over
  * uniformly hashed keys approximates one global LRU as memcached's per-slab-class LRU does.
