@@ -11,8 +11,9 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>The buffer outlives the turn: each turn's answers leave as a retained slice of it (a recycled object), and the
  * next turn appends after them, so a turn costs no new buffer, and none of the {@code ByteBuffer} views Netty makes
  * for a new pooled direct buffer's first bulk write when it does not use {@code sun.misc.Unsafe} (JDK 25's default).
- * A buffer is replaced by a new one once it has less than {@value #ROOM} bytes (plus what the caller announces)
- * free; the slices still being sent keep the old one's memory alive. Its maximum capacity is its capacity: it must
+ * Once it has less than {@value #ROOM} bytes (plus what the caller announces) free, it starts again from its
+ * beginning if no slice of it is still being sent, else a new buffer replaces it (the slices keep the old one's memory
+ * alive until they are sent). Its maximum capacity is its capacity: it must
  * never grow (and so move its memory) under a slice that the kernel may still be sending from, and a writer that
  * would pass it fails instead. Loop thread only.
  */
