@@ -4,7 +4,9 @@ import dev.ix.bench.load.Durations;
 import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadTransport;
 import dev.ix.bench.load.MemcacheWorkload;
+import dev.ix.bench.peer.Peer;
 import dev.ix.bench.peer.PeerConfig;
+import dev.ix.bench.peer.Peers;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -112,8 +114,10 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        open-loop sweep at 10..110%% of it; reports each server's highest
                                        throughput with p99 <= --slo, p99 against throughput (PNG), CPU and
                                        system calls per request at the %.0f%% step, and memcaslap's figure where
-                                       installed. Defaults: --connections 32 --pipeline 4 --repeats 2 --warmup 1s
-                                       --duration 2s --syscall-window 2s (about 8 minutes)
+                                       installed. Defaults: --connections 32 --pipeline 4 --repeats 2 --duration 2s
+                                       --syscall-window 2s, --warmup 5s when a peer runs on a JVM (a fresh kv
+                                       per run: its JIT compiles the request path in the first seconds), else
+                                       1s (about 14 minutes for kv,memcached)
               --workloads usr,etc      kv: the workloads to run (default both)
               --keys N                 kv: keys per workload, all preloaded (default %d)
               --slo D                  kv: the p99 bound, e.g. 500us, 1ms (default 500us)
@@ -330,11 +334,11 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (baseline == null) {
             baseline = rpc ? DEFAULT_RPC_BASELINE : kv ? DEFAULT_KV_BASELINE : "netty-epoll";
         }
-        // The kv experiment is a sweep of short runs by default (about 10 minutes in all); the others, long runs.
+        // The kv experiment is a sweep of short runs by default (about 14 minutes in all); the others, long runs.
         connections = connections != null ? connections : List.of(kv ? 32 : 64);
         pipelines = pipelines != null ? pipelines : kv ? List.of(4) : List.of(16, 1);
         duration = duration != null ? duration : Duration.ofSeconds(kv ? 2 : 10);
-        warmup = warmup != null ? warmup : Duration.ofSeconds(kv ? 1 : 5);
+        warmup = warmup != null ? warmup : defaultWarmup(kv, peers);
         repeats = repeats != null ? repeats : kv ? 2 : 5;
         sweep |= kv;
         if ((rpc || kv) && !generator.equals("builtin")) {
@@ -392,6 +396,15 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
                 syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck, serverCpus,
                 loadCpus, out, List.of(args), workloads, keys, slo);
+    }
+
+    /**
+     * The warm-up when none is given: 5 s, as every HTTP and RPC peer runs on a JVM whose JIT compiles the request
+     * path in the first seconds; kv's 1 s when no peer of a kv run does (memcached needs none).
+     */
+    static Duration defaultWarmup(boolean kv, List<String> peers) {
+        boolean jvm = peers.stream().anyMatch(name -> Peers.byName(name).map(Peer::runsOnJvm).orElse(true));
+        return Duration.ofSeconds(kv && !jvm ? 1 : 5);
     }
 
     private static List<String> workloads(String list, String option) throws UsageException {

@@ -42,12 +42,20 @@ class KvBenchOptionsTest {
     }
 
     @Test
-    void defaultRunStaysWithinTenMinutes() throws Exception {
+    void defaultRunStaysWithinAQuarterHour() throws Exception {
         BenchOptions o = parse("kv");
 
         double seconds = BenchRunner.plannedSeconds(o, 2) * o.workloads().size();
 
-        assertThat(seconds).isLessThanOrEqualTo(600);
+        assertThat(seconds).isLessThanOrEqualTo(900);
+    }
+
+    @Test
+    void aJvmPeerGetsTheJvmWarmUp() throws Exception {
+        assertThat(parse("kv").warmup()).as("kv,memcached").isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse("kv", "--peers", "kv", "--baseline", "kv").warmup()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse("kv", "--peers", "memcached").warmup()).as("no JVM").isEqualTo(Duration.ofSeconds(1));
+        assertThat(parse("kv", "--warmup", "8s").warmup()).isEqualTo(Duration.ofSeconds(8));
     }
 
     @Test

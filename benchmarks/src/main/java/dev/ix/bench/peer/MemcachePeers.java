@@ -60,9 +60,10 @@ final class MemcachePeers {
             return LoadProtocol.MEMCACHE;
         }
 
+        /** kv's {@code stats} names {@code jvm_allocated_bytes}. */
         @Override
         public boolean countsAllocations() {
-            return false;
+            return true;
         }
 
         @Override

@@ -36,6 +36,8 @@ public final class PeerProcess implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 30;
     private static final int TAIL_BYTES = 16 * 1024;
     static final String STATS_PATH = "/stats/allocated-bytes";
+    /** kv's statistic of the same (memcached-protocol peers answer {@code stats}). */
+    static final String KV_ALLOCATED_STAT = "jvm_allocated_bytes";
     private static final byte[] RPC_STATS_QUERY = AllocationCounter.RPC_QUERY.getBytes(StandardCharsets.US_ASCII);
 
     private final Peer peer;
@@ -117,8 +119,9 @@ public final class PeerProcess implements AutoCloseable {
 
     /**
      * The heap bytes the peer's JVM has allocated so far, from its {@code GET /stats/allocated-bytes} (an RPC peer's:
-     * from a call carrying {@code AllocationCounter.RPC_QUERY}); read before and after a run for the allocation per
-     * request. The request itself allocates a little in the server.
+     * from a call carrying {@code AllocationCounter.RPC_QUERY}; kv's: {@code STAT jvm_allocated_bytes} of
+     * {@code stats}); read before and after a run for the allocation per request. The request itself allocates a
+     * little in the server.
      *
      * @return bytes, or empty when the peer has no such counter (nginx) or it could not be read
      */
@@ -128,7 +131,9 @@ public final class PeerProcess implements AutoCloseable {
         }
         try {
             String body;
-            if (peer.protocol() == LoadProtocol.RPC) {
+            if (peer.protocol() == LoadProtocol.MEMCACHE) {
+                body = MemcacheProbe.stat(config.connectHost(), config.port(), KV_ALLOCATED_STAT, STATS_TIMEOUT);
+            } else if (peer.protocol() == LoadProtocol.RPC) {
                 body = new String(RpcProbe.call(config.connectHost(), config.port(), RPC_STATS_QUERY, STATS_TIMEOUT),
                         StandardCharsets.US_ASCII);
             } else {

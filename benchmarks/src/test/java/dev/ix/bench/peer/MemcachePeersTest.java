@@ -66,6 +66,7 @@ class MemcachePeersTest {
         assertThat(kv.protocol()).isEqualTo(LoadProtocol.MEMCACHE);
         assertThat(kv.servingBanner()).hasValue("kv listening on ");
         assertThat(kv.runsOnJvm()).as("its collections are counted like the other Java peers'").isTrue();
+        assertThat(kv.countsAllocations()).as("stats names jvm_allocated_bytes").isTrue();
         assertThat(MemcachePeers.built("dev.ix.no.Such")).hasValue("dev.ix.no.Such not built");
         if (MemcachePeers.built(MemcachePeers.KV_MAIN).isPresent()) {
             assertThat(kv.unavailable()).hasValue("dev.ix.samples.kv.KvServer not built");
@@ -88,6 +89,31 @@ class MemcachePeersTest {
             });
             assertThat(MemcachePeers.notServing(HOST, server.getLocalPort(), Duration.ofSeconds(5)))
                     .hasValueSatisfying(why -> assertThat(why).contains("HTTP/1.1 400"));
+            answer.join();
+        }
+    }
+
+    @Test
+    void statProbeReadsOneStatisticOfStats() throws Exception {
+        String stats = "STAT pid 7\r\nSTAT jvm_allocated_bytes 123456\r\nSTAT threads 1\r\nEND\r\n";
+        try (ServerSocket server = new ServerSocket(0, 2, InetAddress.getByName(HOST))) {
+            Thread answer = Thread.ofVirtual().start(() -> {
+                for (String reply : new String[] {stats, "STAT pid 7\r\nEND\r\n"}) {
+                    try (Socket s = server.accept()) {
+                        byte[] command = new byte[7];
+                        s.getInputStream().readNBytes(command, 0, command.length);
+                        assertThat(new String(command)).isEqualTo("stats\r\n");
+                        s.getOutputStream().write(reply.getBytes());
+                    } catch (IOException ignored) {
+                        // the probe's result is what the test checks
+                    }
+                }
+            });
+            int port = server.getLocalPort();
+            assertThat(MemcacheProbe.stat(HOST, port, "jvm_allocated_bytes", Duration.ofSeconds(5)))
+                    .isEqualTo("123456");
+            assertThatThrownBy(() -> MemcacheProbe.stat(HOST, port, "jvm_allocated_bytes", Duration.ofSeconds(5)))
+                    .hasMessageContaining("stats has no jvm_allocated_bytes");
             answer.join();
         }
     }

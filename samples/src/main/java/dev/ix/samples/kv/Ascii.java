@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes the text protocol's numbers and fixed words; no allocation. */
 final class Ascii {
+    /** Copies at least this long go through NIO slices ({@link #copy}). */
+    static final int BULK = 16 * 1024;
+
     private Ascii() {
     }
 
@@ -32,14 +35,36 @@ final class Ascii {
     }
 
     /**
-     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}, through {@code src}'s internal NIO
-     * view, which the buffer caches: {@code out.writeBytes(src, index, length)} between direct buffers makes a new
-     * {@code ByteBuffer} slice per call where Netty does not use {@code sun.misc.Unsafe} (the default on JDK 25:
-     * about 130 bytes per get hit, 240 per set). The cached view is not thread-safe: {@code src} must be the
-     * caller's own buffer, or an item's under its stripe lock.
+     * Appends {@code length} bytes of {@code src} at {@code index} to {@code out}; see {@link #copy}.
      */
     static void copyBytes(ByteBuf src, int index, int length, ByteBuf out) {
-        out.writeBytes(src.internalNioBuffer(index, length));
+        out.ensureWritable(length);
+        int at = out.writerIndex();
+        copy(src, index, out, at, length);
+        out.writerIndex(at + length);
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code src} at {@code srcIndex} to {@code dst} at {@code dstIndex}, with absolute
+     * indices only, so that it allocates nothing and never touches a buffer's shared state: a slab page's view is
+     * read and written by every loop at once. Where Netty does not use {@code sun.misc.Unsafe} (the default on JDK
+     * 25), a direct buffer reads and writes single values at absolute indices of its {@code ByteBuffer}, but every
+     * bulk copy goes through a {@code ByteBuffer} view: {@code writeBytes(ByteBuf)} a new slice per call,
+     * {@code internalNioBuffer} one per buffer that the buffer then reuses (not thread-safe). So a copy moves longs;
+     * one of at least {@value #BULK} bytes goes through two new NIO slices, whose cost is then small beside the copy.
+     */
+    static void copy(ByteBuf src, int srcIndex, ByteBuf dst, int dstIndex, int length) {
+        if (length >= BULK) {
+            dst.nioBuffer(dstIndex, length).put(src.nioBuffer(srcIndex, length));
+            return;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            dst.setLong(dstIndex + i, src.getLong(srcIndex + i));
+        }
+        for (; i < length; i++) {
+            dst.setByte(dstIndex + i, src.getByte(srcIndex + i));
+        }
     }
 
     /** Writes {@code v} as a signed decimal number. */

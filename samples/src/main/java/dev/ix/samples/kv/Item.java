@@ -3,19 +3,26 @@ package dev.ix.samples.kv;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One cached item: its bytes off-heap, its metadata on-heap. Items are pooled by their {@link KvStripe} and reused,
- * so a store in steady state allocates no objects.
+ * One cached item: its bytes off-heap in a {@link Slabs} chunk, its metadata on-heap. Items are pooled by their
+ * {@link KvStripe} and reused, so a store in steady state allocates no objects.
  *
  * <pre>
- *   data: | key (keyLength) | value (valueLength) | \r\n |
+ *   data at offset: | key (keyLength) | value (valueLength) | \r\n |
  * </pre>
  *
  * <p>The value is kept with its {@code \r\n} so that a get copies value and terminator in one go. Every field is
  * read and written under the owning stripe's lock only.
  */
 final class Item {
-    /** The item's bytes, one reference owned by the store; null while the item is in its stripe's free pool. */
+    /**
+     * The view of the slab page that holds the item's bytes, from {@link #offset} on; shared with the page's other
+     * chunks, so absolute indices only. Null while the item is in its stripe's free pool.
+     */
     ByteBuf data;
+    /** Where the item's bytes start in {@link #data}. */
+    int offset;
+    /** The item's slab chunk, for {@link Slabs#free}. */
+    long chunk;
     int keyLength;
     int valueLength;
     /** The client's opaque 32-bit flags. */
@@ -45,6 +52,11 @@ final class Item {
     Item lruNext;
 
     int valueOffset() {
-        return keyLength;
+        return offset + keyLength;
+    }
+
+    /** Bytes of the chunk in use: key, value and CRLF. */
+    int size() {
+        return keyLength + valueLength + 2;
     }
 }

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 final class KvConnection extends ChannelInboundHandlerAdapter {
     static final int MAX_LINE = 16 * 1024;
     static final int MAX_GET_LINE = 1 << 20;
+    private static final int MAX_SPARE = 2 * MAX_LINE;
     private static final byte[] GET = Ascii.bytes("get ");
     private static final byte[] GETS = Ascii.bytes("gets ");
 
@@ -30,6 +31,11 @@ final class KvConnection extends ChannelInboundHandlerAdapter {
     private Replies replies;
     private TextProtocol protocol;
     private ByteBuf cumulation;
+    /**
+     * A drained cumulation kept for the next split command (memcached keeps its 16 KiB read buffer too): a new one
+     * per split is a new buffer object each time, as Netty's recycler mostly does not reuse them.
+     */
+    private ByteBuf spare;
     /** Bytes the command at the cumulation's start needs before it is parsed again. */
     private int waitFor;
     /** Bytes of a refused data block still to drop. */
@@ -77,17 +83,17 @@ final class KvConnection extends ChannelInboundHandlerAdapter {
             if (c == null) {
                 consume(ctx, in);
                 if (in.isReadable() && !closing) {
-                    c = ctx.alloc().directBuffer(Math.max(MAX_LINE, Math.max(waitFor, in.readableBytes() * 2)));
-                    c.writeBytes(in);
+                    c = cumulation(ctx, Math.max(MAX_LINE, Math.max(waitFor, in.readableBytes() * 2)));
+                    Ascii.copyBytes(in, in.readerIndex(), in.readableBytes(), c);
                     cumulation = c;
                 }
             } else {
-                c.writeBytes(in);
+                Ascii.copyBytes(in, in.readerIndex(), in.readableBytes(), c);
                 consume(ctx, c);
                 if (cumulation != null) {
                     if (!c.isReadable()) {
                         cumulation = null;
-                        c.release();
+                        keepSpare(c);
                     } else {
                         c.discardSomeReadBytes();
                         if (waitFor > c.readableBytes()) {
@@ -205,10 +211,36 @@ final class KvConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** @return an empty cumulation of at least {@code capacity} bytes, the spare if there is one */
+    private ByteBuf cumulation(ChannelHandlerContext ctx, int capacity) {
+        ByteBuf c = spare;
+        if (c == null) {
+            return ctx.alloc().directBuffer(capacity);
+        }
+        spare = null;
+        c.ensureWritable(capacity);
+        return c;
+    }
+
+    /** Keeps a drained cumulation as the spare, unless it grew past what a line needs (a large data block's). */
+    private void keepSpare(ByteBuf c) {
+        if (c.capacity() <= MAX_SPARE && !closing) {
+            c.clear();
+            spare = c;
+        } else {
+            c.release();
+        }
+    }
+
     private void release() {
         ByteBuf c = cumulation;
         if (c != null) {
             cumulation = null;
+            c.release();
+        }
+        c = spare;
+        if (c != null) {
+            spare = null;
             c.release();
         }
         if (replies != null) {

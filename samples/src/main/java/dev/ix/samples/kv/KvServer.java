@@ -6,10 +6,14 @@ import dev.ix.transport.IxListeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +33,8 @@ public final class KvServer implements AutoCloseable {
     private final KvStore store;
     private final KvStats stats;
     private final EventLoopGroup group;
+    /** Every open connection, closed before the loops stop. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final String transportName;
     private IxListeners listeners;
     private Channel channel;
@@ -106,9 +112,13 @@ public final class KvServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Pooled, not Netty 4.2's default adaptive allocator: a pooled buffer's retainedSlice is a recycled
+                // object, an adaptive one's a new one, and Replies writes each turn's answers as one.
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new KvConnection(store, stats));
                     }
                 });
@@ -152,6 +162,9 @@ public final class KvServer implements AutoCloseable {
         if (channel != null) {
             channel.close().awaitUninterruptibly();
         }
+        // Closed while the loops still run their tasks: Netty fires channelInactive from a task, which a stopping
+        // loop no longer runs, and each connection releases its reply buffer and cumulation there.
+        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         store.close();
         closed.countDown();

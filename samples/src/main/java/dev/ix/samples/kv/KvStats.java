@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class KvStats {
     static final String VERSION = "1.6.18-kv";
+    /** Bytes {@link #render} writes at most (about 40 lines of at most 50 bytes). */
+    static final int MAX_RENDERED = 4096;
 
     private final KvStore store;
     private final int threads;

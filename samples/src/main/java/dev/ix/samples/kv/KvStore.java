@@ -1,8 +1,6 @@
 package dev.ix.samples.kv;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PoolArenaMetric;
-import io.netty.buffer.PooledByteBufAllocator;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -10,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * The key-value store every loop shares: {@value #STRIPES} stripes picked by the key's hash, each a {@link KvStripe}
  * with its own lock, hash table and LRU list, so loops working on different keys rarely meet. Item bytes live
- * off-heap in pooled direct buffers of the store's own allocator; the memory they may take is bounded by
+ * off-heap in the store's {@link Slabs}; the bytes items are charged (memcached's item size) are bounded by
  * {@code limitBytes}, shared by all stripes. A store that would pass the bound first evicts the least recently used
  * items of its own stripe, then of the others (those it can lock without waiting): per-stripe LRU, which over
  * uniformly hashed keys approximates one global LRU as memcached's per-slab-class LRU does.
@@ -74,7 +72,7 @@ final class KvStore implements AutoCloseable {
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong casCounter = new AtomicLong();
     private final LongSupplier clock;
-    private final PooledByteBufAllocator allocator;
+    private final Slabs slabs;
     /** flush_all: items stored at or before this second are gone once it has come (0: no flush). */
     private volatile long flushLive;
     /** flush_all without delay: items with a CAS below this are gone too (those of the flush's own second). */
@@ -90,13 +88,11 @@ final class KvStore implements AutoCloseable {
         this.limitBytes = limitBytes;
         this.itemMaxBytes = itemMaxBytes;
         this.clock = clock;
+        // An item's bytes are its key, value and CRLF, which its charge (at most itemMaxBytes) exceeds.
+        this.slabs = new Slabs(itemMaxBytes);
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new KvStripe();
+            stripes[i] = new KvStripe(slabs);
         }
-        // No thread caches: a freed item's memory goes back to its arena at once, whichever loop frees it, so the
-        // arenas' counters show exactly what the items hold. 4 MiB chunks (8 KiB pages, order 9).
-        int arenas = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.allocator = new PooledByteBufAllocator(true, 0, arenas, 8192, 9, 0, 0, false);
     }
 
     long now() {
@@ -248,12 +244,13 @@ final class KvStore implements AutoCloseable {
                         return EXISTS;
                     }
                     ByteBuf oldData = old.data;
+                    int oldOffset = old.valueOffset();
                     int oldLength = old.valueLength;
                     int result = mode == APPEND
-                            ? put(s, hash, old, key, keyOffset, keyLength, oldData, keyLength, oldLength,
+                            ? put(s, hash, old, key, keyOffset, keyLength, oldData, oldOffset, oldLength,
                                     value, valueOffset, valueLength, old.flags, old.expiresAt, outcome)
                             : put(s, hash, old, key, keyOffset, keyLength, value, valueOffset, valueLength,
-                                    oldData, keyLength, oldLength, old.flags, old.expiresAt, outcome);
+                                    oldData, oldOffset, oldLength, old.flags, old.expiresAt, outcome);
                     // memcached answers an append it cannot allocate NOT_STORED.
                     return result == STORED ? STORED : NOT_STORED;
                 }
@@ -368,7 +365,7 @@ final class KvStore implements AutoCloseable {
                 return EXISTS;
             }
             NumberParser numbers = outcome.numbers;
-            if (!numbers.unsigned64(it.data, it.keyLength, it.keyLength + it.valueLength)) {
+            if (!numbers.unsigned64(it.data, it.valueOffset(), it.valueOffset() + it.valueLength)) {
                 return NON_NUMERIC;
             }
             long value = numbers.value;
@@ -387,8 +384,8 @@ final class KvStore implements AutoCloseable {
             int digits = scratch.writerIndex();
             if (digits <= it.valueLength) {
                 ByteBuf d = it.data;
-                d.setBytes(it.keyLength, scratch, 0, digits);
-                for (int i = it.keyLength + digits; i < it.keyLength + it.valueLength; i++) {
+                Ascii.copy(scratch, 0, d, it.valueOffset(), digits);
+                for (int i = it.valueOffset() + digits; i < it.valueOffset() + it.valueLength; i++) {
                     d.setByte(i, ' ');
                 }
                 it.cas = casCounter.incrementAndGet();
@@ -456,11 +453,7 @@ final class KvStore implements AutoCloseable {
 
     /** Allocations of item memory not yet freed: 0 after {@link #close()}. */
     long activeAllocations() {
-        long n = 0;
-        for (PoolArenaMetric arena : allocator.metric().directArenas()) {
-            n += arena.numActiveAllocations();
-        }
-        return n;
+        return slabs.liveChunks();
     }
 
     /** Frees every item's memory. Call once the loops that use the store have stopped. */
@@ -478,6 +471,7 @@ final class KvStore implements AutoCloseable {
                 s.lock.unlockWrite(stamp);
             }
         }
+        slabs.close();
     }
 
     private KvStripe stripe(long hash) {
@@ -513,6 +507,7 @@ final class KvStore implements AutoCloseable {
         if (charge > itemMaxBytes) {
             return TOO_LARGE;
         }
+        // Only an append or prepend passes item memory (the old item's page) as a source.
         if (old != null && first != old.data && second != old.data) {
             // The new value does not need the old one: give its memory back before making room (memcached's set
             // drops the old value even when the new one cannot be stored).
@@ -522,18 +517,23 @@ final class KvStore implements AutoCloseable {
         if (!reserve(s, old, (int) charge)) {
             return NO_MEMORY;
         }
-        ByteBuf data = allocator.directBuffer(keyLength + valueLength + 2);
-        Ascii.copyBytes(key, keyOffset, keyLength, data);
-        Ascii.copyBytes(first, firstOffset, firstLength, data);
+        int size = keyLength + valueLength + 2;
+        long chunk = slabs.allocate(size);
+        ByteBuf data = slabs.page(chunk);
+        int at = Slabs.offset(chunk);
+        Ascii.copy(key, keyOffset, data, at, keyLength);
+        Ascii.copy(first, firstOffset, data, at + keyLength, firstLength);
         if (secondLength > 0) {
-            Ascii.copyBytes(second, secondOffset, secondLength, data);
+            Ascii.copy(second, secondOffset, data, at + keyLength + firstLength, secondLength);
         }
-        data.writeByte('\r').writeByte('\n');
+        data.setShort(at + size - 2, '\r' << 8 | '\n');
         if (old != null) {
             usedBytes.addAndGet(-s.unlink(old));
         }
         Item it = s.newItem();
         it.data = data;
+        it.offset = at;
+        it.chunk = chunk;
         it.keyLength = keyLength;
         it.valueLength = valueLength;
         it.flags = flags;

@@ -21,6 +21,7 @@ final class KvStripe {
 
     /** Exclusive for every operation: a hit moves the item in the LRU list. */
     final StampedLock lock = new StampedLock();
+    private final Slabs slabs;
 
     private Item[] table = new Item[INITIAL_BUCKETS];
     private int count;
@@ -33,10 +34,14 @@ final class KvStripe {
     private long evictions;
     private long totalItems;
 
+    KvStripe(Slabs slabs) {
+        this.slabs = slabs;
+    }
+
     Item find(long hash, ByteBuf key, int keyOffset, int keyLength) {
         for (Item it = table[(int) hash & (table.length - 1)]; it != null; it = it.chainNext) {
             if (it.hash == hash && it.keyLength == keyLength
-                    && ByteBufUtil.equals(it.data, 0, key, keyOffset, keyLength)) {
+                    && ByteBufUtil.equals(it.data, it.offset, key, keyOffset, keyLength)) {
                 return it;
             }
         }
@@ -77,7 +82,7 @@ final class KvStripe {
     }
 
     /**
-     * Removes {@code it} from the table and the LRU list, releases its data and pools it.
+     * Removes {@code it} from the table and the LRU list, frees its chunk and pools it.
      *
      * @return the bytes it was charged, for the caller to give back to the store's budget
      */
@@ -98,7 +103,7 @@ final class KvStripe {
         count--;
         bytes -= it.charge;
         int charge = it.charge;
-        it.data.release();
+        slabs.free(it.chunk, it.size());
         it.data = null;
         it.charge = 0;
         if (pooled < MAX_POOLED) {

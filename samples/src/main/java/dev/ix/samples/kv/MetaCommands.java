@@ -150,7 +150,7 @@ final class MetaCommands implements KvStore.ItemSink {
             hitError = "CLIENT_ERROR opaque token too long";
             return;
         }
-        ByteBuf out = replies.out();
+        ByteBuf out = replies.out(flags.value ? it.valueLength + 2 : 0);
         if (flags.value) {
             out.writeByte('V').writeByte('A').writeByte(' ');
             Ascii.writeUnsigned(out, it.valueLength);
@@ -201,10 +201,10 @@ final class MetaCommands implements KvStore.ItemSink {
                     flag(out, 'h');
                     out.writeByte(wasFetched ? '1' : '0');
                 }
-                case 'O' -> out.writeByte(' ').writeBytes(b, s, line.length(i));
+                case 'O' -> Ascii.copyBytes(b, s, line.length(i), out.writeByte(' '));
                 case 'k' -> {
                     flag(out, 'k');
-                    Ascii.copyBytes(it.data, 0, it.keyLength, out);
+                    Ascii.copyBytes(it.data, it.offset, it.keyLength, out);
                 }
                 default -> {
                 }
@@ -225,7 +225,7 @@ final class MetaCommands implements KvStore.ItemSink {
         }
         out.writeBytes(CRLF);
         if (flags.value) {
-            Ascii.copyBytes(it.data, it.keyLength, it.valueLength + 2, out);
+            Ascii.copyBytes(it.data, it.valueOffset(), it.valueLength + 2, out);
         }
     }
 
@@ -334,10 +334,10 @@ final class MetaCommands implements KvStore.ItemSink {
         for (int i = 3; i < line.count() - 1; i++) {
             int s = line.start(i);
             switch (b.getByte(s)) {
-                case 'O' -> out.writeByte(' ').writeBytes(b, s, line.length(i));
+                case 'O' -> Ascii.copyBytes(b, s, line.length(i), out.writeByte(' '));
                 case 'k' -> {
                     flag(out, 'k');
-                    out.writeBytes(b, line.start(1), line.length(1));
+                    Ascii.copyBytes(b, line.start(1), line.length(1), out);
                 }
                 case 'c' -> {
                     flag(out, 'c');
@@ -505,17 +505,17 @@ final class MetaCommands implements KvStore.ItemSink {
                         expiresAt = flags.vivifyExpiresAt;
                     }
                 }
-                case 'O' -> out.writeByte(' ').writeBytes(b, s, line.length(i));
+                case 'O' -> Ascii.copyBytes(b, s, line.length(i), out.writeByte(' '));
                 case 'k' -> {
                     flag(out, 'k');
-                    out.writeBytes(b, line.start(1), line.length(1));
+                    Ascii.copyBytes(b, line.start(1), line.length(1), out);
                 }
                 default -> {
                 }
             }
         }
         if (flags.value) {
-            out.writeBytes(CRLF).writeBytes(scratch, 0, digits);
+            Ascii.copyBytes(scratch, 0, digits, out.writeBytes(CRLF));
         }
         out.writeBytes(CRLF);
     }
@@ -529,10 +529,10 @@ final class MetaCommands implements KvStore.ItemSink {
             int s = line.start(i);
             byte f = b.getByte(s);
             if (f == 'O') {
-                out.writeByte(' ').writeBytes(b, s, line.length(i));
+                Ascii.copyBytes(b, s, line.length(i), out.writeByte(' '));
             } else if (f == 'k') {
                 flag(out, 'k');
-                out.writeBytes(b, line.start(1), line.length(1));
+                Ascii.copyBytes(b, line.start(1), line.length(1), out);
             }
         }
     }

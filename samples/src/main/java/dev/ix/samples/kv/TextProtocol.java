@@ -259,9 +259,9 @@ final class TextProtocol implements KvStore.ItemSink {
 
     @Override
     public void hit(Item it) {
-        ByteBuf out = replies.out();
+        ByteBuf out = replies.out(it.valueLength + 2);
         out.writeBytes(VALUE);
-        Ascii.copyBytes(it.data, 0, it.keyLength, out);
+        Ascii.copyBytes(it.data, it.offset, it.keyLength, out);
         out.writeByte(' ');
         Ascii.writeUnsigned(out, it.flags & 0xFFFFFFFFL);
         out.writeByte(' ');
@@ -271,7 +271,7 @@ final class TextProtocol implements KvStore.ItemSink {
             Ascii.writeUnsigned(out, it.cas);
         }
         out.writeByte('\r').writeByte('\n');
-        Ascii.copyBytes(it.data, it.keyLength, it.valueLength + 2, out);
+        Ascii.copyBytes(it.data, it.valueOffset(), it.valueLength + 2, out);
     }
 
     /** set, add, replace, append, prepend, cas: line, then a data block of the announced length and CRLF. */
@@ -494,7 +494,7 @@ final class TextProtocol implements KvStore.ItemSink {
     private void stats() {
         int n = line.count();
         if (n == 2) {
-            stats.render(replies.out());
+            stats.render(replies.out(KvStats.MAX_RENDERED));
         } else if (n == 3 && line.is(1, RESET_WORD)) {
             replies.line(RESET);
         } else {
