@@ -1,12 +1,10 @@
 package dev.ix.http;
 
 import dev.ix.reactor.IxServer;
+import dev.ix.transport.test.LeakTrackingOff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * at once, where one connection's turns alone do not show what many connections' turns cost.
  *
  * <p>Leak tracking is switched off while measuring: paranoid tracking records a stack trace per buffer, which is the
- * very allocation this test must not see. Every other test of the module runs with it.
+ * very allocation this test must not see ({@link LeakTrackingOff}). Every other test of the module runs with it.
  */
+@LeakTrackingOff
 class IxHttpServerAllocationTest {
     private static final int REQUESTS = 32_000;
     private static final int WARM_UP = 64_000;
@@ -40,7 +39,6 @@ class IxHttpServerAllocationTest {
     private static IxServer plain;
     private static IxServer metered;
     private static volatile Thread loopThread;
-    private ResourceLeakDetector.Level level;
 
     @BeforeAll
     static void start() {
@@ -62,17 +60,6 @@ class IxHttpServerAllocationTest {
     static void stop() {
         plain.disposeNow(Duration.ofSeconds(10));
         metered.disposeNow(Duration.ofSeconds(10));
-    }
-
-    @BeforeEach
-    void untracked() {
-        level = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-
-    @AfterEach
-    void tracked() {
-        ResourceLeakDetector.setLevel(level);
     }
 
     @ParameterizedTest(name = "pipelined {0}, metrics {1}")
