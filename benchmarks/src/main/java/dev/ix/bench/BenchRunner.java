@@ -246,16 +246,15 @@ final class BenchRunner {
             long pid = server.pid();
             OptionalLong allocBefore = server.allocatedBytes();
             Optional<GcCounts> gcBefore = gcCounts(server, peer);
-            long cpuBefore = ProcStat.cpuNanos(pid);
-            long userBefore = ProcStat.userNanos(pid);
+            ProcStat.CpuTimes cpuBefore = ProcStat.cpuTimes(pid);
             LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
-            long cpuAfter = ProcStat.cpuNanos(pid);
-            long userAfter = ProcStat.userNanos(pid);
+            ProcStat.CpuTimes cpuAfter = ProcStat.cpuTimes(pid);
+            long cpuUsed = cpuAfter.totalNanos() - cpuBefore.totalNanos();
             Optional<GcCounts> gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
             OptionalLong allocAfter = server.allocatedBytes();
             double rss = ProcStat.rssBytes(pid);
             boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
-            double serverCpuShare = (cpuAfter - cpuBefore) / (double) options.duration().toNanos()
+            double serverCpuShare = cpuUsed / (double) options.duration().toNanos()
                     / ProcStat.cpuSet(ProcStat.allowedCpus(pid)).cardinality();
             boolean loadPinned = load.generatorCpus() != null
                     && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
@@ -268,8 +267,9 @@ final class BenchRunner {
             }
 
             double requests = load.requests();
-            double cpuMicros = requests > 0 ? (cpuAfter - cpuBefore) / 1000.0 / requests : Double.NaN;
-            double userMicros = requests > 0 ? (userAfter - userBefore) / 1000.0 / requests : Double.NaN;
+            double cpuMicros = requests > 0 ? cpuUsed / 1000.0 / requests : Double.NaN;
+            double userMicros = requests > 0
+                    ? (cpuAfter.userNanos() - cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
             double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
                     ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
             GcCounts gc = gcAfter.map(after -> after.minus(gcBefore.orElseThrow())).orElse(null);

@@ -42,22 +42,34 @@ public final class ProcStat {
      * @throws IllegalStateException if the process does not exist (any more)
      */
     public static long cpuNanos(long pid) {
-        return cpuTicks(read(pid, "stat")) * NANOS_PER_TICK;
+        return cpuTimes(pid).totalNanos();
     }
 
     /**
-     * CPU time of a process in user space, all its threads together, dead ones included: the part of
-     * {@link #cpuNanos} spent in the process's own code. The rest is the kernel's work on its behalf, which on
-     * loopback includes receiving what the process sends (the peer's TCP receive path runs in the sender's context)
-     * and waking the peer: a cost the load generator's behaviour changes, where user time is the server's own. Same
-     * resolution as {@link #cpuNanos}.
+     * {@link #cpuNanos} and its user-space part, from one read.
      *
      * @param pid a live process of this machine
-     * @return nanoseconds of user-space CPU the process has used since it started
+     * @return the process's CPU time since it started
      * @throws IllegalStateException if the process does not exist (any more)
      */
-    public static long userNanos(long pid) {
-        return userTicks(read(pid, "stat")) * NANOS_PER_TICK;
+    public static CpuTimes cpuTimes(long pid) {
+        return cpuTimes(read(pid, "stat"));
+    }
+
+    /**
+     * CPU time of a process, all its threads together, dead ones included; same resolution as {@link #cpuNanos}.
+     *
+     * @param userNanos   the part spent in the process's own code. The rest is the kernel's work on its behalf, which
+     *                    on loopback includes receiving what the process sends (the peer's TCP receive path runs in
+     *                    the sender's context) and waking the peer: a cost the load generator's behaviour changes,
+     *                    where user time is the server's own
+     * @param systemNanos the part the kernel spent on its behalf
+     */
+    public record CpuTimes(long userNanos, long systemNanos) {
+        /** @return user plus system nanoseconds */
+        public long totalNanos() {
+            return userNanos + systemNanos;
+        }
     }
 
     /**
@@ -174,15 +186,11 @@ public final class ProcStat {
         throw new IllegalStateException("no Cpus_allowed_list in " + where);
     }
 
-    /** User plus system clock ticks from one {@code /proc/PID/stat} line. */
-    static long cpuTicks(String stat) {
+    /** User and system times from one {@code /proc/PID/stat} line. */
+    static CpuTimes cpuTimes(String stat) {
         String[] fields = statFields(stat);
-        return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
-    }
-
-    /** User clock ticks from one {@code /proc/PID/stat} line. */
-    static long userTicks(String stat) {
-        return Long.parseLong(statFields(stat)[UTIME]);
+        return new CpuTimes(Long.parseLong(fields[UTIME]) * NANOS_PER_TICK,
+                Long.parseLong(fields[STIME]) * NANOS_PER_TICK);
     }
 
     /** The fields of one {@code /proc/PID/stat} line after the command name, field 3 (the state) first. */

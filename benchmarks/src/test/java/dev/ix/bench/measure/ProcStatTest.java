@@ -14,8 +14,8 @@ class ProcStatTest {
     @Test
     void cpuTimeOfThisProcessFromProcAgreesWithTheJvm() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long procBefore = ProcStat.cpuNanos(SELF);
-        long userBefore = ProcStat.userNanos(SELF);
+        ProcStat.CpuTimes before = ProcStat.cpuTimes(SELF);
+        long procBefore = before.totalNanos();
         long threadBefore = threads.getCurrentThreadCpuTime();
         long sink = 0;
         // Burn a fixed amount of this thread's CPU time (however long that takes), then compare the two clocks.
@@ -24,8 +24,9 @@ class ProcStatTest {
                 sink += Long.numberOfTrailingZeros(sink + i);
             }
         }
-        long procUsed = ProcStat.cpuNanos(SELF) - procBefore;
-        long userUsed = ProcStat.userNanos(SELF) - userBefore;
+        ProcStat.CpuTimes after = ProcStat.cpuTimes(SELF);
+        long procUsed = after.totalNanos() - procBefore;
+        long userUsed = after.userNanos() - before.userNanos();
 
         assertThat(sink).isNotZero();
         assertThat(procBefore).isPositive();
@@ -55,8 +56,8 @@ class ProcStatTest {
     void commandNamesWithSpacesAndParenthesesDoNotShiftTheFields() {
         String stat = "4242 (we(ird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 1 0 100 1000 10";
 
-        assertThat(ProcStat.cpuTicks(stat)).isEqualTo(1234 + 567);
-        assertThat(ProcStat.userTicks(stat)).isEqualTo(1234);
+        // 10 ms per clock tick (USER_HZ 100)
+        assertThat(ProcStat.cpuTimes(stat)).isEqualTo(new ProcStat.CpuTimes(12_340_000_000L, 5_670_000_000L));
     }
 
     @Test
