@@ -285,8 +285,8 @@ public final class IxHttpServer extends IxServerSpec<IxHttpServer> {
      * drops whatever the client still sends until the client closes, or no byte came for
      * {@link #lingeringTimeout}, or this time has passed since the FIN; then it closes. Closing with unread input
      * at once would make the kernel answer with a reset, which can destroy the response before the client reads
-     * it. Connections closed for being idle, and those a stopping server closes after their last response with
-     * nothing more received, close at once.
+     * it. Connections closed for being idle, after a {@code 408} (a client too slow for its timeout is cut), and
+     * those a stopping server closes after their last response with nothing more received, close at once.
      *
      * @param time default 30 s; {@link Duration#ZERO} closes at once, without lingering
      * @return a server with that bound
