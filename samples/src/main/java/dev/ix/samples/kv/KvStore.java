@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The key-value store every loop shares: {@value #STRIPES} stripes picked by the key's hash, each a {@link KvStripe}
@@ -413,30 +414,23 @@ final class KvStore implements AutoCloseable {
     }
 
     long currentItems() {
-        long n = 0;
-        for (KvStripe s : stripes) {
-            long stamp = s.lock.readLock();
-            n += s.count();
-            s.lock.unlockRead(stamp);
-        }
-        return n;
+        return sumOverStripes(KvStripe::count);
     }
 
     long totalItems() {
-        long n = 0;
-        for (KvStripe s : stripes) {
-            long stamp = s.lock.readLock();
-            n += s.totalItems();
-            s.lock.unlockRead(stamp);
-        }
-        return n;
+        return sumOverStripes(KvStripe::totalItems);
     }
 
     long evictions() {
+        return sumOverStripes(KvStripe::evictions);
+    }
+
+    /** @return {@code count} of every stripe added up, each read under its stripe's read lock */
+    private long sumOverStripes(ToLongFunction<KvStripe> count) {
         long n = 0;
         for (KvStripe s : stripes) {
             long stamp = s.lock.readLock();
-            n += s.evictions();
+            n += count.applyAsLong(s);
             s.lock.unlockRead(stamp);
         }
         return n;
