@@ -96,7 +96,8 @@ public final class Bench {
                 Runtime.version() + " (" + System.getProperty("java.vendor") + ")", ProcStat.kernel(),
                 ProcStat.cpuModel(), o.generatorLabel());
         out.println("ix bench " + o.test() + ": " + runnable.size() + " peer(s) × " + o.repeats() + " repeat(s), "
-                + Durations.format(o.warmup()) + " warm-up + " + Durations.format(o.duration()) + " each, rate "
+                + Durations.format(o.warmup()) + " warm-up" + (o.jitSettle().isZero() ? "" : " (JVMs: until the JIT"
+                + " settles, up to " + Durations.format(o.jitSettle()) + " more)") + " + " + Durations.format(o.duration()) + " each, rate "
                 + o.rateLabel() + ", " + join(o.connections()) + " connections; servers on CPU " + o.serverCpus()
                 + ", load on CPU " + o.loadCpus() + " (" + env.generator() + ")");
         if (o.generator().equals("builtin") && o.generatorTransport() == LoadTransport.IX) {

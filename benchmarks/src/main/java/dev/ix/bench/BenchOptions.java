@@ -31,6 +31,8 @@ import java.util.Locale;
  *                       open-loop steps at the first ({@link #pipelinesAt(double)})
  * @param duration       measured window of one run
  * @param warmup         load before each run, not recorded
+ * @param jitSettle      for a peer on a JVM, how much longer the warm-up may go on, in {@link #JIT_SETTLE_STEP}s, until
+ *                       its JIT settles ({@link JitSettle}); zero: no settling
  * @param syscallWindow  a second, shorter window of the same load right after the measured one, in which perf counts
  *                       the server's system calls; zero to count none. perf tracing slows every traced system call,
  *                       so the measured window itself is never traced
@@ -57,9 +59,18 @@ import java.util.Locale;
  */
 record BenchOptions(String test, List<String> peers, String baseline, int threads, List<Integer> connections,
                     int loadThreads, List<Integer> pipelines, Duration duration, Duration warmup,
-                    Duration syscallWindow, int repeats, List<Double> rates, List<RelativeRate> relativeRates,
+                    Duration jitSettle, Duration syscallWindow, int repeats, List<Double> rates, List<RelativeRate> relativeRates,
                     boolean sweep, String generator, LoadTransport generatorTransport, boolean crossCheck, String serverCpus, String loadCpus, Path out,
                     List<String> commandLine, List<String> workloads, int keys, Duration slo) {
+
+    /** The load of one step of JIT settling: whole seconds, as wrk runs. */
+    static final Duration JIT_SETTLE_STEP = Duration.ofSeconds(1);
+    /**
+     * A step in which the server's compiler threads worked less than this has a settled JIT: 0.5 % of the step, a few
+     * small methods, against the hundreds of milliseconds per second a fresh JVM compiles.
+     */
+    static final Duration JIT_QUIET = Duration.ofMillis(5);
+    static final Duration DEFAULT_JIT_SETTLE = Duration.ofSeconds(20);
 
     /** Offered loads of a rate sweep, as fractions of the saturation throughput measured first. */
     static final List<Double> SWEEP_FRACTIONS = List.of(0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.1);
@@ -113,11 +124,13 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        and checked; per workload a closed-loop run finds saturation, then an
                                        open-loop sweep at 10..110%% of it; reports each server's highest
                                        throughput with p99 <= --slo, p99 against throughput (PNG), CPU and
-                                       system calls per request at the %.0f%% step, and memcaslap's figure where
-                                       installed. Defaults: --connections 32 --pipeline 4 --repeats 2 --duration 2s
+                                       system calls per request at the %.0f%% step, memcaslap's figure where
+                                       installed, and the sweep again from mcload, an open-loop generator in C
+                                       built here with cc (no JVM), as an independent opinion on latency.
+                                       Defaults: --connections 32 --pipeline 4 --repeats 2 --duration 2s
                                        --syscall-window 2s, --warmup 5s when a peer runs on a JVM (a fresh kv
                                        per run: its JIT compiles the request path in the first seconds), else
-                                       1s (about 14 minutes for kv,memcached)
+                                       1s (about 35 minutes for kv,memcached)
               --workloads usr,etc      kv: the workloads to run (default both)
               --keys N                 kv: keys per workload, all preloaded (default %d)
               --slo D                  kv: the p99 bound, e.g. 500us, 1ms (default 500us)
@@ -138,6 +151,11 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        run at the first depth only
               --duration D             measured window per run, e.g. 10s, 1m (default 10s)
               --warmup D               load before each run, not recorded (default 5s)
+              --jit-settle D           for a server on a JVM, the warm-up then goes on in 1 s steps until three in
+                                       a row in which its JIT compiled for under 5 ms, for at most D more (default 20s;
+                                       0: no settling). A fresh JVM compiles for seconds at a light load, on the
+                                       server's own CPU; the JIT ms of each measured window is in summary.json and,
+                                       where it stays high, in the table's notes
               --syscall-window D       after the measured window, this much more of the same load, with perf
                                        counting the server's system calls (default 2s; 0: no count). The measured
                                        window is never traced: tracing taxes each system call
@@ -209,7 +227,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
     /** @return the same options for one workload, its results under {@code out} */
     BenchOptions forWorkload(String workload, Path out) {
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
-                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck,
+                jitSettle, syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck,
                 serverCpus, loadCpus, out, commandLine, List.of(workload), keys, slo);
     }
 
@@ -276,6 +294,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         List<Integer> pipelines = null;
         Duration duration = null;
         Duration warmup = null;
+        Duration jitSettle = DEFAULT_JIT_SETTLE;
         Duration syscallWindow = Duration.ofSeconds(2);
         Integer repeats = null;
         List<String> workloads = KV_WORKLOADS;
@@ -309,6 +328,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                 case "--pipeline" -> pipelines = positives(value(args, ++i, a), a);
                 case "--duration" -> duration = duration(args, ++i, a);
                 case "--warmup" -> warmup = durationOrZero(args, ++i, a);
+                case "--jit-settle" -> jitSettle = durationOrZero(args, ++i, a);
                 case "--syscall-window" -> syscallWindow = durationOrZero(args, ++i, a);
                 case "--repeats" -> repeats = positive(args, ++i, a);
                 case "--rate" -> {
@@ -334,7 +354,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (baseline == null) {
             baseline = rpc ? DEFAULT_RPC_BASELINE : kv ? DEFAULT_KV_BASELINE : "netty-epoll";
         }
-        // The kv experiment is a sweep of short runs by default (about 14 minutes in all); the others, long runs.
+        // The kv experiment is a sweep of short runs by default (about 35 minutes with mcload); the others, long runs.
         connections = connections != null ? connections : List.of(kv ? 32 : 64);
         pipelines = pipelines != null ? pipelines : kv ? List.of(4) : List.of(16, 1);
         duration = duration != null ? duration : Duration.ofSeconds(kv ? 2 : 10);
@@ -394,7 +414,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                     + " seconds");
         }
         return new BenchOptions(test, peers, baseline, threads, connections, loadThreads, pipelines, duration, warmup,
-                syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck, serverCpus,
+                jitSettle, syscallWindow, repeats, rates, relativeRates, sweep, generator, generatorTransport, crossCheck, serverCpus,
                 loadCpus, out, List.of(args), workloads, keys, slo);
     }
 

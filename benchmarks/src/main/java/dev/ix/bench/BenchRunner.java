@@ -5,7 +5,9 @@ import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
 import dev.ix.bench.load.MemcachePreload;
+import dev.ix.bench.load.Durations;
 import dev.ix.bench.measure.GcCounts;
+import dev.ix.bench.measure.JitCounts;
 import dev.ix.bench.measure.ProcStat;
 import dev.ix.bench.measure.SyscallCounter;
 import dev.ix.bench.peer.Peer;
@@ -23,13 +25,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
  * Runs the plan step by step (a step is one offered rate at one connection count): within a step, for each repeat,
- * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the server CPUs; a warm-up load that is
- * not recorded, then the measured window, with the server's CPU time, allocated bytes and garbage collections counted
- * over exactly that window, then (with perf) a shorter window of the same load in which the server's system calls
+ * each peer in turn, the order rotated each repeat (A B C, B C A, C A B …) as a fresh server process pinned to the
+ * server CPUs; a warm-up load that is not recorded (for a JVM, until its JIT has settled: {@link #settleJit}), then the
+ * measured window, with the server's CPU time, allocated bytes, garbage collections and JIT compilation counted over
+ * exactly that window, then (with perf) a shorter window of the same load in which the server's system calls
  * are counted: nothing traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are planned from the
  * closed-loop steps' results.
  */
@@ -38,6 +42,8 @@ final class BenchRunner {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
+    /** Load on the measured window's connections before it opens; see {@link #measure}. */
+    static final Duration LEAD_IN = Duration.ofSeconds(1);
     /** Planned seconds for starting and stopping a server, for the progress bar only. */
     private static final double START_STOP_SECONDS = 2;
     /** Planned seconds for storing a kv workload's keys in a fresh server, for the progress bar only. */
@@ -117,7 +123,7 @@ final class BenchRunner {
 
     private static double runSeconds(BenchOptions o, boolean countSyscalls) {
         return START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
-                + seconds(o.warmup()) + seconds(o.duration()) + (countSyscalls ? seconds(o.syscallWindow()) : 0);
+                + seconds(o.warmup()) + seconds(LEAD_IN) + seconds(o.duration()) + (countSyscalls ? seconds(o.syscallWindow()) : 0);
     }
 
     List<RunResult> run() throws Exception {
@@ -241,24 +247,23 @@ final class BenchRunner {
                 load(generator, uri, step, options.warmup(), plannedDone);
             }
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
+            if (peer.runsOnJvm() && !options.jitSettle().isZero()) {
+                settleJit(server, peer, generator, uri, step, describe(step, repeat, peer, label));
+            }
             progress.step(describe(step, repeat, peer, label) + "  measuring");
 
             long pid = server.pid();
-            OptionalLong allocBefore = server.allocatedBytes();
-            Optional<GcCounts> gcBefore = gcCounts(server, peer);
-            ProcStat.CpuTimes cpuBefore = ProcStat.cpuTimes(pid);
-            LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
-            ProcStat.CpuTimes cpuAfter = ProcStat.cpuTimes(pid);
-            long cpuUsed = cpuAfter.totalNanos() - cpuBefore.totalNanos();
-            Optional<GcCounts> gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
-            OptionalLong allocAfter = server.allocatedBytes();
+            ServerWindow window = new ServerWindow(server, peer);
+            LoadResult load = measure(generator, uri, step, window);
+            long cpuUsed = window.cpuAfter.totalNanos() - window.cpuBefore.totalNanos();
             double rss = ProcStat.rssBytes(pid);
             boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
             double serverCpuShare = cpuUsed / (double) options.duration().toNanos()
                     / ProcStat.cpuSet(ProcStat.allowedCpus(pid)).cardinality();
             boolean loadPinned = load.generatorCpus() != null
                     && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
-            plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(options.duration());
+            plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(LEAD_IN)
+                    + seconds(options.duration());
             progress.at(plannedDone);
             double perRequestSyscalls = Double.NaN;
             if (countSyscalls && step.countSyscalls() && !options.syscallWindow().isZero()) {
@@ -269,13 +274,14 @@ final class BenchRunner {
             double requests = load.requests();
             double cpuMicros = requests > 0 ? cpuUsed / 1000.0 / requests : Double.NaN;
             double userMicros = requests > 0
-                    ? (cpuAfter.userNanos() - cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
-            double alloc = allocBefore.isPresent() && allocAfter.isPresent() && requests > 0
-                    ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / requests : Double.NaN;
-            GcCounts gc = gcAfter.map(after -> after.minus(gcBefore.orElseThrow())).orElse(null);
+                    ? (window.cpuAfter.userNanos() - window.cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
+            double alloc = window.allocBefore.isPresent() && window.allocAfter.isPresent() && requests > 0
+                    ? (window.allocAfter.getAsLong() - window.allocBefore.getAsLong()) / requests : Double.NaN;
+            GcCounts gc = window.gcAfter.map(after -> after.minus(window.gcBefore.orElseThrow())).orElse(null);
+            JitCounts jit = window.jitAfter.map(after -> after.minus(window.jitBefore.orElseThrow())).orElse(null);
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
                     perRequestSyscalls,
-                    cpuMicros, userMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc);
+                    cpuMicros, userMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc, jit);
         } finally {
             plannedDone = runStart + runSeconds(options, step.countSyscalls());
             progress.at(plannedDone);
@@ -318,6 +324,62 @@ final class BenchRunner {
         return count >= 0 && traced.requests() > 0 ? count / (double) traced.requests() : Double.NaN;
     }
 
+    /**
+     * The measured window's load, with {@code window} read as it opens and closes. The built-in generator first runs
+     * {@link #LEAD_IN} of the same load on the same connections, outside the window and outside what is read of the
+     * server: a window that opened on new connections measured, in its first second, a JVM server recompiling the
+     * paths that its previous connections' close and the idle moment before had deoptimised (kv at 40 000 requests/s:
+     * 3 to 45 % of that second's requests over 500 µs, against under 1 % in the seconds after). wrk has no lead-in.
+     */
+    private LoadResult measure(String generator, URI uri, Step step, ServerWindow window) throws Exception {
+        if (generator.equals("wrk") || generator.equals("wrk2")) {
+            window.opened();
+            LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
+            window.closed();
+            return load;
+        }
+        double start = plannedDone;
+        double span = seconds(LEAD_IN) + seconds(options.duration());
+        return LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), options.duration(),
+                        LEAD_IN, step.rate(), step.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
+                share -> progress.at(start + share * span), window);
+    }
+
+    /** What is read of the server at the measured window's start and end: its CPU, allocations, GC and JIT. */
+    private final class ServerWindow implements LoadGenerator.Window {
+        private final PeerProcess server;
+        private final Peer peer;
+        ProcStat.CpuTimes cpuBefore;
+        ProcStat.CpuTimes cpuAfter;
+        OptionalLong allocBefore = OptionalLong.empty();
+        OptionalLong allocAfter = OptionalLong.empty();
+        Optional<GcCounts> gcBefore = Optional.empty();
+        Optional<GcCounts> gcAfter = Optional.empty();
+        Optional<JitCounts> jitBefore = Optional.empty();
+        Optional<JitCounts> jitAfter = Optional.empty();
+
+        ServerWindow(PeerProcess server, Peer peer) {
+            this.server = server;
+            this.peer = peer;
+        }
+
+        @Override
+        public void opened() {
+            cpuBefore = ProcStat.cpuTimes(server.pid());
+            gcBefore = gcCounts(server, peer);
+            jitBefore = jitCounts(server, peer);
+            allocBefore = server.allocatedBytes();
+        }
+
+        @Override
+        public void closed() {
+            cpuAfter = ProcStat.cpuTimes(server.pid());
+            gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
+            jitAfter = jitBefore.isPresent() ? jitCounts(server, peer) : Optional.empty();
+            allocAfter = server.allocatedBytes();
+        }
+    }
+
     private LoadResult load(String generator, URI uri, Step step, Duration duration, double progressStart)
             throws Exception {
         double span = seconds(duration);
@@ -351,12 +413,40 @@ final class BenchRunner {
      *         read (said on the progress line: that loses the GC columns of this run, not the run)
      */
     private Optional<GcCounts> gcCounts(PeerProcess server, Peer peer) {
+        return counters("GC counts", peer, server::gcCounts);
+    }
+
+    /** A reading of a server JVM's performance counters, which a JVM may not publish. */
+    private interface CounterReading<T> {
+        Optional<T> read() throws IOException;
+    }
+
+    /** @return {@code reading}'s counters; empty, said on the progress line, when they cannot be read */
+    private <T> Optional<T> counters(String what, Peer peer, CounterReading<T> reading) {
         try {
-            return server.gcCounts();
+            return reading.read();
         } catch (IOException | IllegalArgumentException e) {
-            progress.step("GC counts of " + peer.name() + " are n/a in this run: " + e.getMessage());
+            progress.step(what + " of " + peer.name() + " are n/a in this run: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The warm-up's load goes on until the server's JIT settles ({@link JitSettle}); said when it does not. */
+    private void settleJit(PeerProcess server, Peer peer, String generator, URI uri, Step step, String what)
+            throws Exception {
+        progress.step(what + "  settling the JIT");
+        OptionalDouble unsettled = JitSettle.run(() -> jitCounts(server, peer),
+                () -> load(generator, uri, step, BenchOptions.JIT_SETTLE_STEP, plannedDone), options.jitSettle());
+        if (unsettled.isPresent()) {
+            progress.step(String.format(Locale.ROOT, "%s: the JIT had not settled after %s more (%.0f ms of"
+                    + " compilation in the last second); measuring anyway, its JIT ms in the window is reported", what,
+                    Durations.format(options.jitSettle()), unsettled.getAsDouble()));
+        }
+    }
+
+    /** @return the server JVM's compilations so far; empty for a peer that is not a JVM or whose counters failed */
+    private Optional<JitCounts> jitCounts(PeerProcess server, Peer peer) {
+        return counters("JIT counts", peer, server::jitCounts);
     }
 
     /** @return the system calls counted, -1 when not counted (a failing perf loses that measure, not the run) */

@@ -25,6 +25,7 @@ enum Metric {
     YOUNG_GCS("young_gcs", "young GCs", false, RunResult::youngGcs),
     OLD_GCS("old_gcs", "old GCs", false, RunResult::oldGcs),
     GC_PAUSE_MS("gc_pause_ms", "GC pause ms", false, RunResult::gcPauseMillis),
+    JIT_MS("jit_ms", "JIT ms", false, RunResult::jitMillis),
     RSS_BYTES("rss_bytes", "RSS MiB", false, RunResult::rssBytes),
     GENERATOR_CPU("generator_cpu", "gen cores", false, r -> r.load().generatorCpu());
 

@@ -22,7 +22,12 @@ final class ResultTable {
             + " collections and their time within the measured window (jstat's YGC and GCT, from its hsperfdata"
             + " counters; n/a for nginx); old (full) collections are noted. `user µs/req`: the user-space part of `cpu"
             + " µs/req`, the server's own code; the rest is the kernel's work for it, which on loopback includes the"
-            + " generator's TCP receive path and wake-ups, so it changes with the generator.";
+            + " generator's TCP receive path and wake-ups, so it changes with the generator. A JVM server is warmed"
+            + " up until its JIT settles (--jit-settle); `JIT N ms in window` notes the median compilation time in"
+            + " the window where it reached " + ResultTable.JIT_NOTE_MILLIS + " ms, time its compiler threads took"
+            + " from the server's CPU.";
+    /** The median JIT time in a window from which the table notes it, ms. */
+    static final int JIT_NOTE_MILLIS = 10;
 
     private static final List<String> HEADINGS = List.of("peer", "generator", "rate", "conns", "pipe", "req/s",
             "min–max", "×base", "p50 µs", "p99 µs", "×base", "p99.9 µs", "max µs", "lag p99 µs", "errors",
@@ -85,6 +90,10 @@ final class ResultTable {
             // Not a column: the peers' fixed 512 MiB heap makes an old collection in a window rare, and notable.
             notes.add("old GCs " + whole(r.stat(Metric.OLD_GCS).value()) + " (max " + whole(r.stat(Metric.OLD_GCS)
                     .max()) + ")");
+        }
+        if (r.stat(Metric.JIT_MS).value() >= JIT_NOTE_MILLIS) {
+            // Not a column: a settled JIT compiles next to nothing, so a window in which it did is the exception.
+            notes.add("JIT " + whole(r.stat(Metric.JIT_MS).value()) + " ms in window");
         }
         if (r.stat(Metric.ERRORS).max() > 0) {
             notes.add("errors");

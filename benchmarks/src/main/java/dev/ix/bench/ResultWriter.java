@@ -79,6 +79,7 @@ final class ResultWriter {
                 .field("pipeline", o.pipelines().stream().map(String::valueOf).collect(Collectors.joining(",")))
                 .field("duration_s", o.duration().toMillis() / 1000.0)
                 .field("warmup_s", o.warmup().toMillis() / 1000.0)
+                .field("jit_settle_max_s", o.jitSettle().toMillis() / 1000.0)
                 .field("syscall_window_s", o.syscallWindow().toMillis() / 1000.0)
                 .field("cross_check", o.crossCheck())
                 .field("repeats", o.repeats())

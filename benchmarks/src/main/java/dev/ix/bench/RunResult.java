@@ -2,6 +2,7 @@ package dev.ix.bench;
 
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.measure.GcCounts;
+import dev.ix.bench.measure.JitCounts;
 
 /**
  * One measured run: one peer, one repeat, one offered rate. A measure is {@code NaN} where it could not be taken
@@ -25,11 +26,13 @@ import dev.ix.bench.measure.GcCounts;
  * @param loadPinned            whether the generator was allowed exactly the requested load CPUs
  * @param gc                    the server JVM's garbage collections in the measured window, {@code null} where not
  *                              counted (nginx, or its performance counters could not be read)
+ * @param jit                   what the server JVM's JIT compiled in the measured window, {@code null} where not
+ *                              counted (as {@code gc})
  */
 record RunResult(String peer, int repeat, double rate, int connections, int pipeline, LoadResult load,
                  double syscallsPerRequest, double cpuMicrosPerRequest, double userMicrosPerRequest,
                  double allocBytesPerRequest, double rssBytes, double serverCpuShare, boolean serverPinned,
-                 boolean loadPinned, GcCounts gc) {
+                 boolean loadPinned, GcCounts gc, JitCounts jit) {
 
     /** @return young collections in the measured window, {@code NaN} where not counted */
     double youngGcs() {
@@ -44,6 +47,11 @@ record RunResult(String peer, int repeat, double rate, int connections, int pipe
     /** @return milliseconds spent in collections in the measured window, {@code NaN} where not counted */
     double gcPauseMillis() {
         return gc == null ? Double.NaN : gc.pauseMillis();
+    }
+
+    /** @return milliseconds the server JVM's compiler threads worked in the measured window, NaN if not counted */
+    double jitMillis() {
+        return jit == null ? Double.NaN : jit.compileMillis();
     }
 
     /**

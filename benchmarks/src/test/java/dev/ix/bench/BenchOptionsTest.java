@@ -79,7 +79,7 @@ class BenchOptionsTest {
     void everyOptionIsRead() throws Exception {
         BenchOptions o = parse("json", "--peers", "ix, netty-epoll,ix", "--threads", "2", "--connections", "128",
                 "--load-threads", "2", "--pipeline", "16", "--duration", "1m", "--warmup", "500ms",
-                "--syscall-window", "1s", "--repeats", "3",
+                "--jit-settle", "7s", "--syscall-window", "1s", "--repeats", "3",
                 "--rate", "50000", "--server-cpus", "1", "--load-cpus", "0", "--out", "x");
         assertThat(o.test()).isEqualTo("json");
         assertThat(o.peers()).containsExactly("ix", "netty-epoll");
@@ -89,6 +89,9 @@ class BenchOptionsTest {
         assertThat(o.pipelines()).containsExactly(16);
         assertThat(o.duration()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.jitSettle()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(parse().jitSettle()).as("default").isEqualTo(BenchOptions.DEFAULT_JIT_SETTLE);
+        assertThat(parse("--jit-settle", "0").jitSettle()).as("off").isZero();
         assertThat(o.syscallWindow()).isEqualTo(Duration.ofSeconds(1));
         assertThat(o.repeats()).isEqualTo(3);
         assertThat(o.rates()).containsExactly(50000.0);

@@ -28,7 +28,7 @@ class BenchRunnerTest {
 
     /**
      * End to end against a real Java peer (netty-nio runs on every JDK): its saturation measured closed loop, then an
-     * open-loop run at half of it, each with the server JVM's collections in the window. One-second windows: this
+     * open-loop run at half of it, each with the server JVM's collections and compilations in the window. One-second windows: this
      * checks the machinery, not the figures.
      */
     @Test
@@ -36,7 +36,8 @@ class BenchRunnerTest {
         String cpus = ProcStat.allowedCpus(ProcessHandle.current().pid());
         BenchOptions o = BenchOptions.parse(new String[] {"--peers", "netty-nio", "--baseline", "netty-nio",
                 "--rate", "50%:netty-nio", "--pipeline", "4", "--connections", "4", "--duration", "1s", "--warmup",
-                "0s", "--syscall-window", "0", "--repeats", "1", "--server-cpus", cpus, "--load-cpus", cpus}, dir);
+                "0s", "--jit-settle", "2s", "--syscall-window", "0", "--repeats", "1", "--server-cpus", cpus,
+                "--load-cpus", cpus}, dir);
         Peer peer = Peers.byName("netty-nio").orElseThrow();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false,
@@ -58,6 +59,8 @@ class BenchRunnerTest {
         for (RunResult run : runs) {
             assertThat(run.gc()).as("a JVM peer's collections in the window of %s", run).isNotNull();
             assertThat(run.youngGcs()).isNotNegative();
+            assertThat(run.jit()).as("a JVM peer's compilations in the window of %s", run).isNotNull();
+            assertThat(run.jitMillis()).isNotNegative();
             assertThat(run.oldGcs()).isNotNegative();
             assertThat(run.gcPauseMillis()).isNotNegative();
         }

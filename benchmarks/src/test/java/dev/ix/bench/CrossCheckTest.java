@@ -17,7 +17,7 @@ class CrossCheckTest {
     private static RunResult run(String peer, String generator, int repeat, double rps, int pipeline) {
         LoadResult load = new LoadResult(generator, Math.round(rps), 0, 1, Percentiles.NONE, null, null, 0.5, "0");
         return new RunResult(peer, repeat, 0, 64, pipeline, load,
-                Double.NaN, 1e6 / rps, Double.NaN, 0, 1, 1.0, true, true, null);
+                Double.NaN, 1e6 / rps, Double.NaN, 0, 1, 1.0, true, true, null, null);
     }
 
     private static List<RunResult> pair(String generator, double[] ixRps, double[] baseRps) {

@@ -15,7 +15,7 @@ class HeadlineTest {
         LoadResult load = new LoadResult("builtin/epoll", Math.round(rps), 0, 1, Percentiles.NONE, null, null,
                 generatorCores, "0");
         return new RunResult(peer, repeat, rate, 64, pipeline, load,
-                Double.NaN, cpu, Double.NaN, 0, 1, 1.0, true, true, null);
+                Double.NaN, cpu, Double.NaN, 0, 1, 1.0, true, true, null, null);
     }
 
     @Test

@@ -23,7 +23,7 @@ class PlotsTest {
             h.recordValue(baseMicros + i % 100 + (i % 1000 == 0 ? 50 * baseMicros : 0));
         }
         LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10, Percentiles.of(h), h, null, 0.5, "0");
-        return new RunResult(peer, 1, rate, 64, 1, load, 0.05, 7, Double.NaN, 1000, 1 << 20, 1.0, true, true, null);
+        return new RunResult(peer, 1, rate, 64, 1, load, 0.05, 7, Double.NaN, 1000, 1 << 20, 1.0, true, true, null, null);
     }
 
     @Test

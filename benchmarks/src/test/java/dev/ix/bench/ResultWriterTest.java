@@ -29,7 +29,7 @@ class ResultWriterTest {
         LoadResult load = new LoadResult(generator, Math.round(rps), 0, 1,
                 h == null ? Percentiles.NONE : Percentiles.of(h), h, null, 0.5, "0");
         return new RunResult(peer, repeat, rate, 64, 16, load,
-                0.01, 1e6 / rps, Double.NaN, 1000, 1 << 20, 0.99, true, true, gc);
+                0.01, 1e6 / rps, Double.NaN, 1000, 1 << 20, 0.99, true, true, gc, null);
     }
 
     @Test

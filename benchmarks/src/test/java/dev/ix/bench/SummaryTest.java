@@ -17,7 +17,7 @@ class SummaryTest {
         LoadResult load = new LoadResult("builtin", Math.round(rps * 10), 0, 10,
                 new Percentiles(p99 / 2, p99 / 1.5, p99, p99 * 2, p99 * 3, p99 * 4), null, null, generatorCpu, "0");
         return new RunResult(peer, repeat, 0, 64, 1, load,
-                Double.NaN, cpu, Double.NaN, 0, 100 << 20, 1.0, true, true, null);
+                Double.NaN, cpu, Double.NaN, 0, 100 << 20, 1.0, true, true, null, null);
     }
 
     @Test
@@ -103,7 +103,7 @@ class SummaryTest {
     private static RunResult withHistogram(String peer, int repeat, Histogram h) {
         LoadResult load = new LoadResult("builtin/epoll", h.getTotalCount(), 0, 1, Percentiles.of(h), h, null, 0.5,
                 "0");
-        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, 1, Double.NaN, 0, 1, 1.0, true, true, null);
+        return new RunResult(peer, repeat, 0, 64, 1, load, Double.NaN, 1, Double.NaN, 0, 1, 1.0, true, true, null, null);
     }
 
     /** A histogram as the generator keeps one: µs up to a day, 3 digits. */
@@ -131,7 +131,7 @@ class SummaryTest {
         LoadResult load = new LoadResult("builtin/epoll", 1000, 0, 1, Percentiles.NONE, null, null, generatorCpu,
                 "0");
         return new RunResult(peer, repeat, rate, 64, 1, load,
-                Double.NaN, 1, Double.NaN, 0, 1, serverShare, true, true, null);
+                Double.NaN, 1, Double.NaN, 0, 1, serverShare, true, true, null, null);
     }
 
     @Test

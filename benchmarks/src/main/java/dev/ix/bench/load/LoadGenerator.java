@@ -75,11 +75,41 @@ public final class LoadGenerator {
     }
 
     /**
+     * As {@link #run(LoadSpec, DoubleConsumer)}, telling {@code window} when the measured window opens (the warm-up
+     * over) and when it closes, from the calling thread, within a few milliseconds of each: what a caller measures
+     * of the server over the window alone (its CPU, its allocations) is read there.
+     */
+    public static LoadResult run(LoadSpec spec, DoubleConsumer progress, Window window) {
+        return run(spec, List.of(), progress, window).result();
+    }
+
+    /** Told when a run's measured window opens and closes; see {@link #run(LoadSpec, DoubleConsumer, Window)}. */
+    public interface Window {
+        void opened();
+
+        void closed();
+    }
+
+    private static final Window NO_WINDOW = new Window() {
+        @Override
+        public void opened() {
+        }
+
+        @Override
+        public void closed() {
+        }
+    };
+
+    /**
      * As {@link #run(LoadSpec, DoubleConsumer)}, with extra request headers and the full report.
      *
      * @param headers header lines, {@code Name: value}, added to every request
      */
     static LoadReport run(LoadSpec spec, List<String> headers, DoubleConsumer progress) {
+        return run(spec, headers, progress, NO_WINDOW);
+    }
+
+    private static LoadReport run(LoadSpec spec, List<String> headers, DoubleConsumer progress, Window window) {
         Target target = Target.of(spec.uri());
         InetSocketAddress address = target.resolve();
         LoopDriver driver = LoopDriver.of(spec.transport());
@@ -88,7 +118,7 @@ public final class LoadGenerator {
         try {
             group = new MultiThreadIoEventLoopGroup(spec.threads(), new DefaultThreadFactory("ix-load"),
                     driver.factory());
-            return run(spec, target, address, driver, template, group, progress);
+            return run(spec, target, address, driver, template, group, progress, window);
         } finally {
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -99,7 +129,7 @@ public final class LoadGenerator {
 
     private static LoadReport run(LoadSpec spec, Target target, InetSocketAddress address, LoopDriver driver,
                                   RequestBlock template, MultiThreadIoEventLoopGroup group,
-                                  DoubleConsumer progress) {
+                                  DoubleConsumer progress, Window window) {
         CountDownLatch drained = new CountDownLatch(spec.threads());
         List<LoadLoop> loops = new ArrayList<>();
         for (EventExecutor executor : group) {
@@ -124,8 +154,10 @@ public final class LoadGenerator {
         Progress report = new Progress(progress, start, warmup + duration);
         report.waitUntil(windowStart);
         long cpuStart = ProcStat.cpuNanos(self);
+        window.opened();
         report.waitUntil(windowEnd);
         long cpuEnd = ProcStat.cpuNanos(self);
+        window.closed();
         String cpus = ProcStat.allowedCpus(self);
         report.done();
         awaitDrain(drained, windowEnd + spec.timeout().toNanos());

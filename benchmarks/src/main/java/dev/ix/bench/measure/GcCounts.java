@@ -33,12 +33,7 @@ public record GcCounts(long young, long old, long pauseNanos) {
      * @throws IllegalArgumentException if its performance data is malformed or lacks the GC counters
      */
     public static GcCounts read(long pid) throws IOException {
-        Map<String, Long> counters = HsPerfData.read(pid);
-        try {
-            return of(counters);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(HsPerfData.file(pid) + ": " + e.getMessage(), e);
-        }
+        return HsPerfData.read(pid, GcCounts::of);
     }
 
     /**
@@ -46,10 +41,7 @@ public record GcCounts(long young, long old, long pauseNanos) {
      * @throws IllegalArgumentException if a counter jstat needs is missing or the clock frequency is not positive
      */
     static GcCounts of(Map<String, Long> counters) {
-        long ticksPerSecond = counter(counters, TICKS_PER_SECOND);
-        if (ticksPerSecond <= 0) {
-            throw new IllegalArgumentException(TICKS_PER_SECOND + ": " + ticksPerSecond + " (expected: > 0)");
-        }
+        double nanosPerTick = nanosPerTick(counters);
         long ticks = 0;
         for (Map.Entry<String, Long> e : counters.entrySet()) {
             String name = e.getKey();
@@ -59,14 +51,27 @@ public record GcCounts(long young, long old, long pauseNanos) {
             }
         }
         return new GcCounts(counter(counters, YOUNG), counter(counters, OLD),
-                Math.round(ticks * (1e9 / ticksPerSecond)));
+                Math.round(ticks * nanosPerTick));
     }
 
-    private static long counter(Map<String, Long> counters, String name) {
+    /**
+     * @return nanoseconds per tick of the clock the JVM's counters of time are in
+     * @throws IllegalArgumentException if the frequency is missing or not positive
+     */
+    static double nanosPerTick(Map<String, Long> counters) {
+        long ticksPerSecond = counter(counters, TICKS_PER_SECOND);
+        if (ticksPerSecond <= 0) {
+            throw new IllegalArgumentException(TICKS_PER_SECOND + ": " + ticksPerSecond + " (expected: > 0)");
+        }
+        return 1e9 / ticksPerSecond;
+    }
+
+    /** @return the counter {@code name}; shared with {@link JitCounts}, which reads the same file */
+    static long counter(Map<String, Long> counters, String name) {
         Long value = counters.get(name);
         if (value == null) {
             throw new IllegalArgumentException("no counter " + name + " (" + counters.size()
-                    + " long counters; a JVM without the GC's performance counters?)");
+                    + " long counters; a JVM without these performance counters?)");
         }
         return value;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The performance counters a HotSpot JVM publishes in {@code /tmp/hsperfdata_<user>/<pid>} (unless started with
@@ -92,6 +93,22 @@ final class HsPerfData {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no performance data of pid " + pid
                     + ": not a HotSpot JVM of this user, started with -XX:-UsePerfData, or exited");
+        }
+    }
+
+    /**
+     * Reads a running JVM's counters and makes {@code of} of them ({@link GcCounts#of}, {@link JitCounts#of}).
+     *
+     * @throws IOException              as {@link #read(long)}
+     * @throws IllegalArgumentException if the file is malformed or {@code of} refuses the counters; the message names
+     *                                  the file
+     */
+    static <T> T read(long pid, Function<Map<String, Long>, T> of) throws IOException {
+        Map<String, Long> counters = read(pid);
+        try {
+            return of.apply(counters);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file(pid) + ": " + e.getMessage(), e);
         }
     }
 

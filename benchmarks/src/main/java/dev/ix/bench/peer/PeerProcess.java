@@ -2,6 +2,7 @@ package dev.ix.bench.peer;
 
 import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.measure.GcCounts;
+import dev.ix.bench.measure.JitCounts;
 import dev.ix.samples.AllocationCounter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -163,6 +164,17 @@ public final class PeerProcess implements AutoCloseable {
      */
     public Optional<GcCounts> gcCounts() throws IOException {
         return peer.runsOnJvm() ? Optional.of(GcCounts.read(pid())) : Optional.empty();
+    }
+
+    /**
+     * The just-in-time compilations of the peer's JVM so far, from its performance counters, as {@link #gcCounts()}.
+     *
+     * @return the compilations so far, or empty for a peer that is not a JVM
+     * @throws IOException              if the JVM publishes no counters
+     * @throws IllegalArgumentException if its counters are malformed or lack the compiler's
+     */
+    public Optional<JitCounts> jitCounts() throws IOException {
+        return peer.runsOnJvm() ? Optional.of(JitCounts.read(pid())) : Optional.empty();
     }
 
     /**

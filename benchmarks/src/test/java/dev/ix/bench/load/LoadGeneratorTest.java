@@ -226,6 +226,39 @@ class LoadGeneratorTest {
         }
     }
 
+    /**
+     * The window callback is told once that the window opened, after the warm-up, and once that it closed, after the
+     * window's requests went out: the server had answered warm-up requests before the first, and none of those is in
+     * the result.
+     */
+    @Test
+    void theWindowIsToldWhenItOpensAfterTheWarmUpAndWhenItCloses() throws Exception {
+        try (TestServer server = TestServer.immediate()) {
+            LoadSpec spec = new LoadSpec(server.uri("/"), 2, 1, Duration.ofMillis(400), Duration.ofMillis(300), 500, 1,
+                    LoadTransport.NIO, Duration.ofSeconds(5));
+            List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long[] answeredAtOpen = new long[1];
+
+            LoadResult result = LoadGenerator.run(spec, null, new LoadGenerator.Window() {
+                @Override
+                public void opened() {
+                    answeredAtOpen[0] = server.requests();
+                    told.add("opened");
+                }
+
+                @Override
+                public void closed() {
+                    told.add("closed");
+                }
+            });
+
+            assertThat(told).containsExactly("opened", "closed");
+            assertThat(answeredAtOpen[0]).as("warm-up requests answered before the window").isPositive();
+            assertThat(result.histogram().getTotalCount()).as("the window's 500/s over 400 ms, not the warm-up's")
+                    .isBetween(199L, 201L);
+        }
+    }
+
     @Test
     void nonSuccessStatusesAreErrors() throws Exception {
         try (TestServer server = TestServer.answering("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")) {
