@@ -9,6 +9,8 @@
 #   memcached           the reference for the kv sample             (package memcached; the baseline of ./ix bench kv)
 #   memccapable         memcached's conformance tests, run on kv    (package libmemcached-tools, which also has
 #                       memcaslap, ./ix bench kv's second opinion)
+#   cc                  builds mcload, ./ix bench kv's open-loop    (package gcc)
+#                       generator in C, its third opinion
 # and lets perf count syscalls of our own processes (kernel.perf_event_paranoid <= 1).
 #
 # --test-tools installs only the tools the tests drive (.ci/run calls it that way).
@@ -58,6 +60,7 @@ nginx_was_missing=false
 memcached_was_missing=false
 has slowhttptest || missing+=(slowhttptest)
 has memccapable || missing+=(libmemcached-tools)
+has cc || missing+=(gcc)
 if ! has memcached; then
     missing+=(memcached)
     memcached_was_missing=true
@@ -96,7 +99,7 @@ else
     fi
 fi
 
-tools=(slowhttptest memcached memccapable)
+tools=(slowhttptest memcached memccapable cc)
 ${test_tools_only} || tools+=(wrk nginx taskset)
 for tool in "${tools[@]}"; do
     has "${tool}" || { say "${tool} is still missing after installing" >&2; exit 1; }

@@ -5,6 +5,7 @@ import dev.ix.bench.load.MemcacheWorkload;
 import dev.ix.bench.peer.Peer;
 import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
+import dev.ix.bench.wrk.Mcload;
 import dev.ix.bench.wrk.Memcaslap;
 
 import java.io.IOException;
@@ -39,6 +40,7 @@ final class KvBench {
                 BenchRunner.plannedSeconds(o, peers.size()) * o.workloads().size());
         Path logs = o.out().resolve("logs");
         List<KvReport.Entry> entries = new ArrayList<>();
+        StringBuilder curves = new StringBuilder();
         boolean written = true;
         for (String workload : o.workloads()) {
             BenchOptions w = o.forWorkload(workload, o.out().resolve(workload));
@@ -54,13 +56,17 @@ final class KvBench {
                 return 1;
             }
             Map<String, Double> memcaslap = memcaslap(w, peers, progress, logs, err);
+            Map<String, List<McloadSweep.Point>> mcload = mcload(w, peers, summary, progress, logs, err);
+            if (!mcload.isEmpty()) {
+                curves.append(KvReport.mcloadCurve(workload, mcload)).append('\n');
+            }
             try {
                 ResultWriter.write(w.out(), w, env, summary, skipped, runner.relativeSteps());
             } catch (IOException | RuntimeException e) {
                 err.println("ix bench kv: could not write the results to " + w.out() + ": " + e);
                 written = false;
             }
-            entries.addAll(KvReport.entries(workload, summary, w, memcaslap));
+            entries.addAll(KvReport.entries(workload, summary, w, memcaslap, mcload));
             progress.step(workload + " done");
             out.println();
             out.println("== " + workload + " ==");
@@ -70,7 +76,8 @@ final class KvBench {
         String table = KvReport.markdown(entries, o, env.generator());
         try {
             Files.createDirectories(o.out());
-            Files.writeString(o.out().resolve("kv.md"), markdown(o, env, table, skipped));
+            Files.writeString(o.out().resolve("kv.md"), markdown(o, env, table + (curves.isEmpty() ? ""
+                    : "\n" + curves), skipped));
             Json j = new Json().beginObject().field("test", "kv").field("command_line", ResultWriter.commandLine(o))
                     .field("started", env.started()).field("jdk", env.jdk()).field("kernel", env.kernel())
                     .field("cpu_model", env.cpuModel()).field("generator", env.generator())
@@ -101,6 +108,33 @@ final class KvBench {
         b.append("\nstarted ").append(env.started()).append(", ").append(env.jdk()).append(", kernel ")
                 .append(env.kernel()).append(", ").append(env.cpuModel()).append('\n');
         return b.toString();
+    }
+
+    /**
+     * mcload's sweep ({@link McloadSweep}) at the offered rates of the built-in generator's sweep. A failure costs
+     * that opinion only.
+     *
+     * @return each peer's points; empty when mcload cannot be built here or failed
+     */
+    private static Map<String, List<McloadSweep.Point>> mcload(BenchOptions o, List<Peer> peers, Summary summary,
+                                                              Progress progress, Path logs, PrintStream err) {
+        if (Mcload.unavailable().isPresent()) {
+            progress.step("mcload: " + Mcload.unavailable().get());
+            return Map.of();
+        }
+        List<Double> rates = summary.rows().stream()
+                .filter(r -> r.rate() > 0 && r.connections() == o.connections().getFirst()
+                        && r.pipeline() == o.pipelines().getFirst())
+                .map(Summary.Row::rate).distinct().toList();
+        try {
+            return new McloadSweep(o, peers, progress, logs).run(rates);
+        } catch (IOException | RuntimeException e) {
+            err.println("ix bench kv: mcload's sweep failed: " + e.getMessage());
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 
     /**

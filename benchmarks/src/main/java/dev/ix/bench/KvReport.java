@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The kv experiment's answer, per workload and server, from that workload's {@link Summary}: the closed-loop
  * saturation, the highest open-loop throughput whose p99 (all repeats' histograms merged) stays within the service
  * level and which had no errors, the CPU and system calls per request at the cost step (the sweep step at
  * {@link BenchOptions#KV_COST_FRACTION} of saturation, the same offered rate for every server), memcaslap's figure,
- * and each server's ratio to the baseline's throughput within the bound.
+ * the throughput within the bound by {@link McloadSweep}'s independent generator, and each server's ratio to the
+ * baseline's throughput within the bound, by each generator.
  */
 final class KvReport {
 
@@ -22,10 +24,13 @@ final class KvReport {
      * @param sloP99Micros      that step's p99
      * @param costRate          the cost step's offered requests/s
      * @param memcaslap         memcaslap's operations/s against a fresh instance of this server
+     * @param mcloadSloRequestsPerSec as {@code sloRequestsPerSec}, by mcload's sweep; NaN when none was within or
+     *                          mcload did not run
+     * @param mcloadSloP99Micros that step's p99, by mcload
      */
     record Entry(String workload, String peer, double saturation, double sloRequestsPerSec, double sloP99Micros,
                  double costRate, double cpuMicrosPerRequest, double syscallsPerRequest, double memcaslap,
-                 boolean saturationGeneratorBound) {
+                 boolean saturationGeneratorBound, double mcloadSloRequestsPerSec, double mcloadSloP99Micros) {
     }
 
     private KvReport() {
@@ -33,9 +38,11 @@ final class KvReport {
 
     /**
      * @param memcaslap operations/s per peer name, for this workload (missing: not run)
+     * @param mcload    mcload's sweep per peer name, for this workload (missing: not run)
      * @return one entry per peer of {@code summary}, in its order
      */
-    static List<Entry> entries(String workload, Summary summary, BenchOptions o, Map<String, Double> memcaslap) {
+    static List<Entry> entries(String workload, Summary summary, BenchOptions o, Map<String, Double> memcaslap,
+                               Map<String, List<McloadSweep.Point>> mcload) {
         int connections = o.connections().getFirst();
         int pipeline = o.pipelines().getFirst();
         double saturation = summary.saturation(connections, pipeline);
@@ -75,17 +82,34 @@ final class KvReport {
                     syscalls = r.stat(Metric.SYSCALLS_PER_REQUEST).value();
                 }
             }
+            double mcloadBest = Double.NaN;
+            double mcloadP99 = Double.NaN;
+            for (McloadSweep.Point p : mcload.getOrDefault(peer, List.of())) {
+                if (p.p99() <= slo && p.errors() == 0 && !(p.requestsPerSecond() <= mcloadBest)) {
+                    mcloadBest = p.requestsPerSecond();
+                    mcloadP99 = p.p99();
+                }
+            }
             entries.add(new Entry(workload, peer, own, best, bestP99, costRate, cpu, syscalls,
-                    memcaslap.getOrDefault(peer, Double.NaN), bound));
+                    memcaslap.getOrDefault(peer, Double.NaN), bound, mcloadBest, mcloadP99));
         }
         return entries;
     }
 
     /** @return {@code peer}'s throughput within the bound over the baseline's, for the same workload; NaN if either is */
     static double ratio(List<Entry> entries, Entry e, String baseline) {
+        return ratio(entries, e, baseline, Entry::sloRequestsPerSec);
+    }
+
+    /** @return as {@link #ratio}, by mcload's sweep */
+    static double mcloadRatio(List<Entry> entries, Entry e, String baseline) {
+        return ratio(entries, e, baseline, Entry::mcloadSloRequestsPerSec);
+    }
+
+    private static double ratio(List<Entry> entries, Entry e, String baseline, ToDoubleFunction<Entry> within) {
         for (Entry b : entries) {
             if (b.workload().equals(e.workload()) && b.peer().equals(baseline)) {
-                return e.sloRequestsPerSec() / b.sloRequestsPerSec();
+                return within.applyAsDouble(e) / within.applyAsDouble(b);
             }
         }
         return Double.NaN;
@@ -97,8 +121,9 @@ final class KvReport {
         StringBuilder b = new StringBuilder();
         b.append("| workload | server | saturation req/s (closed loop) | req/s at p99 ≤ ").append(slo)
                 .append(" | p99 there µs | ÷ ").append(o.baseline()).append(" | cost rate req/s | CPU µs/req")
-                .append(" | syscalls/req | memcaslap req/s |\n")
-                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append(" | syscalls/req | memcaslap req/s | mcload: req/s at p99 ≤ ").append(slo)
+                .append(" | p99 there µs | ÷ ").append(o.baseline()).append(" |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Entry e : entries) {
             b.append("| ").append(e.workload()).append(" | ").append(e.peer()).append(" | ")
                     .append(ResultTable.whole(e.saturation())).append(e.saturationGeneratorBound() ? " (gen-bound)" : "")
@@ -109,7 +134,11 @@ final class KvReport {
                     .append(" | ").append(ResultTable.whole(e.costRate()))
                     .append(" | ").append(ResultTable.small(e.cpuMicrosPerRequest()))
                     .append(" | ").append(ResultTable.small(e.syscallsPerRequest()))
-                    .append(" | ").append(ResultTable.whole(e.memcaslap())).append(" |\n");
+                    .append(" | ").append(ResultTable.whole(e.memcaslap()))
+                    .append(" | ").append(Double.isNaN(e.mcloadSloRequestsPerSec()) ? "none within or not run"
+                            : ResultTable.whole(e.mcloadSloRequestsPerSec()))
+                    .append(" | ").append(ResultTable.latency(e.mcloadSloP99Micros()))
+                    .append(" | ").append(ratioText(mcloadRatio(entries, e, o.baseline()))).append(" |\n");
         }
         b.append("\nLoad: ").append(generator).append(", ").append(o.connections().getFirst())
                 .append(" connections, pipeline ≤ ").append(o.pipelines().getFirst()).append(", ")
@@ -118,7 +147,37 @@ final class KvReport {
                 .append(" loop). Throughput within the bound is the highest step of the sweep whose p99 ≤ ").append(slo)
                 .append(" and which had no errors. CPU and system calls per request at the cost rate, ")
                 .append(String.format(Locale.ROOT, "%.0f", BenchOptions.KV_COST_FRACTION * 100))
-                .append(" % of the highest saturation. memcaslap: closed loop, its own keys, as a second opinion.\n");
+                .append(" % of the highest saturation. memcaslap: closed loop, its own keys, as a second opinion.")
+                .append(" mcload: the same requests and offered rates from an open-loop generator in C (no JVM), each server warmed up")
+                .append(" once and swept from the lowest rate up, p99 of all repeats merged: the third opinion, on")
+                .append(" latency.\n");
+        return b.toString();
+    }
+
+    /** @return mcload's sweep of one workload as a Markdown table: per offered rate, each peer's req/s and p99 */
+    static String mcloadCurve(String workload, Map<String, List<McloadSweep.Point>> mcload) {
+        List<String> peers = List.copyOf(mcload.keySet());
+        List<Double> rates = mcload.values().stream().flatMap(List::stream).map(McloadSweep.Point::rate).distinct()
+                .sorted().toList();
+        StringBuilder b = new StringBuilder("| ").append(workload).append(": offered req/s (mcload) |");
+        StringBuilder rule = new StringBuilder("|---:|");
+        for (String peer : peers) {
+            b.append(' ').append(peer).append(" req/s | ").append(peer).append(" p99 µs | ").append(peer)
+                    .append(" JIT ms |");
+            rule.append("---:|---:|---:|");
+        }
+        b.append('\n').append(rule).append('\n');
+        for (double rate : rates) {
+            b.append("| ").append(ResultTable.whole(rate)).append(" |");
+            for (String peer : peers) {
+                McloadSweep.Point p = mcload.get(peer).stream().filter(q -> q.rate() == rate).findFirst()
+                        .orElse(null);
+                b.append(' ').append(p == null ? "n/a" : ResultTable.whole(p.requestsPerSecond())).append(" | ")
+                        .append(p == null ? "n/a" : ResultTable.latency(p.p99()) + (p.errors() > 0 ? " (errors)" : ""))
+                        .append(" | ").append(p == null ? "n/a" : ResultTable.whole(p.jitMillis())).append(" |");
+            }
+            b.append('\n');
+        }
         return b.toString();
     }
 
@@ -137,6 +196,9 @@ final class KvReport {
                     .field("cpu_us_per_request", e.cpuMicrosPerRequest())
                     .field("syscalls_per_request", e.syscallsPerRequest())
                     .field("memcaslap_requests_per_sec", e.memcaslap())
+                    .field("mcload_slo_requests_per_sec", e.mcloadSloRequestsPerSec())
+                    .field("mcload_slo_p99_us", e.mcloadSloP99Micros())
+                    .field("mcload_slo_ratio_to_baseline", mcloadRatio(entries, e, o.baseline()))
                     .endObject();
         }
         j.endArray();

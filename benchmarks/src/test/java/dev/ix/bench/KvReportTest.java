@@ -29,8 +29,15 @@ class KvReportTest {
         runs.add(run("memcached", 180_000, 180_000, 300, 5, Double.NaN));
         runs.add(run("memcached", 200_000, 190_000, 9_000, 0, Double.NaN));
 
+        // mcload's sweep: memcached within the bound up to 120 000, kv up to 150 000 (its 170 000 step had errors).
+        Map<String, List<McloadSweep.Point>> mcload = Map.of(
+                "memcached", List.of(point(60_000, 60_000, 80, 0), point(120_000, 119_000, 450, 0),
+                        point(180_000, 150_000, 20_000, 0)),
+                "kv", List.of(point(60_000, 60_000, 60, 0), point(150_000, 150_000, 300, 0),
+                        point(170_000, 170_000, 310, 2)));
+
         List<KvReport.Entry> entries = KvReport.entries("usr", Summary.of(runs, "memcached"), o,
-                Map.of("memcached", 54_000.0));
+                Map.of("memcached", 54_000.0), mcload);
 
         KvReport.Entry memcached = entries.stream().filter(e -> e.peer().equals("memcached")).findFirst()
                 .orElseThrow();
@@ -45,9 +52,18 @@ class KvReportTest {
         assertThat(kv.cpuMicrosPerRequest()).isEqualTo(2.0);
         assertThat(kv.memcaslap()).isNaN();
         assertThat(KvReport.ratio(entries, kv, "memcached")).isEqualTo(50_000 / 160_000.0);
+        assertThat(memcached.mcloadSloRequestsPerSec()).isEqualTo(119_000);
+        assertThat(kv.mcloadSloRequestsPerSec()).isEqualTo(150_000);
+        assertThat(kv.mcloadSloP99Micros()).isBetween(299.0, 301.0);
+        assertThat(KvReport.mcloadRatio(entries, kv, "memcached")).isEqualTo(150_000 / 119_000.0);
+        assertThat(KvReport.mcloadCurve("usr", new java.util.TreeMap<>(mcload))).contains(
+                "| usr: offered req/s (mcload) | kv req/s | kv p99 µs | kv JIT ms | memcached req/s | memcached p99 µs"
+                        + " | memcached JIT ms |",
+                "| 170000 | 170000 | 310 (errors) | 12 | n/a | n/a | n/a |");
 
         String table = KvReport.markdown(entries, o, "builtin/epoll");
-        assertThat(table).contains("req/s at p99 ≤ 500 µs", "| usr | kv | 100000 |", "| 0.31× |", "| 54000 |");
+        assertThat(table).contains("req/s at p99 ≤ 500 µs", "| usr | kv | 100000 |", "| 0.31× |", "| 54000 |",
+                "| 150000 | 300 | 1.26× |");
     }
 
     @Test
@@ -56,10 +72,16 @@ class KvReportTest {
         List<RunResult> runs = List.of(run("memcached", 0, 10_000, 900, 0, Double.NaN),
                 run("memcached", 1_000, 1_000, 5_000, 0, Double.NaN));
 
-        List<KvReport.Entry> entries = KvReport.entries("etc", Summary.of(runs, "memcached"), o, Map.of());
+        List<KvReport.Entry> entries = KvReport.entries("etc", Summary.of(runs, "memcached"), o, Map.of(), Map.of());
 
         assertThat(entries.getFirst().sloRequestsPerSec()).isNaN();
         assertThat(KvReport.markdown(entries, o, "builtin/epoll")).contains("p99 ≤ 1 ms", "none within");
+    }
+
+    private static McloadSweep.Point point(double rate, double rps, long p99, long errors) {
+        Histogram h = new Histogram(600_000_000L, 3);
+        h.recordValueWithCount(p99, 1000);
+        return new McloadSweep.Point(rate, rps, h, errors, 12);
     }
 
     /** One repeat of one step: {@code rps} answered, every latency {@code p99} µs. */
@@ -69,6 +91,6 @@ class KvReportTest {
         LoadResult load = new LoadResult("builtin/epoll", Math.round(rps), errors, 1, Percentiles.of(h), h, null, 0.5,
                 "0");
         return new RunResult(peer, 1, rate, 32, 4, load, Double.NaN, cpu, Double.NaN, Double.NaN, 1, 1.0, true, true,
-                null);
+                null, null);
     }
 }

@@ -2,7 +2,12 @@ package dev.ix.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
@@ -53,20 +58,11 @@ final class MemcacheRequestBlock implements RequestBlock {
         if (copies < 1 || copies > sequence) {
             throw new IllegalArgumentException("copies: " + copies + " (expected: 1.." + sequence + ")");
         }
-        SplittableRandom random = new SplittableRandom(SEED);
-        byte[][] requests = new byte[sequence][];
-        int bytes = 0;
+        byte[][] requests = sequence(workload, sequence);
+        int bytes = offsetOf(requests, sequence);
         int gets = 0;
-        byte[] value = filler(workload.maxValueSize());
-        for (int i = 0; i < sequence; i++) {
-            byte[] key = workload.key(workload.keyIndex(random));
-            if (workload.isGet(random)) {
-                requests[i] = get(key);
-                gets++;
-            } else {
-                requests[i] = set(key, value, workload.valueSize(random));
-            }
-            bytes += requests[i].length;
+        for (byte[] r : requests) {
+            gets += r[0] == 'g' ? 1 : 0;
         }
         int total = sequence + copies - 1;
         int[] offsets = new int[total + 1];
@@ -77,6 +73,32 @@ final class MemcacheRequestBlock implements RequestBlock {
         }
         offsets[total] = block.writerIndex();
         return new MemcacheRequestBlock(block, offsets, copies, gets);
+    }
+
+    /** @return the first {@code sequence} requests of the run's cyclic sequence, drawn from {@link #SEED} */
+    private static byte[][] sequence(MemcacheWorkload workload, int sequence) {
+        SplittableRandom random = new SplittableRandom(SEED);
+        byte[][] requests = new byte[sequence][];
+        byte[] value = filler(workload.maxValueSize());
+        for (int i = 0; i < sequence; i++) {
+            byte[] key = workload.key(workload.keyIndex(random));
+            requests[i] = workload.isGet(random) ? get(key) : set(key, value, workload.valueSize(random));
+        }
+        return requests;
+    }
+
+    /**
+     * Writes the requests the built-in generator sends ({@value #SEQUENCE} of them, in the same order) for a generator
+     * in another process ({@link dev.ix.bench.wrk.Mcload}): each as its length, 4 bytes little-endian, then its bytes.
+     */
+    static void writeRequestFile(MemcacheWorkload workload, Path file) throws IOException {
+        byte[][] requests = sequence(workload, SEQUENCE);
+        ByteBuffer out = ByteBuffer.allocate(offsetOf(requests, SEQUENCE) + 4 * SEQUENCE)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (byte[] r : requests) {
+            out.putInt(r.length).put(r);
+        }
+        Files.write(file, out.array());
     }
 
     private static int offsetOf(byte[][] requests, int n) {

@@ -1,7 +1,9 @@
 package dev.ix.bench.load;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -138,6 +140,14 @@ public record MemcacheWorkload(String name, int keys, double getShare) {
         // Inverse of the generalized Pareto distribution's CDF (location 0).
         double x = ETC_VALUE_SIGMA * (Math.pow(1 - u, -ETC_VALUE_XI) - 1) / ETC_VALUE_XI;
         return (int) Math.min(ETC_MAX_VALUE, Math.max(1, Math.round(x)));
+    }
+
+    /**
+     * Writes the requests the built-in generator sends under this workload to {@code file}, for a generator in another
+     * process ({@link dev.ix.bench.wrk.Mcload}): each request's length, 4 bytes little-endian, then its bytes.
+     */
+    public void writeRequestFile(Path file) throws IOException {
+        MemcacheRequestBlock.writeRequestFile(this, file);
     }
 
     /** @return the longest value this workload sets, in bytes */
