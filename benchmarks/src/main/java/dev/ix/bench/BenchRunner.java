@@ -275,8 +275,9 @@ final class BenchRunner {
             double cpuMicros = requests > 0 ? cpuUsed / 1000.0 / requests : Double.NaN;
             double userMicros = requests > 0
                     ? (window.cpuAfter.userNanos() - window.cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
-            double alloc = window.allocBefore.isPresent() && window.allocAfter.isPresent() && requests > 0
-                    ? (window.allocAfter.getAsLong() - window.allocBefore.getAsLong()) / requests : Double.NaN;
+            double alloc = window.allocBefore.isPresent() && window.allocAfter.isPresent() && window.allocResponses > 0
+                    ? (window.allocAfter.getAsLong() - window.allocBefore.getAsLong()) / window.allocResponses
+                    : Double.NaN;
             GcCounts gc = window.gcAfter.map(after -> after.minus(window.gcBefore.orElseThrow())).orElse(null);
             JitCounts jit = window.jitAfter.map(after -> after.minus(window.jitBefore.orElseThrow())).orElse(null);
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
@@ -325,27 +326,38 @@ final class BenchRunner {
     }
 
     /**
-     * The measured window's load, with {@code window} read as it opens and closes. The built-in generator first runs
-     * {@link #LEAD_IN} of the same load on the same connections, outside the window and outside what is read of the
-     * server: a window that opened on new connections measured, in its first second, a JVM server recompiling the
+     * The measured window's load, with {@code window} read as it opens and closes (and the server's allocations before
+     * and after). The built-in generator first runs {@link #LEAD_IN} of the same load on the same connections, outside
+     * the window and outside the server's CPU, GC and JIT time read for it: a window that opened on new connections measured, in its first second, a JVM server recompiling the
      * paths that its previous connections' close and the idle moment before had deoptimised (kv at 40 000 requests/s:
      * 3 to 45 % of that second's requests over 500 µs, against under 1 % in the seconds after). wrk has no lead-in.
      */
     private LoadResult measure(String generator, URI uri, Step step, ServerWindow window) throws Exception {
+        window.allocBefore = window.server.allocatedBytes();
+        LoadResult load;
         if (generator.equals("wrk") || generator.equals("wrk2")) {
             window.opened();
-            LoadResult load = load(generator, uri, step, options.duration(), plannedDone);
+            load = load(generator, uri, step, options.duration(), plannedDone);
             window.closed();
-            return load;
+            window.allocResponses = load.requests();
+        } else {
+            double start = plannedDone;
+            double span = seconds(LEAD_IN) + seconds(options.duration());
+            load = LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(),
+                    options.duration(), LEAD_IN, step.rate(), step.pipeline(), options.generatorTransport(),
+                    RESPONSE_TIMEOUT), share -> progress.at(start + share * span), window);
         }
-        double start = plannedDone;
-        double span = seconds(LEAD_IN) + seconds(options.duration());
-        return LoadGenerator.run(new LoadSpec(uri, step.connections(), options.loadThreads(), options.duration(),
-                        LEAD_IN, step.rate(), step.pipeline(), options.generatorTransport(), RESPONSE_TIMEOUT),
-                share -> progress.at(start + share * span), window);
+        window.allocAfter = window.server.allocatedBytes();
+        return load;
     }
 
-    /** What is read of the server at the measured window's start and end: its CPU, allocations, GC and JIT. */
+    /**
+     * What is read of the server at the measured window's start and end: its CPU, GC and JIT, from {@code /proc} and
+     * its hsperfdata, which asks nothing of the server. Its allocations are asked of it (a request on a connection of
+     * its own) before the load and after it, never while the load runs: a request of another kind, on a new
+     * connection, made kv's JVM recompile its hot paths inside the window; they are divided by all the responses of
+     * that span ({@link #finished}).
+     */
     private final class ServerWindow implements LoadGenerator.Window {
         private final PeerProcess server;
         private final Peer peer;
@@ -353,6 +365,8 @@ final class BenchRunner {
         ProcStat.CpuTimes cpuAfter;
         OptionalLong allocBefore = OptionalLong.empty();
         OptionalLong allocAfter = OptionalLong.empty();
+        /** Responses over which the allocations were counted; NaN until known. */
+        double allocResponses = Double.NaN;
         Optional<GcCounts> gcBefore = Optional.empty();
         Optional<GcCounts> gcAfter = Optional.empty();
         Optional<JitCounts> jitBefore = Optional.empty();
@@ -368,7 +382,6 @@ final class BenchRunner {
             cpuBefore = ProcStat.cpuTimes(server.pid());
             gcBefore = gcCounts(server, peer);
             jitBefore = jitCounts(server, peer);
-            allocBefore = server.allocatedBytes();
         }
 
         @Override
@@ -376,7 +389,11 @@ final class BenchRunner {
             cpuAfter = ProcStat.cpuTimes(server.pid());
             gcAfter = gcBefore.isPresent() ? gcCounts(server, peer) : Optional.empty();
             jitAfter = jitBefore.isPresent() ? jitCounts(server, peer) : Optional.empty();
-            allocAfter = server.allocatedBytes();
+        }
+
+        @Override
+        public void finished(long allResponses) {
+            allocResponses = allResponses;
         }
     }
 

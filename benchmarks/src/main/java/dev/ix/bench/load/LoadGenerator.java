@@ -88,6 +88,14 @@ public final class LoadGenerator {
         void opened();
 
         void closed();
+
+        /**
+         * The run is over, its connections closed.
+         *
+         * @param allResponses responses of the whole run: warm-up, window and the drain after it
+         */
+        default void finished(long allResponses) {
+        }
     }
 
     private static final Window NO_WINDOW = new Window() {
@@ -172,6 +180,11 @@ public final class LoadGenerator {
 
         // The process's CPU, not only the loops' threads': what the generator takes from the CPUs it owns.
         double cores = (cpuEnd - cpuStart) / (double) duration;
+        long allResponses = 0;
+        for (LoadLoop loop : loops) {
+            allResponses += call(loop.eventLoop, () -> loop.stats.allResponses);
+        }
+        window.finished(allResponses);
         return merge(loops, "builtin/" + spec.transport().label(), duration / 1e9, cores, cpus);
     }
 

@@ -24,6 +24,8 @@ final class LoopStats {
     /** From each request's intended send time to its actual send (or to the window's end, unsent), µs. */
     final Histogram sendLag = newHistogram();
     long requests;
+    /** Responses of the whole run, the warm-up and the drain after the window included. */
+    long allResponses;
     long bytes;
     long status;
     long connect;
@@ -56,6 +58,7 @@ final class LoopStats {
      * @param code     its status code; not 2xx or 3xx is an error
      */
     void response(long now, long intended, long sent, int code) {
+        allResponses++;
         if (now < windowStart) {
             return;
         }

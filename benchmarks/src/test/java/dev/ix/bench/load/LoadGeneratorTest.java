@@ -227,9 +227,9 @@ class LoadGeneratorTest {
     }
 
     /**
-     * The window callback is told once that the window opened, after the warm-up, and once that it closed, after the
-     * window's requests went out: the server had answered warm-up requests before the first, and none of those is in
-     * the result.
+     * The window callback is told once that the window opened, after the warm-up, once that it closed, after the
+     * window's requests went out, and once how many responses the whole run had: the server had answered warm-up
+     * requests before the first, and none of those is in the result.
      */
     @Test
     void theWindowIsToldWhenItOpensAfterTheWarmUpAndWhenItCloses() throws Exception {
@@ -238,6 +238,7 @@ class LoadGeneratorTest {
                     LoadTransport.NIO, Duration.ofSeconds(5));
             List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
             long[] answeredAtOpen = new long[1];
+            long[] all = new long[1];
 
             LoadResult result = LoadGenerator.run(spec, null, new LoadGenerator.Window() {
                 @Override
@@ -250,9 +251,16 @@ class LoadGeneratorTest {
                 public void closed() {
                     told.add("closed");
                 }
+
+                @Override
+                public void finished(long allResponses) {
+                    all[0] = allResponses;
+                    told.add("finished");
+                }
             });
 
-            assertThat(told).containsExactly("opened", "closed");
+            assertThat(told).containsExactly("opened", "closed", "finished");
+            assertThat(all[0]).as("every response of the run, the warm-up's too").isEqualTo(server.requests());
             assertThat(answeredAtOpen[0]).as("warm-up requests answered before the window").isPositive();
             assertThat(result.histogram().getTotalCount()).as("the window's 500/s over 400 ms, not the warm-up's")
                     .isBetween(199L, 201L);
