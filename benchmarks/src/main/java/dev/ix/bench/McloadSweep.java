@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * The kv experiment's second opinion on latency: the built-in sweep's offered rates again, loaded by {@link Mcload}
  * (C, no JVM) instead of the harness's Java generator, so that a server's throughput within the p99 bound does not
  * rest on one generator. Per repeat, each peer in the rotated order gets one fresh server: keys preloaded, warmed up at
- * the lowest rate ({@link BenchOptions#warmup()}, then, for a JVM, until its JIT settles as in {@link BenchRunner}),
+ * the lowest rate ({@link BenchOptions#warmup()}, then 1 s at every rate of the sweep, then, for a JVM, until its JIT
+ * settles at the lowest, as in {@link BenchRunner}),
  * then every rate from the lowest up, {@link BenchOptions#duration()} each after a {@link BenchRunner#LEAD_IN} on the
  * same connections, on the same server, as IX's mutilate runs swept a running memcached. The server is pinned to the server CPUs and mcload to the load CPUs.
  */
@@ -34,6 +35,8 @@ final class McloadSweep {
     private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
+    /** The unmeasured pass over every rate before the measured one. */
+    private static final Duration WARM_UP_PER_RATE = Duration.ofSeconds(1);
 
     /**
      * One offered rate of one peer, over all repeats.
@@ -114,6 +117,12 @@ final class McloadSweep {
             if (!options.warmup().isZero()) {
                 progress.step(what + "  warm-up");
                 load(port, requests, first, Duration.ZERO, options.warmup());
+                // Every rate once, unmeasured: a JIT that has only seen the lowest rate meets new paths at each
+                // higher one (bigger batches, a full submission queue) and compiles for up to a second there.
+                progress.step(what + "  warm-up at every rate");
+                for (double rate : rates) {
+                    load(port, requests, rate, Duration.ZERO, WARM_UP_PER_RATE);
+                }
             }
             if (peer.runsOnJvm() && !options.jitSettle().isZero()) {
                 progress.step(what + "  settling the JIT");
