@@ -38,7 +38,8 @@ import java.util.OptionalLong;
  * closed-loop steps' results.
  */
 final class BenchRunner {
-    private static final String HOST = "127.0.0.1";
+    /** Where every server of the harness listens, and its generators connect. */
+    static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
@@ -231,15 +232,12 @@ final class BenchRunner {
         String label = generator.equals("builtin") ? options.generatorLabel() : generator;
         progress.step(describe(step, repeat, peer, label));
         double runStart = plannedDone;
-        int port = Bench.freePort(HOST);
-        PeerConfig config = new PeerConfig(HOST, port, options.threads(), options.serverCpus(), logs);
-        try (PeerProcess server = PeerProcess.start(peer, config)) {
-            server.awaitReady(READY_TIMEOUT);
+        if (options.protocol() == LoadProtocol.MEMCACHE) {
+            progress.step(describe(step, repeat, peer, label) + "  preloading " + options.keys() + " keys");
+        }
+        try (PeerProcess server = startServer(peer, options, logs)) {
+            int port = server.port();
             URI uri = options.target(HOST, port);
-            if (options.protocol() == LoadProtocol.MEMCACHE) {
-                progress.step(describe(step, repeat, peer, label) + "  preloading " + options.keys() + " keys");
-                preload(server, peer, port);
-            }
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
@@ -295,13 +293,32 @@ final class BenchRunner {
      *
      * @throws IllegalStateException if the server does not hold them (the message says how many a sample missed)
      */
-    private void preload(PeerProcess server, Peer peer, int port) {
+    private static void preload(PeerProcess server, Peer peer, BenchOptions o) {
         try {
-            MemcachePreload.run(HOST, port, options.workload(), PRELOAD_TIMEOUT);
+            MemcachePreload.run(HOST, server.port(), o.workload(), PRELOAD_TIMEOUT);
         } catch (IOException e) {
             server.requireAlive();
-            throw new IllegalStateException("preloading " + options.workload().name() + " into " + peer.name()
+            throw new IllegalStateException("preloading " + o.workload().name() + " into " + peer.name()
                     + " (pid " + server.pid() + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a fresh server of {@code peer} on a free port of {@link #HOST}, pinned to the server CPUs, and waits until
+     * it serves; for the kv test, with the workload's keys preloaded ({@link #preload}). The caller closes it.
+     */
+    static PeerProcess startServer(Peer peer, BenchOptions o, Path logs) throws IOException, InterruptedException {
+        PeerProcess server = PeerProcess.start(peer, new PeerConfig(HOST, Bench.freePort(HOST), o.threads(),
+                o.serverCpus(), logs));
+        try {
+            server.awaitReady(READY_TIMEOUT);
+            if (o.protocol() == LoadProtocol.MEMCACHE) {
+                preload(server, peer, o);
+            }
+            return server;
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
         }
     }
 

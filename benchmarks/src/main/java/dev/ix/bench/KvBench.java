@@ -1,9 +1,7 @@
 package dev.ix.bench;
 
-import dev.ix.bench.load.MemcachePreload;
 import dev.ix.bench.load.MemcacheWorkload;
 import dev.ix.bench.peer.Peer;
-import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
 import dev.ix.bench.wrk.Mcload;
 import dev.ix.bench.wrk.Memcaslap;
@@ -12,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +23,6 @@ import java.util.Map;
  */
 final class KvBench {
 
-    private static final String HOST = "127.0.0.1";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
 
     private KvBench() {
     }
@@ -154,12 +148,8 @@ final class KvBench {
         for (Peer peer : peers) {
             progress.step(workload.name() + "  memcaslap  " + peer.name());
             try {
-                int port = Bench.freePort(HOST);
-                try (PeerProcess server = PeerProcess.start(peer, new PeerConfig(HOST, port, o.threads(),
-                        o.serverCpus(), logs))) {
-                    server.awaitReady(READY_TIMEOUT);
-                    MemcachePreload.run(HOST, port, workload, PRELOAD_TIMEOUT);
-                    result.put(peer.name(), Memcaslap.run(HOST, port, workload, o.duration(),
+                try (PeerProcess server = BenchRunner.startServer(peer, o, logs)) {
+                    result.put(peer.name(), Memcaslap.run(BenchRunner.HOST, server.port(), workload, o.duration(),
                             o.connections().getFirst(), o.loadCpus(), logs));
                 }
             } catch (IOException | RuntimeException e) {

@@ -1,11 +1,9 @@
 package dev.ix.bench;
 
 import dev.ix.bench.load.Durations;
-import dev.ix.bench.load.MemcachePreload;
 import dev.ix.bench.load.MemcacheWorkload;
 import dev.ix.bench.measure.JitCounts;
 import dev.ix.bench.peer.Peer;
-import dev.ix.bench.peer.PeerConfig;
 import dev.ix.bench.peer.PeerProcess;
 import dev.ix.bench.wrk.Mcload;
 import java.io.IOException;
@@ -22,19 +20,17 @@ import java.util.OptionalDouble;
 import org.HdrHistogram.Histogram;
 
 /**
- * The kv experiment's second opinion on latency: the built-in sweep's offered rates again, loaded by {@link Mcload}
- * (C, no JVM) instead of the harness's Java generator, so that a server's throughput within the p99 bound does not
- * rest on one generator. Per repeat, each peer in the rotated order gets one fresh server: keys preloaded, warmed up at
- * the lowest rate ({@link BenchOptions#warmup()}, then 1 s at every rate of the sweep, then, for a JVM, until its JIT
- * settles at the lowest, as in {@link BenchRunner}),
- * then every rate from the lowest up, {@link BenchOptions#duration()} each after a {@link BenchRunner#LEAD_IN} on the
- * same connections, on the same server, as IX's mutilate runs swept a running memcached. The server is pinned to the server CPUs and mcload to the load CPUs.
+ * The kv experiment's third opinion, on latency (after the built-in generator and memcaslap): the built-in sweep's
+ * offered rates again, loaded by {@link Mcload} (C, no JVM) instead of the harness's Java generator, so that a
+ * server's throughput within the p99 bound does not rest on one generator. Per repeat, each peer in the rotated order
+ * gets one fresh server ({@link BenchRunner#startServer}: keys preloaded), warmed up at the lowest rate
+ * ({@link BenchOptions#warmup()}, then 1 s at every rate of the sweep, then, for a JVM, until its JIT settles at the
+ * lowest, as in {@link BenchRunner}), then every rate from the lowest up, {@link BenchOptions#duration()} each after a
+ * {@link BenchRunner#LEAD_IN} on the same connections, on the same server, as IX's mutilate runs swept a running
+ * memcached. The server is pinned to the server CPUs and mcload to the load CPUs.
  */
 final class McloadSweep {
 
-    private static final String HOST = "127.0.0.1";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration PRELOAD_TIMEOUT = Duration.ofSeconds(10);
     /** The unmeasured pass over every rate before the measured one. */
     private static final Duration WARM_UP_PER_RATE = Duration.ofSeconds(1);
 
@@ -108,11 +104,8 @@ final class McloadSweep {
         String what = options.workload().name() + "  mcload  repeat " + repeat + "/" + options.repeats() + "  "
                 + peer.name();
         progress.step(what + "  preloading");
-        int port = Bench.freePort(HOST);
-        try (PeerProcess server = PeerProcess.start(peer, new PeerConfig(HOST, port, options.threads(),
-                options.serverCpus(), logs))) {
-            server.awaitReady(READY_TIMEOUT);
-            MemcachePreload.run(HOST, port, options.workload(), PRELOAD_TIMEOUT);
+        try (PeerProcess server = BenchRunner.startServer(peer, options, logs)) {
+            int port = server.port();
             double first = rates.getFirst();
             if (!options.warmup().isZero()) {
                 progress.step(what + "  warm-up");
@@ -152,7 +145,7 @@ final class McloadSweep {
 
     private Mcload.Result load(int port, Path requests, double rate, Duration leadIn, Duration duration)
             throws IOException, InterruptedException {
-        return Mcload.run(HOST, port, requests, rate, leadIn, duration, options.connections().getFirst(),
+        return Mcload.run(BenchRunner.HOST, port, requests, rate, leadIn, duration, options.connections().getFirst(),
                 options.loadCpus(), logs);
     }
 

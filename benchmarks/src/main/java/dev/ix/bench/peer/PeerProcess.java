@@ -91,6 +91,11 @@ public final class PeerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** @return the port the peer listens on */
+    public int port() {
+        return config.port();
+    }
+
     /**
      * Waits until the peer serves: it is the process listening on its port, answers {@code GET /plaintext} with
      * 200, and has logged its {@linkplain Peer#servingBanner() banner} (if it has one).
