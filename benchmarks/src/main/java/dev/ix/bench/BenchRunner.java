@@ -5,7 +5,6 @@ import dev.ix.bench.load.LoadProtocol;
 import dev.ix.bench.load.LoadResult;
 import dev.ix.bench.load.LoadSpec;
 import dev.ix.bench.load.MemcachePreload;
-import dev.ix.bench.load.Durations;
 import dev.ix.bench.measure.GcCounts;
 import dev.ix.bench.measure.JitCounts;
 import dev.ix.bench.measure.ProcStat;
@@ -124,7 +123,8 @@ final class BenchRunner {
 
     private static double runSeconds(BenchOptions o, boolean countSyscalls) {
         return START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
-                + seconds(o.warmup()) + seconds(LEAD_IN) + seconds(o.duration()) + (countSyscalls ? seconds(o.syscallWindow()) : 0);
+                + seconds(o.warmup()) + seconds(LEAD_IN) + seconds(o.duration())
+                + (countSyscalls ? seconds(o.syscallWindow()) : 0);
     }
 
     List<RunResult> run() throws Exception {
@@ -273,9 +273,7 @@ final class BenchRunner {
             double cpuMicros = requests > 0 ? cpuUsed / 1000.0 / requests : Double.NaN;
             double userMicros = requests > 0
                     ? (window.cpuAfter.userNanos() - window.cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
-            double alloc = window.allocBefore.isPresent() && window.allocAfter.isPresent() && window.allocResponses > 0
-                    ? (window.allocAfter.getAsLong() - window.allocBefore.getAsLong()) / window.allocResponses
-                    : Double.NaN;
+            double alloc = window.allocationPerResponse();
             GcCounts gc = window.gcAfter.map(after -> after.minus(window.gcBefore.orElseThrow())).orElse(null);
             JitCounts jit = window.jitAfter.map(after -> after.minus(window.jitBefore.orElseThrow())).orElse(null);
             return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
@@ -345,18 +343,19 @@ final class BenchRunner {
     /**
      * The measured window's load, with {@code window} read as it opens and closes (and the server's allocations before
      * and after). The built-in generator first runs {@link #LEAD_IN} of the same load on the same connections, outside
-     * the window and outside the server's CPU, GC and JIT time read for it: a window that opened on new connections measured, in its first second, a JVM server recompiling the
-     * paths that its previous connections' close and the idle moment before had deoptimised (kv at 40 000 requests/s:
-     * 3 to 45 % of that second's requests over 500 µs, against under 1 % in the seconds after). wrk has no lead-in.
+     * the window and outside the server's CPU, GC and JIT time read for it: a window that opened on new connections
+     * measured, in its first second, a JVM server recompiling the paths that its previous connections' close and the
+     * idle moment before had deoptimised (kv at 40 000 requests/s: 3 to 45 % of that second's requests over 500 µs,
+     * against under 1 % in the seconds after). wrk has no lead-in.
      */
     private LoadResult measure(String generator, URI uri, Step step, ServerWindow window) throws Exception {
-        window.allocBefore = window.server.allocatedBytes();
+        window.beforeLoad();
         LoadResult load;
         if (generator.equals("wrk") || generator.equals("wrk2")) {
             window.opened();
             load = load(generator, uri, step, options.duration(), plannedDone);
             window.closed();
-            window.allocResponses = load.requests();
+            window.finished(load.requests());
         } else {
             double start = plannedDone;
             double span = seconds(LEAD_IN) + seconds(options.duration());
@@ -364,7 +363,7 @@ final class BenchRunner {
                     options.duration(), LEAD_IN, step.rate(), step.pipeline(), options.generatorTransport(),
                     RESPONSE_TIMEOUT), share -> progress.at(start + share * span), window);
         }
-        window.allocAfter = window.server.allocatedBytes();
+        window.afterLoad();
         return load;
     }
 
@@ -380,10 +379,10 @@ final class BenchRunner {
         private final Peer peer;
         ProcStat.CpuTimes cpuBefore;
         ProcStat.CpuTimes cpuAfter;
-        OptionalLong allocBefore = OptionalLong.empty();
-        OptionalLong allocAfter = OptionalLong.empty();
+        private OptionalLong allocBefore = OptionalLong.empty();
+        private OptionalLong allocAfter = OptionalLong.empty();
         /** Responses over which the allocations were counted; NaN until known. */
-        double allocResponses = Double.NaN;
+        private double allocResponses = Double.NaN;
         Optional<GcCounts> gcBefore = Optional.empty();
         Optional<GcCounts> gcAfter = Optional.empty();
         Optional<JitCounts> jitBefore = Optional.empty();
@@ -392,6 +391,22 @@ final class BenchRunner {
         ServerWindow(PeerProcess server, Peer peer) {
             this.server = server;
             this.peer = peer;
+        }
+
+        /** Before the load, lead-in included: the server's allocations so far. */
+        void beforeLoad() {
+            allocBefore = server.allocatedBytes();
+        }
+
+        /** After the load and its drain: the server's allocations so far. */
+        void afterLoad() {
+            allocAfter = server.allocatedBytes();
+        }
+
+        /** @return bytes the server allocated per response over the load, NaN where not counted */
+        double allocationPerResponse() {
+            return allocBefore.isPresent() && allocAfter.isPresent() && allocResponses > 0
+                    ? (allocAfter.getAsLong() - allocBefore.getAsLong()) / allocResponses : Double.NaN;
         }
 
         @Override
@@ -472,9 +487,8 @@ final class BenchRunner {
         OptionalDouble unsettled = JitSettle.run(() -> jitCounts(server, peer),
                 () -> load(generator, uri, step, BenchOptions.JIT_SETTLE_STEP, plannedDone), options.jitSettle());
         if (unsettled.isPresent()) {
-            progress.step(String.format(Locale.ROOT, "%s: the JIT had not settled after %s more (%.0f ms of"
-                    + " compilation in the last second); measuring anyway, its JIT ms in the window is reported", what,
-                    Durations.format(options.jitSettle()), unsettled.getAsDouble()));
+            progress.step(what + ": " + JitSettle.unsettled(options.jitSettle(), unsettled.getAsDouble())
+                    + "; measuring anyway, its JIT ms in the window is reported");
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.ix.bench;
 
 import dev.ix.bench.measure.JitCounts;
+import dev.ix.bench.load.Durations;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -31,6 +33,12 @@ final class JitSettle {
     }
 
     private JitSettle() {
+    }
+
+    /** @return what to say of a server whose JIT had not settled within {@code max}: {@link #run}'s answer */
+    static String unsettled(Duration max, double lastMillis) {
+        return String.format(Locale.ROOT, "the JIT had not settled after %s more (%.0f ms of compilation in the last"
+                + " second)", Durations.format(max), lastMillis);
     }
 
     /**

@@ -58,8 +58,7 @@ final class KvReport {
         for (String peer : peers) {
             double own = Double.NaN;
             boolean bound = false;
-            double best = Double.NaN;
-            double bestP99 = Double.NaN;
+            WithinBound builtin = new WithinBound(slo);
             double cpu = Double.NaN;
             double syscalls = Double.NaN;
             for (Summary.Row r : summary.rows()) {
@@ -72,28 +71,38 @@ final class KvReport {
                     bound = r.generatorBound();
                     continue;
                 }
-                double p99 = r.stat(Metric.P99_US).value();
-                if (p99 <= slo && r.stat(Metric.ERRORS).value() == 0 && !(rps <= best)) {
-                    best = rps;
-                    bestP99 = p99;
-                }
+                builtin.offer(rps, r.stat(Metric.P99_US).value(), r.stat(Metric.ERRORS).value());
                 if (r.rate() == costRate) {
                     cpu = r.stat(Metric.CPU_US_PER_REQUEST).value();
                     syscalls = r.stat(Metric.SYSCALLS_PER_REQUEST).value();
                 }
             }
-            double mcloadBest = Double.NaN;
-            double mcloadP99 = Double.NaN;
+            WithinBound byMcload = new WithinBound(slo);
             for (McloadSweep.Point p : mcload.getOrDefault(peer, List.of())) {
-                if (p.p99() <= slo && p.errors() == 0 && !(p.requestsPerSecond() <= mcloadBest)) {
-                    mcloadBest = p.requestsPerSecond();
-                    mcloadP99 = p.p99();
-                }
+                byMcload.offer(p.requestsPerSecond(), p.p99(), p.errors());
             }
-            entries.add(new Entry(workload, peer, own, best, bestP99, costRate, cpu, syscalls,
-                    memcaslap.getOrDefault(peer, Double.NaN), bound, mcloadBest, mcloadP99));
+            entries.add(new Entry(workload, peer, own, builtin.requestsPerSec, builtin.p99, costRate, cpu, syscalls,
+                    memcaslap.getOrDefault(peer, Double.NaN), bound, byMcload.requestsPerSec, byMcload.p99));
         }
         return entries;
+    }
+
+    /** The highest throughput of a sweep's steps whose p99 stays within the bound and which had no errors. */
+    private static final class WithinBound {
+        private final double sloMicros;
+        double requestsPerSec = Double.NaN;
+        double p99 = Double.NaN;
+
+        WithinBound(double sloMicros) {
+            this.sloMicros = sloMicros;
+        }
+
+        void offer(double stepRequestsPerSec, double stepP99, double errors) {
+            if (stepP99 <= sloMicros && errors == 0 && !(stepRequestsPerSec <= requestsPerSec)) {
+                requestsPerSec = stepRequestsPerSec;
+                p99 = stepP99;
+            }
+        }
     }
 
     /** @return {@code peer}'s throughput within the bound over the baseline's, for the same workload; NaN if either is */
@@ -148,8 +157,8 @@ final class KvReport {
                 .append(" and which had no errors. CPU and system calls per request at the cost rate, ")
                 .append(String.format(Locale.ROOT, "%.0f", BenchOptions.KV_COST_FRACTION * 100))
                 .append(" % of the highest saturation. memcaslap: closed loop, its own keys, as a second opinion.")
-                .append(" mcload: the same requests and offered rates from an open-loop generator in C (no JVM), each server warmed up")
-                .append(" once and swept from the lowest rate up, p99 of all repeats merged: the third opinion, on")
+                .append(" mcload: the same requests and offered rates from an open-loop generator in C (no JVM),")
+                .append(" each server warmed up once and swept from the lowest rate up, p99 of all repeats merged: the third opinion, on")
                 .append(" latency.\n");
         return b.toString();
     }

@@ -1,6 +1,5 @@
 package dev.ix.bench;
 
-import dev.ix.bench.load.Durations;
 import dev.ix.bench.load.MemcacheWorkload;
 import dev.ix.bench.measure.JitCounts;
 import dev.ix.bench.peer.Peer;
@@ -138,8 +137,7 @@ final class McloadSweep {
         OptionalDouble unsettled = JitSettle.run(server::jitCounts,
                 () -> load(port, requests, rate, Duration.ZERO, BenchOptions.JIT_SETTLE_STEP), options.jitSettle());
         if (unsettled.isPresent()) {
-            progress.step(String.format(Locale.ROOT, "the JIT had not settled after %s more (%.0f ms of compilation"
-                    + " in the last second)", Durations.format(options.jitSettle()), unsettled.getAsDouble()));
+            progress.step(JitSettle.unsettled(options.jitSettle(), unsettled.getAsDouble()));
         }
     }
 

@@ -21,8 +21,6 @@ public record GcCounts(long young, long old, long pauseNanos) {
 
     static final String YOUNG = "sun.gc.collector.0.invocations";
     static final String OLD = "sun.gc.collector.1.invocations";
-    /** Ticks of the clock the collectors' times are in, per second. */
-    static final String TICKS_PER_SECOND = "sun.os.hrt.frequency";
     private static final String COLLECTOR = "sun.gc.collector.";
     private static final String TIME = ".time";
 
@@ -41,7 +39,7 @@ public record GcCounts(long young, long old, long pauseNanos) {
      * @throws IllegalArgumentException if a counter jstat needs is missing or the clock frequency is not positive
      */
     static GcCounts of(Map<String, Long> counters) {
-        double nanosPerTick = nanosPerTick(counters);
+        double nanosPerTick = HsPerfData.nanosPerTick(counters);
         long ticks = 0;
         for (Map.Entry<String, Long> e : counters.entrySet()) {
             String name = e.getKey();
@@ -50,30 +48,8 @@ public record GcCounts(long young, long old, long pauseNanos) {
                 ticks += e.getValue();
             }
         }
-        return new GcCounts(counter(counters, YOUNG), counter(counters, OLD),
+        return new GcCounts(HsPerfData.counter(counters, YOUNG), HsPerfData.counter(counters, OLD),
                 Math.round(ticks * nanosPerTick));
-    }
-
-    /**
-     * @return nanoseconds per tick of the clock the JVM's counters of time are in
-     * @throws IllegalArgumentException if the frequency is missing or not positive
-     */
-    static double nanosPerTick(Map<String, Long> counters) {
-        long ticksPerSecond = counter(counters, TICKS_PER_SECOND);
-        if (ticksPerSecond <= 0) {
-            throw new IllegalArgumentException(TICKS_PER_SECOND + ": " + ticksPerSecond + " (expected: > 0)");
-        }
-        return 1e9 / ticksPerSecond;
-    }
-
-    /** @return the counter {@code name}; shared with {@link JitCounts}, which reads the same file */
-    static long counter(Map<String, Long> counters, String name) {
-        Long value = counters.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("no counter " + name + " (" + counters.size()
-                    + " long counters; a JVM without these performance counters?)");
-        }
-        return value;
     }
 
     /** @return the collections since {@code before}, a reading of the same JVM */

@@ -61,6 +61,8 @@ final class HsPerfData {
     static final int ENTRY_HEADER_SIZE = 20;
 
     static final byte TYPE_LONG = 'J';
+    /** Ticks of the clock the JVM's counters of time (collections, compilations) are in, per second. */
+    static final String TICKS_PER_SECOND = "sun.os.hrt.frequency";
 
     private HsPerfData() {
     }
@@ -110,6 +112,31 @@ final class HsPerfData {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file(pid) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return the counter {@code name} of a reading
+     * @throws IllegalArgumentException if the JVM has no such counter
+     */
+    static long counter(Map<String, Long> counters, String name) {
+        Long value = counters.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no counter " + name + " (" + counters.size()
+                    + " long counters; a JVM without these performance counters?)");
+        }
+        return value;
+    }
+
+    /**
+     * @return nanoseconds per tick of the clock the JVM's counters of time are in ({@link #TICKS_PER_SECOND})
+     * @throws IllegalArgumentException if the frequency is missing or not positive
+     */
+    static double nanosPerTick(Map<String, Long> counters) {
+        long ticksPerSecond = counter(counters, TICKS_PER_SECOND);
+        if (ticksPerSecond <= 0) {
+            throw new IllegalArgumentException(TICKS_PER_SECOND + ": " + ticksPerSecond + " (expected: > 0)");
+        }
+        return 1e9 / ticksPerSecond;
     }
 
     /**

@@ -32,8 +32,8 @@ public record JitCounts(long compiles, long compileNanos) {
      * @throws IllegalArgumentException if a counter is missing or the clock frequency is not positive
      */
     static JitCounts of(Map<String, Long> counters) {
-        return new JitCounts(GcCounts.counter(counters, COMPILES),
-                Math.round(GcCounts.counter(counters, TIME) * GcCounts.nanosPerTick(counters)));
+        return new JitCounts(HsPerfData.counter(counters, COMPILES),
+                Math.round(HsPerfData.counter(counters, TIME) * HsPerfData.nanosPerTick(counters)));
     }
 
     /** @return the compilations since {@code before}, a reading of the same JVM */
