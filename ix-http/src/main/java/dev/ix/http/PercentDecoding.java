@@ -16,13 +16,23 @@ final class PercentDecoding {
     static boolean wellFormed(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (b[i] == '%') {
-                if (i + 2 >= to || HttpChars.hexValue(b[i + 1]) < 0 || HttpChars.hexValue(b[i + 2]) < 0) {
+                if (escaped(b, i, to) < 0) {
                     return false;
                 }
                 i += 2;
             }
         }
         return true;
+    }
+
+    /** @return the byte the escape at {@code b[i]} (a {@code %}) stands for, or -1 when it is malformed */
+    private static int escaped(byte[] b, int i, int to) {
+        if (i + 2 >= to) {
+            return -1;
+        }
+        int high = HttpChars.hexValue(b[i + 1]);
+        int low = HttpChars.hexValue(b[i + 2]);
+        return high < 0 || low < 0 ? -1 : high << 4 | low;
     }
 
     /**
@@ -45,14 +55,13 @@ final class PercentDecoding {
         for (int i = first; i < to; i++) {
             byte c = b[i];
             if (c == '%') {
-                int high = i + 2 < to ? HttpChars.hexValue(b[i + 1]) : -1;
-                int low = i + 2 < to ? HttpChars.hexValue(b[i + 2]) : -1;
-                if (high < 0 || low < 0) {
+                int value = escaped(b, i, to);
+                if (value < 0) {
                     throw new IllegalArgumentException("malformed percent-encoding at index " + (i - from) + " of '"
                             + new String(b, from, to - from, StandardCharsets.US_ASCII)
                             + "' (expected: % and two hexadecimal digits)");
                 }
-                out[n++] = (byte) (high << 4 | low);
+                out[n++] = (byte) value;
                 i += 2;
             } else {
                 out[n++] = plusIsSpace && c == '+' ? (byte) ' ' : c;
