@@ -21,10 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -93,9 +93,8 @@ final class BenchRunner {
     static double plannedSeconds(BenchOptions o, int peers) {
         double perConnections = 0;
         if (o.sweep()) {
-            for (double fraction : o.sweepFractions()) {
-                perConnections += runSeconds(o, o.countsSyscallsAt(fraction));
-            }
+            perConnections += sweepSeconds(o, o.sweepFractions().stream()
+                    .map(f -> new Step(f, 0, 0, o.countsSyscallsAt(f))).toList());
         }
         double fixedRate = runSeconds(o, o.countsSyscallsAt(Double.NaN));
         for (double rate : o.rates()) {
@@ -119,6 +118,17 @@ final class BenchRunner {
     /** @return the relative rates as they ran, in order, once {@link #run()} returned */
     List<RelativeStep> relativeSteps() {
         return List.copyOf(relativeSteps);
+    }
+
+    /** @return the planned seconds of one peer's sweep on one server ({@link #sweepOnce}), its JIT settling apart */
+    private static double sweepSeconds(BenchOptions o, List<Step> steps) {
+        double seconds = START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
+                + SweepWarmUp.plannedSeconds(o, steps.size());
+        for (Step step : steps) {
+            seconds += seconds(LEAD_IN) + seconds(o.duration()) + (step.countSyscalls() ? seconds(o.syscallWindow())
+                    : 0);
+        }
+        return seconds;
     }
 
     private static double runSeconds(BenchOptions o, boolean countSyscalls) {
@@ -146,10 +156,10 @@ final class BenchRunner {
                     progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
                     continue;
                 }
-                for (double fraction : options.sweepFractions()) {
-                    results.addAll(runStep(new Step(Math.round(fraction * saturation), connections, pipeline,
-                            options.countsSyscallsAt(fraction))));
-                }
+                List<Step> steps = options.sweepFractions().stream().sorted()
+                        .map(f -> new Step(Math.round(f * saturation), connections, pipeline,
+                                options.countsSyscallsAt(f))).toList();
+                results.addAll(runSweep(steps));
             }
         }
         if (!options.relativeRates().isEmpty()) {
@@ -229,60 +239,126 @@ final class BenchRunner {
 
     /** One run: a fresh server, the warm-up, the measured window and the system-call window, all with one generator. */
     private RunResult runOnce(Peer peer, int repeat, Step step, String generator) throws Exception {
-        String label = generator.equals("builtin") ? options.generatorLabel() : generator;
-        progress.step(describe(step, repeat, peer, label));
+        String what = describe(step, repeat, peer, label(generator));
+        progress.step(what);
         double runStart = plannedDone;
         if (options.protocol() == LoadProtocol.MEMCACHE) {
-            progress.step(describe(step, repeat, peer, label) + "  preloading " + options.keys() + " keys");
+            progress.step(what + "  preloading " + options.keys() + " keys");
         }
         try (PeerProcess server = startServer(peer, options, logs)) {
-            int port = server.port();
-            URI uri = options.target(HOST, port);
+            URI uri = options.target(HOST, server.port());
             plannedDone = runStart + START_STOP_SECONDS / 2;
             progress.at(plannedDone);
             if (!options.warmup().isZero()) {
-                progress.step(describe(step, repeat, peer, label) + "  warm-up");
+                progress.step(what + "  warm-up");
                 load(generator, uri, step, options.warmup(), plannedDone);
             }
             plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup());
             if (peer.runsOnJvm() && !options.jitSettle().isZero()) {
-                settleJit(server, peer, generator, uri, step, describe(step, repeat, peer, label));
+                settleJit(server, peer, generator, uri, step, what);
             }
-            progress.step(describe(step, repeat, peer, label) + "  measuring");
-
-            long pid = server.pid();
-            ServerWindow window = new ServerWindow(server, peer);
-            LoadResult load = measure(generator, uri, step, window);
-            long cpuUsed = window.cpuAfter.totalNanos() - window.cpuBefore.totalNanos();
-            double rss = ProcStat.rssBytes(pid);
-            boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
-            double serverCpuShare = cpuUsed / (double) options.duration().toNanos()
-                    / ProcStat.cpuSet(ProcStat.allowedCpus(pid)).cardinality();
-            boolean loadPinned = load.generatorCpus() != null
-                    && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
-            plannedDone = runStart + START_STOP_SECONDS / 2 + seconds(options.warmup()) + seconds(LEAD_IN)
-                    + seconds(options.duration());
-            progress.at(plannedDone);
-            double perRequestSyscalls = Double.NaN;
-            if (countSyscalls && step.countSyscalls() && !options.syscallWindow().isZero()) {
-                progress.step(describe(step, repeat, peer, label) + "  counting system calls");
-                perRequestSyscalls = syscallsPerRequest(generator, pid, uri, step, plannedDone);
-            }
-
-            double requests = load.requests();
-            double cpuMicros = requests > 0 ? cpuUsed / 1000.0 / requests : Double.NaN;
-            double userMicros = requests > 0
-                    ? (window.cpuAfter.userNanos() - window.cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
-            double alloc = window.allocationPerResponse();
-            GcCounts gc = window.gcAfter.map(after -> after.minus(window.gcBefore.orElseThrow())).orElse(null);
-            JitCounts jit = window.jitAfter.map(after -> after.minus(window.jitBefore.orElseThrow())).orElse(null);
-            return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
-                    perRequestSyscalls,
-                    cpuMicros, userMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc, jit);
+            return measured(server, peer, repeat, step, generator);
         } finally {
             plannedDone = runStart + runSeconds(options, step.countSyscalls());
             progress.at(plannedDone);
         }
+    }
+
+    /**
+     * A sweep's open-loop steps: per repeat, each peer in the rotated order gets one fresh server, warmed up at every
+     * rate ({@link SweepWarmUp}), then measured at every step from the lowest rate up, each window after a
+     * {@link #LEAD_IN} on its connections, on that same server. A fresh JVM per rate measured a JVM that had just
+     * compiled: kv at 40 000 GETs/s on a fresh server had 1-2 % of its requests over 500 µs where the same kv, having
+     * served for a minute, had 0.6 %, as memcached.
+     *
+     * @param steps the sweep's steps, by rate from the lowest
+     * @return the runs, step by step as {@link #runStep} orders them (repeats and peers in run order within a step)
+     */
+    private List<RunResult> runSweep(List<Step> steps) throws Exception {
+        List<RunResult> results = new ArrayList<>();
+        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+            for (Peer peer : rotated(peers, repeat)) {
+                for (String generator : options.generatorsAt(steps.getFirst().rate())) {
+                    results.addAll(sweepOnce(peer, repeat, steps, generator));
+                }
+            }
+        }
+        List<RunResult> byStep = new ArrayList<>(results);
+        byStep.sort(Comparator.comparingDouble(RunResult::rate));
+        return byStep;
+    }
+
+    /** One peer's sweep on one server: {@link #runSweep}. */
+    private List<RunResult> sweepOnce(Peer peer, int repeat, List<Step> steps, String generator) throws Exception {
+        String what = "sweep  repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  ("
+                + label(generator) + ")";
+        progress.step(what + (options.protocol() == LoadProtocol.MEMCACHE ? "  preloading " + options.keys()
+                + " keys" : ""));
+        double sweepStart = plannedDone;
+        try (PeerProcess server = startServer(peer, options, logs)) {
+            URI uri = options.target(HOST, server.port());
+            Step lowest = steps.getFirst();
+            plannedDone = sweepStart + START_STOP_SECONDS / 2;
+            progress.at(plannedDone);
+            SweepWarmUp.run(options, peer, steps.stream().map(Step::rate).toList(), (rate, d) -> load(generator,
+                    uri, new Step(rate, lowest.connections(), lowest.pipeline(), false), d, plannedDone),
+                    () -> jitCounts(server, peer), progress, what);
+            plannedDone = sweepStart + START_STOP_SECONDS / 2 + SweepWarmUp.plannedSeconds(options, steps.size());
+            List<RunResult> results = new ArrayList<>();
+            for (Step step : steps) {
+                progress.step(describe(step, repeat, peer, label(generator)));
+                results.add(measured(server, peer, repeat, step, generator));
+            }
+            return results;
+        } finally {
+            plannedDone = sweepStart + sweepSeconds(options, steps);
+            progress.at(plannedDone);
+        }
+    }
+
+    private String label(String generator) {
+        return generator.equals("builtin") ? options.generatorLabel() : generator;
+    }
+
+    /**
+     * The measured window of one step on a server that is warm, then its system-call window.
+     *
+     * @return the run's result
+     */
+    private RunResult measured(PeerProcess server, Peer peer, int repeat, Step step, String generator)
+            throws Exception {
+        String what = describe(step, repeat, peer, label(generator));
+        progress.step(what + "  measuring");
+        long pid = server.pid();
+        URI uri = options.target(HOST, server.port());
+        double start = plannedDone;
+        ServerWindow window = new ServerWindow(server, peer);
+        LoadResult load = measure(generator, uri, step, window);
+        long cpuUsed = window.cpuAfter.totalNanos() - window.cpuBefore.totalNanos();
+        double rss = ProcStat.rssBytes(pid);
+        boolean serverPinned = ProcStat.pinnedTo(pid, options.serverCpus());
+        double serverCpuShare = cpuUsed / (double) options.duration().toNanos()
+                / ProcStat.cpuSet(ProcStat.allowedCpus(pid)).cardinality();
+        boolean loadPinned = load.generatorCpus() != null
+                && ProcStat.cpuSet(load.generatorCpus()).equals(ProcStat.cpuSet(options.loadCpus()));
+        plannedDone = start + seconds(LEAD_IN) + seconds(options.duration());
+        progress.at(plannedDone);
+        double perRequestSyscalls = Double.NaN;
+        if (countSyscalls && step.countSyscalls() && !options.syscallWindow().isZero()) {
+            progress.step(what + "  counting system calls");
+            perRequestSyscalls = syscallsPerRequest(generator, pid, uri, step, plannedDone);
+            plannedDone += seconds(options.syscallWindow());
+        }
+        double requests = load.requests();
+        double cpuMicros = requests > 0 ? cpuUsed / 1000.0 / requests : Double.NaN;
+        double userMicros = requests > 0
+                ? (window.cpuAfter.userNanos() - window.cpuBefore.userNanos()) / 1000.0 / requests : Double.NaN;
+        double alloc = window.allocationPerResponse();
+        GcCounts gc = window.gcAfter.map(after -> after.minus(window.gcBefore.orElseThrow())).orElse(null);
+        JitCounts jit = window.jitAfter.map(after -> after.minus(window.jitBefore.orElseThrow())).orElse(null);
+        return new RunResult(peer.name(), repeat, step.rate(), step.connections(), step.pipeline(), load,
+                perRequestSyscalls, cpuMicros, userMicros, alloc, rss, serverCpuShare, serverPinned, loadPinned, gc,
+                jit);
     }
 
     /**
@@ -483,13 +559,8 @@ final class BenchRunner {
     /** The warm-up's load goes on until the server's JIT settles ({@link JitSettle}); said when it does not. */
     private void settleJit(PeerProcess server, Peer peer, String generator, URI uri, Step step, String what)
             throws Exception {
-        progress.step(what + "  settling the JIT");
-        OptionalDouble unsettled = JitSettle.run(() -> jitCounts(server, peer),
-                () -> load(generator, uri, step, BenchOptions.JIT_SETTLE_STEP, plannedDone), options.jitSettle());
-        if (unsettled.isPresent()) {
-            progress.step(what + ": " + JitSettle.unsettled(options.jitSettle(), unsettled.getAsDouble())
-                    + "; measuring anyway, its JIT ms in the window is reported");
-        }
+        JitSettle.settle(() -> jitCounts(server, peer), () -> load(generator, uri, step, BenchOptions.JIT_SETTLE_STEP,
+                plannedDone), options.jitSettle(), progress, what);
     }
 
     /** @return the server JVM's compilations so far; empty for a peer that is not a JVM or whose counters failed */

@@ -35,6 +35,21 @@ final class JitSettle {
     private JitSettle() {
     }
 
+    /**
+     * Runs the load until the server's JIT settles ({@link #run}), and says so on the progress line, and when it does
+     * not settle within {@code max}, says that too: the run is measured anyway, with its JIT ms reported.
+     *
+     * @param what the run, for the progress line
+     */
+    static void settle(Reading jit, Step step, Duration max, Progress progress, String what) throws Exception {
+        progress.step(what + "  settling the JIT");
+        OptionalDouble unsettled = run(jit, step, max);
+        if (unsettled.isPresent()) {
+            progress.step(what + ": " + unsettled(max, unsettled.getAsDouble())
+                    + "; measuring anyway, its JIT ms in the window is reported");
+        }
+    }
+
     /** @return what to say of a server whose JIT had not settled within {@code max}: {@link #run}'s answer */
     static String unsettled(Duration max, double lastMillis) {
         return String.format(Locale.ROOT, "the JIT had not settled after %s more (%.0f ms of compilation in the last"

@@ -15,23 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.HdrHistogram.Histogram;
 
 /**
  * The kv experiment's third opinion, on latency (after the built-in generator and memcaslap): the built-in sweep's
  * offered rates again, loaded by {@link Mcload} (C, no JVM) instead of the harness's Java generator, so that a
  * server's throughput within the p99 bound does not rest on one generator. Per repeat, each peer in the rotated order
- * gets one fresh server ({@link BenchRunner#startServer}: keys preloaded), warmed up at the lowest rate
- * ({@link BenchOptions#warmup()}, then 1 s at every rate of the sweep, then, for a JVM, until its JIT settles at the
- * lowest, as in {@link BenchRunner}), then every rate from the lowest up, {@link BenchOptions#duration()} each after a
- * {@link BenchRunner#LEAD_IN} on the same connections, on the same server, as IX's mutilate runs swept a running
- * memcached. The server is pinned to the server CPUs and mcload to the load CPUs.
+ * gets one fresh server ({@link BenchRunner#startServer}: keys preloaded), warmed up as the built-in sweep's
+ * ({@link SweepWarmUp}), then every rate from the lowest up, {@link BenchOptions#duration()} each after a
+ * {@link BenchRunner#LEAD_IN} on the same connections, on the same server. The server is pinned to the server CPUs and mcload to the load CPUs.
  */
 final class McloadSweep {
-
-    /** The unmeasured pass over every rate before the measured one. */
-    private static final Duration WARM_UP_PER_RATE = Duration.ofSeconds(1);
 
     /**
      * One offered rate of one peer, over all repeats.
@@ -105,21 +99,8 @@ final class McloadSweep {
         progress.step(what + "  preloading");
         try (PeerProcess server = BenchRunner.startServer(peer, options, logs)) {
             int port = server.port();
-            double first = rates.getFirst();
-            if (!options.warmup().isZero()) {
-                progress.step(what + "  warm-up");
-                load(port, requests, first, Duration.ZERO, options.warmup());
-                // Every rate once, unmeasured: a JIT that has only seen the lowest rate meets new paths at each
-                // higher one (bigger batches, a full submission queue) and compiles for up to a second there.
-                progress.step(what + "  warm-up at every rate");
-                for (double rate : rates) {
-                    load(port, requests, rate, Duration.ZERO, WARM_UP_PER_RATE);
-                }
-            }
-            if (peer.runsOnJvm() && !options.jitSettle().isZero()) {
-                progress.step(what + "  settling the JIT");
-                settle(server, port, requests, first);
-            }
+            SweepWarmUp.run(options, peer, rates, (rate, d) -> load(port, requests, rate, Duration.ZERO, d),
+                    server::jitCounts, progress, what);
             for (double rate : rates) {
                 progress.step(what + String.format(Locale.ROOT, "  %.0f req/s", rate));
                 Optional<JitCounts> before = server.jitCounts();
@@ -129,15 +110,6 @@ final class McloadSweep {
                         ? after.get().minus(before.get()).compileMillis() : Double.NaN;
                 into.computeIfAbsent(rate, r -> new ArrayList<>()).add(new Run(result, jit));
             }
-        }
-    }
-
-    /** Loads at {@code rate} until the server's JIT settles ({@link JitSettle}). */
-    private void settle(PeerProcess server, int port, Path requests, double rate) throws Exception {
-        OptionalDouble unsettled = JitSettle.run(server::jitCounts,
-                () -> load(port, requests, rate, Duration.ZERO, BenchOptions.JIT_SETTLE_STEP), options.jitSettle());
-        if (unsettled.isPresent()) {
-            progress.step(JitSettle.unsettled(options.jitSettle(), unsettled.getAsDouble()));
         }
     }
 

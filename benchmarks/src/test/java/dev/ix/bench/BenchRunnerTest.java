@@ -8,6 +8,7 @@ import dev.ix.bench.peer.Peers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,37 @@ class BenchRunnerTest {
             assertThat(run.gcPauseMillis()).isNotNegative();
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("50%:netty-nio at 4 conns, pipeline 4: ");
+    }
+
+    /**
+     * A sweep's open-loop steps run on one server per peer and repeat (the closed-loop step has its own), warmed up at
+     * every rate first, and are measured from the lowest rate up.
+     */
+    @Test
+    void aSweepMeasuresEveryRateOnOneWarmServer(@TempDir Path dir) throws Exception {
+        String cpus = ProcStat.allowedCpus(ProcessHandle.current().pid());
+        BenchOptions o = BenchOptions.parse(new String[] {"--peers", "netty-nio", "--baseline", "netty-nio",
+                "--sweep", "--rate", "max", "--pipeline", "4", "--connections", "4", "--duration", "1s", "--warmup",
+                "1s", "--jit-settle", "0s", "--syscall-window", "0", "--repeats", "1", "--server-cpus", cpus,
+                "--load-cpus", cpus}, dir);
+        Peer peer = Peers.byName("netty-nio").orElseThrow();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false,
+                BenchRunner.plannedSeconds(o, 1));
+        Path logs = dir.resolve("logs");
+
+        List<RunResult> runs = new BenchRunner(o, List.of(peer), progress, logs).run();
+
+        assertThat(runs).hasSize(1 + o.sweepFractions().size());
+        assertThat(runs.getFirst().rate()).as("closed loop first").isZero();
+        List<Double> swept = runs.subList(1, runs.size()).stream().map(RunResult::rate).toList();
+        assertThat(swept).isSorted().doesNotHaveDuplicates().allMatch(rate -> rate > 0);
+        for (RunResult run : runs) {
+            assertThat(run.load().requests()).as("answers in the window of %s", run).isPositive();
+        }
+        String serverLog = Files.readString(logs.resolve("netty-nio.log"));
+        assertThat(serverLog.lines().filter(line -> line.startsWith("=== ")))
+                .as("servers started: one for the closed-loop step, one for the sweep").hasSize(2);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("warm-up at every rate");
     }
 }
