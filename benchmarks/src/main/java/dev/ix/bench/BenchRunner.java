@@ -93,8 +93,14 @@ final class BenchRunner {
     static double plannedSeconds(BenchOptions o, int peers) {
         double perConnections = 0;
         if (o.sweep()) {
-            perConnections += sweepSeconds(o, o.sweepFractions().stream()
-                    .map(f -> new Step(f, 0, 0, o.countsSyscallsAt(f))).toList());
+            // At most every peer's fractions (sweepSteps merges those close to one another).
+            List<Step> steps = new ArrayList<>();
+            for (int p = 0; p < peers; p++) {
+                for (double f : o.sweepFractions()) {
+                    steps.add(new Step(f, 0, 0, p == 0 && o.countsSyscallsAt(f)));
+                }
+            }
+            perConnections += sweepSeconds(o, steps);
         }
         double fixedRate = runSeconds(o, o.countsSyscallsAt(Double.NaN));
         for (double rate : o.rates()) {
@@ -151,14 +157,12 @@ final class BenchRunner {
         if (options.sweep()) {
             for (int connections : options.connections()) {
                 int pipeline = options.pipelinesAt(1).getFirst();
-                double saturation = Summary.of(results, options.baseline()).saturation(connections, pipeline);
-                if (Double.isNaN(saturation) || saturation <= 0) {
+                List<Step> steps = sweepSteps(options, Summary.of(results, options.baseline())
+                        .saturations(connections, pipeline), connections, pipeline);
+                if (steps.isEmpty()) {
                     progress.step("no closed-loop throughput at " + connections + " connections: no sweep there");
                     continue;
                 }
-                List<Step> steps = options.sweepFractions().stream().sorted()
-                        .map(f -> new Step(Math.round(f * saturation), connections, pipeline,
-                                options.countsSyscallsAt(f))).toList();
                 results.addAll(runSweep(steps));
             }
         }
@@ -168,6 +172,37 @@ final class BenchRunner {
             }
         }
         return results;
+    }
+
+    /** A sweep rate closer than this share to one already planned is not added. */
+    static final double SWEEP_MERGE = 0.05;
+
+    /**
+     * The open-loop steps of a sweep: {@link BenchOptions#sweepFractions()} of the highest saturation (the cost step's
+     * among them), and of every lower one, each peer's, where they are more than {@link #SWEEP_MERGE} from a rate
+     * already planned; so the peer that saturates first is located as finely as the one that saturates last. kv's
+     * sweep from kv's saturation alone had 47 000 and then 118 000 requests/s: memcached's bound was somewhere
+     * between.
+     *
+     * @param saturations the closed-loop requests/s of each peer (and generator) at these connections and depth
+     * @return the steps, by rate from the lowest; none without a positive saturation
+     */
+    static List<Step> sweepSteps(BenchOptions o, List<Double> saturations, int connections, int pipeline) {
+        List<Double> descending = saturations.stream().filter(v -> v > 0).sorted(Comparator.reverseOrder())
+                .toList();
+        List<Step> steps = new ArrayList<>();
+        for (double saturation : descending) {
+            boolean highest = saturation == descending.getFirst();
+            for (double fraction : o.sweepFractions()) {
+                double rate = Math.round(fraction * saturation);
+                if (highest || steps.stream().noneMatch(s -> Math.abs(s.rate() - rate) <= SWEEP_MERGE * rate)) {
+                    steps.add(new Step(rate, connections, pipeline,
+                            o.countsSyscallsAt(highest ? fraction : Double.NaN)));
+                }
+            }
+        }
+        steps.sort(Comparator.comparingDouble(Step::rate));
+        return List.copyOf(steps);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
 
 /**
@@ -128,10 +129,21 @@ final class Summary {
                 connections, pipeline);
     }
 
+    /**
+     * @return the median closed-loop requests/s of every row (peer and generator) at {@code connections} and
+     *         {@code pipeline}, known ones only, in row order
+     */
+    List<Double> saturations(int connections, int pipeline) {
+        return closedLoop(rows.stream(), connections, pipeline).boxed().toList();
+    }
+
     private static double saturation(Stream<Row> candidates, int connections, int pipeline) {
+        return closedLoop(candidates, connections, pipeline).max().orElse(Double.NaN);
+    }
+
+    private static DoubleStream closedLoop(Stream<Row> candidates, int connections, int pipeline) {
         return candidates.filter(r -> r.rate() == 0 && r.connections() == connections && r.pipeline() == pipeline)
-                .mapToDouble(r -> r.stat(Metric.REQUESTS_PER_SEC).value()).filter(v -> !Double.isNaN(v))
-                .max().orElse(Double.NaN);
+                .mapToDouble(r -> r.stat(Metric.REQUESTS_PER_SEC).value()).filter(v -> !Double.isNaN(v));
     }
 
     private static Stat stat(Metric m, List<RunResult> runs, List<RunResult> baseRuns) {

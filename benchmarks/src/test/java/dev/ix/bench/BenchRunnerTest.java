@@ -99,4 +99,29 @@ class BenchRunnerTest {
                 .as("servers started: one for the closed-loop step, one for the sweep").hasSize(2);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("warm-up at every rate");
     }
+
+    @Test
+    void aSweepHasEveryPeersFractionsOfItsOwnSaturationAndCountsSyscallsAtTheHighestsCostStep(@TempDir Path dir)
+            throws Exception {
+        BenchOptions o = BenchOptions.parse(new String[] {"kv"}, dir);
+
+        List<BenchRunner.Step> steps = BenchRunner.sweepSteps(o, List.of(172_000.0, 473_000.0, Double.NaN, 0.0), 32,
+                4);
+
+        List<Double> rates = steps.stream().map(BenchRunner.Step::rate).toList();
+        assertThat(rates).isSorted().doesNotHaveDuplicates();
+        for (double fraction : o.sweepFractions()) {
+            assertThat(rates).as("the highest saturation's fractions, all").contains((double) Math.round(fraction
+                    * 473_000));
+            double low = Math.round(fraction * 172_000);
+            assertThat(rates).as("the lower one's, or one within 5 %% of it: %s", low)
+                    .anyMatch(r -> Math.abs(r - low) <= BenchRunner.SWEEP_MERGE * low);
+        }
+        assertThat(rates).as("the lower peer's 10 %% and 25 %% come between 0 and the highest's 10 %%")
+                .contains(17_200.0, 43_000.0);
+        assertThat(steps).filteredOn(BenchRunner.Step::countSyscalls).singleElement()
+                .extracting(BenchRunner.Step::rate).isEqualTo((double) Math.round(BenchOptions.KV_COST_FRACTION
+                        * 473_000));
+        assertThat(BenchRunner.sweepSteps(o, List.of(Double.NaN), 32, 4)).isEmpty();
+    }
 }

@@ -56,6 +56,10 @@ public final class GatheringWriter {
     private int capacityHint = MIN_CAPACITY;
     /** Bytes written out since the last {@link #writeOut()}: this turn's so far. */
     private long turnBytes;
+    /** Bytes emitted since the writer was made: with the batch's, where a {@link #mark()} is. */
+    private long emitted;
+    /** The last {@link #mark()} while it can still be rolled back to; -1 for none. */
+    private long marked = -1;
     /** {@link #release()} was called. */
     private boolean released;
 
@@ -75,17 +79,60 @@ public final class GatheringWriter {
         if (b != null && b.writableBytes() >= bytes) {
             return b;
         }
+        // Full mid-turn: what follows a mark moves to the next buffer (a rollBack may still drop it), the rest leaves.
+        int kept = b == null || marked < 0 ? 0 : (int) (emitted + b.writerIndex() - marked);
+        int wanted = Math.max(bytes + kept, capacityHint);
+        ByteBuf next = takeSpare(wanted);
+        if (next == null) {
+            next = newBuffer(wanted);
+        }
         if (b != null) {
-            emit(); // full mid-turn: the turn's bytes, not this buffer's, size the next turn's buffer
+            int end = b.writerIndex() - kept;
+            next.writeBytes(b, end, kept);
+            b.writerIndex(end);
+            emit(); // the turn's bytes, not this buffer's, size the next turn's buffer
         }
-        int wanted = Math.max(bytes, capacityHint);
-        b = takeSpare(wanted);
-        if (b == null) {
-            // A power of two: turns that vary in size within it reuse the buffer instead of replacing it.
-            b = ctx.alloc().ioBuffer(wanted <= MAX_CAPACITY ? ceilPow2(wanted) : wanted);
+        batch = next;
+        return next;
+    }
+
+    private ByteBuf newBuffer(int wanted) {
+        // A power of two: turns that vary in size within it reuse the buffer instead of replacing it.
+        return ctx.alloc().ioBuffer(wanted <= MAX_CAPACITY ? ceilPow2(wanted) : wanted);
+    }
+
+    /**
+     * Marks where the next gathered byte goes, so that {@link #rollBack(long)} can drop what is gathered after it: a
+     * command whose answer turns out to be an error after part of it was written. The mark holds until the next mark,
+     * {@link #writeOut()}, {@link #write(ByteBuf)} or {@link #writeMessage(Object)}; {@link #room(int)} keeps the
+     * bytes after it when it moves to a new buffer (they are copied, not written out).
+     *
+     * @return the mark
+     */
+    public long mark() {
+        marked = emitted + (batch == null ? 0 : batch.writerIndex());
+        return marked;
+    }
+
+    /**
+     * Drops what was gathered since {@code mark}.
+     *
+     * @param mark the last {@link #mark()}'s, still held
+     * @throws IllegalStateException when the mark no longer holds (the bytes after it were written out)
+     */
+    public void rollBack(long mark) {
+        if (mark != marked || mark < emitted) {
+            throw new IllegalStateException("mark " + mark + " no longer holds (marked " + marked + ", written out "
+                    + emitted + ")");
         }
-        batch = b;
-        return b;
+        if (batch != null) {
+            batch.writerIndex((int) (mark - emitted));
+        }
+    }
+
+    /** @return bytes gathered and not yet written out */
+    public int gathered() {
+        return batch == null ? 0 : batch.readableBytes();
     }
 
     private static int ceilPow2(int n) {
@@ -127,6 +174,7 @@ public final class GatheringWriter {
             }
             return;
         }
+        marked = -1;
         emit();
         ctx.write(content, ctx.voidPromise());
     }
@@ -161,6 +209,7 @@ public final class GatheringWriter {
      * @param message released by the write, whatever happens
      */
     public void writeMessage(Object message) {
+        marked = -1;
         emit();
         ctx.write(message, ctx.voidPromise());
     }
@@ -170,6 +219,7 @@ public final class GatheringWriter {
      * turn's writing: what the turn gathered sizes the next turn's buffer.
      */
     public void writeOut() {
+        marked = -1;
         emit();
         long bytes = turnBytes;
         if (bytes > 0) {
@@ -197,6 +247,7 @@ public final class GatheringWriter {
             return;
         }
         turnBytes += n;
+        emitted += n;
         ctx.write(b.retain(), ctx.voidPromise()); // the retained reference is the spare's
         keepOrRelease(b);
     }

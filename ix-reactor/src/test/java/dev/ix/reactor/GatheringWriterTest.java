@@ -16,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link GatheringWriter} on an {@link EmbeddedChannel}, which plays the transport: what it holds in its outbound
@@ -142,6 +143,54 @@ class GatheringWriterTest {
             buffers++;
         }
         return buffers;
+    }
+
+    @Test
+    void rollsBackWhatWasGatheredSinceTheMark() {
+        writer.room(8).writeBytes(bytes("kept "));
+        long mark = writer.mark();
+        writer.room(8).writeBytes(bytes("dropped"));
+        writer.rollBack(mark);
+        writer.room(8).writeBytes(bytes("error"));
+        writer.writeOut();
+        channel.flush();
+
+        assertThat(text(channel.readOutbound())).isEqualTo("kept error");
+    }
+
+    /**
+     * A buffer that fills after a mark leaves with the bytes before the mark only: those after it move to the next
+     * buffer, so that the command can still drop them.
+     */
+    @Test
+    void keepsTheBytesAfterTheMarkWhenTheBufferFills() {
+        ByteBuf first = writer.room(8);
+        int capacity = first.capacity();
+        first.writeBytes(bytes("before|"));
+        long mark = writer.mark();
+        first.writeZero(capacity - first.writerIndex()); // fills it
+        ByteBuf next = writer.room(capacity);
+        assertThat(next).isNotSameAs(first);
+        assertThat(writer.gathered()).as("the bytes after the mark moved along").isEqualTo(capacity - 7);
+
+        writer.rollBack(mark);
+        writer.room(5).writeBytes(bytes("after"));
+        writer.writeOut();
+        channel.flush();
+
+        assertThat(text(channel.readOutbound())).isEqualTo("before|");
+        assertThat(text(channel.readOutbound())).isEqualTo("after");
+    }
+
+    @Test
+    void refusesToRollBackPastWhatWasWrittenOut() {
+        writer.room(8).writeBytes(bytes("answer"));
+        long mark = writer.mark();
+        writer.writeOut();
+        channel.flush();
+
+        assertThatThrownBy(() -> writer.rollBack(mark)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no longer holds");
     }
 
     @Test

@@ -37,7 +37,7 @@ class PeersTest {
             assertThat(command).as(name)
                     .startsWith("taskset", "-c", "0-1")
                     .containsSubsequence("--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms512m",
-                            "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp")
+                            "-Xmx512m", "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled", "-cp")
                     .endsWith("--host", "127.0.0.1", "--port", "18080", "--threads", "2");
             assertThat(command.get(3)).as(name).endsWith("java");
             assertThat(Peers.byName(name).orElseThrow().countsAllocations()).isTrue();

@@ -37,7 +37,7 @@ class RpcPeersTest {
             assertThat(peer.command(CONFIG)).as(name)
                     .startsWith("taskset", "-c", "0-1")
                     .containsSubsequence("--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms512m",
-                            "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp")
+                            "-Xmx512m", "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled", "-cp")
                     .endsWith("--host", "127.0.0.1", "--port", "17000", "--threads", "2");
             assertThat(peer.protocol()).as(name).isEqualTo(LoadProtocol.RPC);
             assertThat(peer.countsAllocations()).as(name).isTrue();

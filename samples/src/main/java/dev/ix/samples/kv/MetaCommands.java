@@ -105,7 +105,7 @@ final class MetaCommands implements KvStore.ItemSink {
         }
         replies.noreply = flags.noReply;
         hitError = null;
-        int mark = replies.mark();
+        long mark = replies.mark();
         boolean hit = store.get(line.buf(), line.start(1), line.length(1), false, 0, !flags.noUpdate,
                 flags.vivify, this, outcome);
         if (hitError != null) {

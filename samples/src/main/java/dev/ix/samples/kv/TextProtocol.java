@@ -219,7 +219,7 @@ final class TextProtocol implements KvStore.ItemSink {
             i = line.end(0);
         }
         getWithCas = withCas;
-        int mark = replies.mark();
+        long mark = replies.mark();
         int end = line.lineEnd();
         while (true) {
             while (i < end && b.getByte(i) == ' ') {

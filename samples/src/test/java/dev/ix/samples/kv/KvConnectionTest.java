@@ -1,9 +1,10 @@
 package dev.ix.samples.kv;
 
-import org.junit.jupiter.api.Test;
-
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -160,6 +161,32 @@ class KvConnectionTest {
             s.send("get " + "k ".repeat(10_000));
             assertThat(s.channel.isActive()).as("a long get line waits for its end").isTrue();
             assertThat(s.send("\r\n")).isEqualTo("END\r\n");
+        }
+    }
+
+    /**
+     * A turn's answers leave as the gathering buffer itself, never as a slice of a long-lived one (a slice of a buffer
+     * the leak detector sampled is tracked, with two stack traces, every turn): the next turn, once the first was
+     * sent, gathers into that same buffer again.
+     */
+    @Test
+    void answersLeaveAsWholeBuffersReusedOnceSent() {
+        try (KvSession s = new KvSession(1 << 20, ITEM_MAX)) {
+            s.channel.writeInbound(Unpooled.copiedBuffer("version\r\n", StandardCharsets.US_ASCII));
+            ByteBuf first = s.channel.readOutbound();
+            assertThat(first.toString(StandardCharsets.US_ASCII)).startsWith("VERSION ");
+            assertThat(first.unwrap()).as("not a slice: a whole buffer (or the leak detector's wrapper of one)")
+                    .satisfiesAnyOf(inner -> assertThat(inner).isNull(), inner -> assertThat(inner.unwrap()).isNull());
+            first.release(); // sent
+
+            s.channel.writeInbound(Unpooled.copiedBuffer("mn\r\n", StandardCharsets.US_ASCII));
+            ByteBuf second = s.channel.readOutbound();
+            try {
+                assertThat(second).isSameAs(first);
+                assertThat(second.toString(StandardCharsets.US_ASCII)).isEqualTo("MN\r\n");
+            } finally {
+                second.release();
+            }
         }
     }
 
