@@ -191,8 +191,9 @@ final class BenchRunner {
         List<Double> descending = saturations.stream().filter(v -> v > 0).sorted(Comparator.reverseOrder())
                 .toList();
         List<Step> steps = new ArrayList<>();
-        for (double saturation : descending) {
-            boolean highest = saturation == descending.getFirst();
+        for (int i = 0; i < descending.size(); i++) {
+            double saturation = descending.get(i);
+            boolean highest = i == 0;
             for (double fraction : o.sweepFractions()) {
                 double rate = Math.round(fraction * saturation);
                 if (highest || steps.stream().noneMatch(s -> Math.abs(s.rate() - rate) <= SWEEP_MERGE * rate)) {

@@ -123,5 +123,7 @@ class BenchRunnerTest {
                 .extracting(BenchRunner.Step::rate).isEqualTo((double) Math.round(BenchOptions.KV_COST_FRACTION
                         * 473_000));
         assertThat(BenchRunner.sweepSteps(o, List.of(Double.NaN), 32, 4)).isEmpty();
+        assertThat(BenchRunner.sweepSteps(o, List.of(100_000.0, 100_000.0), 32, 4)).as("two equal saturations")
+                .hasSameSizeAs(o.sweepFractions());
     }
 }

@@ -79,6 +79,13 @@ class RequestRejectionTest {
                 arguments("whitespace before the first field line", 400, "GET / HTTP/1.1\r\n " + HOST + "\r\n"),
                 arguments("whitespace between field name and colon", 400, "GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
                 arguments("tab between field name and colon", 400, "GET / HTTP/1.1\r\nHost\t: x\r\n\r\n"),
+                arguments("whitespace between a known name and its colon", 400, "GET / HTTP/1.1\r\n" + HOST
+                        + "Content-Length : 5\r\n\r\nhello"),
+                arguments("whitespace before a known name", 400, "GET / HTTP/1.1\r\n" + HOST
+                        + " Connection: close\r\n\r\n"),
+                arguments("a known name and no colon", 400, "GET / HTTP/1.1\r\n" + HOST + "Connection close\r\n\r\n"),
+                arguments("invalid byte before a known name's colon", 400, "GET / HTTP/1.1\r\n" + HOST
+                        + "Expect\u0001: 100-continue\r\n\r\n"),
                 arguments("field line without a colon", 400, "GET / HTTP/1.1\r\n" + HOST + "Abc\r\n\r\n"),
                 arguments("empty field name", 400, "GET / HTTP/1.1\r\n" + HOST + ": b\r\n\r\n"),
                 arguments("missing Host in HTTP/1.1", 400, "GET / HTTP/1.1\r\n\r\n"),
