@@ -131,7 +131,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
                                        Defaults: --connections 32 --pipeline 4 --repeats 2 --duration 2s
                                        --syscall-window 2s, --warmup 5s when a peer runs on a JVM (a fresh kv
                                        per run: its JIT compiles the request path in the first seconds), else
-                                       1s (about 35 minutes for kv,memcached)
+                                       1s (about half an hour for kv,memcached)
               --workloads usr,etc      kv: the workloads to run (default both)
               --keys N                 kv: keys per workload, all preloaded (default %d)
               --slo D                  kv: the p99 bound, e.g. 500us, 1ms (default 500us)
@@ -355,7 +355,7 @@ record BenchOptions(String test, List<String> peers, String baseline, int thread
         if (baseline == null) {
             baseline = rpc ? DEFAULT_RPC_BASELINE : kv ? DEFAULT_KV_BASELINE : "netty-epoll";
         }
-        // The kv experiment is a sweep of short runs by default (about 35 minutes with mcload); the others, long runs.
+        // The kv experiment is a sweep of short runs by default (about half an hour with mcload); the others, long runs.
         connections = connections != null ? connections : List.of(kv ? 32 : 64);
         pipelines = pipelines != null ? pipelines : kv ? List.of(4) : List.of(16, 1);
         duration = duration != null ? duration : Duration.ofSeconds(kv ? 2 : 10);

@@ -33,8 +33,8 @@ import java.util.OptionalLong;
  * server CPUs; a warm-up load that is not recorded (for a JVM, until its JIT has settled: {@link #settleJit}), then the
  * measured window, with the server's CPU time, allocated bytes, garbage collections and JIT compilation counted over
  * exactly that window, then (with perf) a shorter window of the same load in which the server's system calls
- * are counted: nothing traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are planned from the
- * closed-loop steps' results.
+ * are counted: nothing traces the measured window. A sweep's open-loop steps, and those of a {@link RelativeRate}, are
+ * planned from the closed-loop steps' results; a sweep runs on one server per peer and repeat ({@link #runSweep}).
  */
 final class BenchRunner {
     /** Where every server of the harness listens, and its generators connect. */

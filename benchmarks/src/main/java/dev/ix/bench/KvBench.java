@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * {@code ./ix bench kv}: the IX paper's memcached experiment. For each workload in turn, the harness's usual run
- * ({@link BenchRunner}: fresh server per run, keys preloaded, a closed-loop step for saturation, then the open-loop
+ * ({@link BenchRunner}: keys preloaded in every fresh server, a closed-loop step for saturation, then the open-loop
  * sweep, interleaved repeats) with its results in {@code <out>/<workload>/}; then memcaslap against each server where
  * installed; then {@link KvReport}'s table in {@code <out>/kv.md} and {@code <out>/kv.json}.
  */
