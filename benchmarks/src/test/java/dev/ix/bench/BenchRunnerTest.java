@@ -10,11 +10,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchRunnerTest {
+    /** A peer every JDK can run. */
+    private static final Peer NETTY_NIO = Peers.byName("netty-nio").orElseThrow();
+
 
     @Test
     void thePeerOrderRotatesEveryRepeat() {
@@ -34,16 +38,9 @@ class BenchRunnerTest {
      */
     @Test
     void runsOpenLoopAtHalfOfAPeersSaturationAndCountsItsCollections(@TempDir Path dir) throws Exception {
-        String cpus = ProcStat.allowedCpus(ProcessHandle.current().pid());
-        BenchOptions o = BenchOptions.parse(new String[] {"--peers", "netty-nio", "--baseline", "netty-nio",
-                "--rate", "50%:netty-nio", "--pipeline", "4", "--connections", "4", "--duration", "1s", "--warmup",
-                "0s", "--jit-settle", "2s", "--syscall-window", "0", "--repeats", "1", "--server-cpus", cpus,
-                "--load-cpus", cpus}, dir);
-        Peer peer = Peers.byName("netty-nio").orElseThrow();
+        BenchOptions o = nettyNio(dir, "--rate", "50%:netty-nio", "--warmup", "0s", "--jit-settle", "2s");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false,
-                BenchRunner.plannedSeconds(o, 1));
-        BenchRunner runner = new BenchRunner(o, List.of(peer), progress, dir.resolve("logs"));
+        BenchRunner runner = new BenchRunner(o, List.of(NETTY_NIO), progress(o, log), dir.resolve("logs"));
 
         List<RunResult> runs = runner.run();
 
@@ -74,18 +71,11 @@ class BenchRunnerTest {
      */
     @Test
     void aSweepMeasuresEveryRateOnOneWarmServer(@TempDir Path dir) throws Exception {
-        String cpus = ProcStat.allowedCpus(ProcessHandle.current().pid());
-        BenchOptions o = BenchOptions.parse(new String[] {"--peers", "netty-nio", "--baseline", "netty-nio",
-                "--sweep", "--rate", "max", "--pipeline", "4", "--connections", "4", "--duration", "1s", "--warmup",
-                "1s", "--jit-settle", "0s", "--syscall-window", "0", "--repeats", "1", "--server-cpus", cpus,
-                "--load-cpus", cpus}, dir);
-        Peer peer = Peers.byName("netty-nio").orElseThrow();
+        BenchOptions o = nettyNio(dir, "--sweep", "--rate", "max", "--warmup", "1s", "--jit-settle", "0s");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false,
-                BenchRunner.plannedSeconds(o, 1));
         Path logs = dir.resolve("logs");
 
-        List<RunResult> runs = new BenchRunner(o, List.of(peer), progress, logs).run();
+        List<RunResult> runs = new BenchRunner(o, List.of(NETTY_NIO), progress(o, log), logs).run();
 
         assertThat(runs).hasSize(1 + o.sweepFractions().size());
         assertThat(runs.getFirst().rate()).as("closed loop first").isZero();
@@ -125,5 +115,20 @@ class BenchRunnerTest {
         assertThat(BenchRunner.sweepSteps(o, List.of(Double.NaN), 32, 4)).isEmpty();
         assertThat(BenchRunner.sweepSteps(o, List.of(100_000.0, 100_000.0), 32, 4)).as("two equal saturations")
                 .hasSameSizeAs(o.sweepFractions());
+    }
+
+    /** @return options for netty-nio on the CPUs this test may use, 4 connections pipelined by 4, 1 s windows */
+    private static BenchOptions nettyNio(Path dir, String... more) throws Exception {
+        String cpus = ProcStat.allowedCpus(ProcessHandle.current().pid());
+        List<String> args = new ArrayList<>(List.of("--peers", "netty-nio", "--baseline", "netty-nio",
+                "--pipeline", "4", "--connections", "4", "--duration", "1s", "--syscall-window", "0", "--repeats", "1",
+                "--server-cpus", cpus, "--load-cpus", cpus));
+        args.addAll(List.of(more));
+        return BenchOptions.parse(args.toArray(String[]::new), dir);
+    }
+
+    private static Progress progress(BenchOptions o, ByteArrayOutputStream log) {
+        return new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false, BenchRunner.plannedSeconds(o,
+                1));
     }
 }
