@@ -19,7 +19,6 @@ class BenchRunnerTest {
     /** A peer every JDK can run. */
     private static final Peer NETTY_NIO = Peers.byName("netty-nio").orElseThrow();
 
-
     @Test
     void thePeerOrderRotatesEveryRepeat() {
         List<String> peers = List.of("ix", "netty-epoll", "netty-io_uring");
