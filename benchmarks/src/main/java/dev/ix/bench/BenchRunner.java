@@ -93,14 +93,12 @@ final class BenchRunner {
     static double plannedSeconds(BenchOptions o, int peers) {
         double perConnections = 0;
         if (o.sweep()) {
-            // At most every peer's fractions (sweepSteps merges those close to one another).
-            List<Step> steps = new ArrayList<>();
-            for (int p = 0; p < peers; p++) {
-                for (double f : o.sweepFractions()) {
-                    steps.add(new Step(f, 0, 0, p == 0 && o.countsSyscallsAt(f)));
-                }
-            }
-            perConnections += sweepSeconds(o, steps);
+            // At most every peer's fractions (sweepSteps merges those close to one another); which of them are traced
+            // as sweepSteps decides: the highest saturation's as their fraction says, the others' as any rate's.
+            int steps = peers * o.sweepFractions().size();
+            int traced = (int) o.sweepFractions().stream().filter(o::countsSyscallsAt).count()
+                    + (o.countsSyscallsAt(Double.NaN) ? steps - o.sweepFractions().size() : 0);
+            perConnections += sweepSeconds(o, steps, traced);
         }
         double fixedRate = runSeconds(o, o.countsSyscallsAt(Double.NaN));
         for (double rate : o.rates()) {
@@ -126,15 +124,15 @@ final class BenchRunner {
         return List.copyOf(relativeSteps);
     }
 
-    /** @return the planned seconds of one peer's sweep on one server ({@link #sweepOnce}), its JIT settling apart */
-    private static double sweepSeconds(BenchOptions o, List<Step> steps) {
-        double seconds = START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
-                + SweepWarmUp.plannedSeconds(o, steps.size());
-        for (Step step : steps) {
-            seconds += seconds(LEAD_IN) + seconds(o.duration()) + (step.countSyscalls() ? seconds(o.syscallWindow())
-                    : 0);
-        }
-        return seconds;
+    /**
+     * @param steps  the sweep's steps
+     * @param traced how many of them have a system-call window
+     * @return the planned seconds of one peer's sweep on one server ({@link #sweepOnce}), its JIT settling apart
+     */
+    private static double sweepSeconds(BenchOptions o, int steps, int traced) {
+        return START_STOP_SECONDS + (o.protocol() == LoadProtocol.MEMCACHE ? PRELOAD_SECONDS : 0)
+                + SweepWarmUp.plannedSeconds(o, steps) + steps * (seconds(LEAD_IN) + seconds(o.duration()))
+                + traced * seconds(o.syscallWindow());
     }
 
     private static double runSeconds(BenchOptions o, boolean countSyscalls) {
@@ -276,11 +274,8 @@ final class BenchRunner {
     /** One run: a fresh server, the warm-up, the measured window and the system-call window, all with one generator. */
     private RunResult runOnce(Peer peer, int repeat, Step step, String generator) throws Exception {
         String what = describe(step, repeat, peer, label(generator));
-        progress.step(what);
+        progress.step(what + preloading());
         double runStart = plannedDone;
-        if (options.protocol() == LoadProtocol.MEMCACHE) {
-            progress.step(what + "  preloading " + options.keys() + " keys");
-        }
         try (PeerProcess server = startServer(peer, options, logs)) {
             URI uri = options.target(HOST, server.port());
             plannedDone = runStart + START_STOP_SECONDS / 2;
@@ -328,8 +323,7 @@ final class BenchRunner {
     private List<RunResult> sweepOnce(Peer peer, int repeat, List<Step> steps, String generator) throws Exception {
         String what = "sweep  repeat " + repeat + "/" + options.repeats() + "  " + peer.name() + "  ("
                 + label(generator) + ")";
-        progress.step(what + (options.protocol() == LoadProtocol.MEMCACHE ? "  preloading " + options.keys()
-                + " keys" : ""));
+        progress.step(what + preloading());
         double sweepStart = plannedDone;
         try (PeerProcess server = startServer(peer, options, logs)) {
             URI uri = options.target(HOST, server.port());
@@ -347,9 +341,15 @@ final class BenchRunner {
             }
             return results;
         } finally {
-            plannedDone = sweepStart + sweepSeconds(options, steps);
+            plannedDone = sweepStart + sweepSeconds(options, steps.size(),
+                    (int) steps.stream().filter(Step::countSyscalls).count());
             progress.at(plannedDone);
         }
+    }
+
+    /** @return what starting a server involves beside starting it, for the progress line */
+    private String preloading() {
+        return options.protocol() == LoadProtocol.MEMCACHE ? "  preloading " + options.keys() + " keys" : "";
     }
 
     private String label(String generator) {

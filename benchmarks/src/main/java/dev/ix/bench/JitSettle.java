@@ -51,7 +51,7 @@ final class JitSettle {
     }
 
     /** @return what to say of a server whose JIT had not settled within {@code max}: {@link #run}'s answer */
-    static String unsettled(Duration max, double lastMillis) {
+    private static String unsettled(Duration max, double lastMillis) {
         return String.format(Locale.ROOT, "the JIT had not settled after %s more (%.0f ms of compilation in the last"
                 + " second)", Durations.format(max), lastMillis);
     }

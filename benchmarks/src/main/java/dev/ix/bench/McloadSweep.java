@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * server's throughput within the p99 bound does not rest on one generator. Per repeat, each peer in the rotated order
  * gets one fresh server ({@link BenchRunner#startServer}: keys preloaded), warmed up as the built-in sweep's
  * ({@link SweepWarmUp}), then every rate from the lowest up, {@link BenchOptions#duration()} each after a
- * {@link BenchRunner#LEAD_IN} on the same connections, on the same server. The server is pinned to the server CPUs and mcload to the load CPUs.
+ * {@link BenchRunner#LEAD_IN} on the same connections, on the same server. The server is pinned to the server CPUs
+ * and mcload to the load CPUs.
  */
 final class McloadSweep {
 
