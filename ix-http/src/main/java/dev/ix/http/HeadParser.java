@@ -12,6 +12,8 @@ final class HeadParser {
     private static final byte[] HTTP_SLASH = HttpChars.ascii("HTTP/");
     private static final long HTTP_1_1 = Swar.word("HTTP/1.1");
     private static final long HTTP_1_0 = Swar.word("HTTP/1.0");
+    private static final long GET_SP = Swar.word("GET ");
+    private static final long GET_SP_MASK = 0xFFFFFFFFL;
     private static final Caseless CHUNKED = new Caseless("chunked");
     private static final Caseless CLOSE = new Caseless("close");
     private static final Caseless KEEP_ALIVE = new Caseless("keep-alive");
@@ -60,19 +62,23 @@ final class HeadParser {
      * recipient split on other whitespace; we do not, as lenient splitting is what request smuggling feeds on).
      */
     void requestLine(byte[] bytes, int start, int end) {
+        HttpMethod method = null;
         int methodEnd = start;
-        while (methodEnd < end && HttpChars.isTchar(bytes[methodEnd])) {
-            methodEnd++;
-        }
-        if (methodEnd == start || methodEnd == end || bytes[methodEnd] != HttpChars.SP) {
-            throw HttpParseException.badRequest("invalid method");
+        if ((Swar.word(bytes, start, end) & GET_SP_MASK) == GET_SP) {
+            // The method of nearly every request, known at once.
+            method = HttpMethod.GET;
+            methodEnd = start + 3;
+        } else {
+            while (methodEnd < end && HttpChars.isTchar(bytes[methodEnd])) {
+                methodEnd++;
+            }
+            if (methodEnd == start || methodEnd == end || bytes[methodEnd] != HttpChars.SP) {
+                throw HttpParseException.badRequest("invalid method");
+            }
         }
         int targetStart = methodEnd + 1;
         // The path first, then the query if a '?' stopped it: one test per byte rather than two.
-        int targetEnd = targetStart;
-        while (targetEnd < end && HttpChars.isPathChar(bytes[targetEnd])) {
-            targetEnd++;
-        }
+        int targetEnd = Swar.indexOfNonPathChar(bytes, targetStart, end);
         int question = -1;
         if (targetEnd < end && bytes[targetEnd] == '?') {
             question = targetEnd;
@@ -84,8 +90,10 @@ final class HeadParser {
             throw HttpParseException.badRequest("invalid request target");
         }
         version = version(bytes, targetEnd + 1, end);
-        // Matched once the line is known whole: the match reads a word from the method's start.
-        HttpMethod method = HttpMethod.match(bytes, start, methodEnd);
+        if (method == null) {
+            // Matched once the line is known whole: the match reads a word from the method's start.
+            method = HttpMethod.match(bytes, start, methodEnd);
+        }
         int pathEnd = question < 0 ? targetEnd : question;
         int pathStart = pathStart(method, bytes, targetStart, pathEnd);
         head.requestLine(method, start, methodEnd, targetStart, targetEnd, pathStart, pathEnd,

@@ -19,6 +19,10 @@ final class Swar {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LFS = ONES * HttpChars.LF;
+    private static final long HASHES = ONES * '#';
+    private static final long QUESTION_MARKS = ONES * '?';
+    /** Subtracted from a byte, borrows exactly when the byte is SP or below. */
+    private static final long EXCLAMATION_MARKS = ONES * '!';
     /** Added to a byte under 0x80, sets its high bit exactly when the byte is SP or above. */
     private static final long BELOW_SP_TO_HIGH = ONES * (0x80 - HttpChars.SP);
 
@@ -94,6 +98,32 @@ final class Swar {
         for (; i < to; i++) {
             int b = bytes[i] & 0xFF;
             if (b < HttpChars.SP || b == 0x7F) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * @return the index of the first byte in {@code bytes[from, to)} that cannot be in a request target's path
+     * ({@link HttpChars#isPathChar}: anything but {@code 0x21..0x7E}, and {@code #} and {@code ?}), or {@code to}
+     */
+    static int indexOfNonPathChar(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long x = (long) LONGS.get(bytes, i);
+            long hash = x ^ HASHES;
+            long question = x ^ QUESTION_MARKS;
+            // The three borrowing tests flag their lowest match exactly and nothing below it, the DEL-and-above test
+            // flags every match exactly: so the lowest flag of the union is the first byte any of them matches.
+            long found = ((x - EXCLAMATION_MARKS) & ~x | (hash - ONES) & ~hash | (question - ONES) & ~question
+                    | x | (x & ~HIGHS) + ONES) & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (!HttpChars.isPathChar(bytes[i])) {
                 return i;
             }
         }

@@ -91,6 +91,9 @@ class RequestParserTest {
         assertThat(other.method()).isEqualTo(HttpMethod.OTHER);
         assertThat(other.methodName()).isEqualTo("PROPFIND");
         assertThat(headOf("get / HTTP/1.1\r\nHost: h\r\n\r\n").method()).isEqualTo(HttpMethod.OTHER);
+        RequestHead longer = headOf("GETS / HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(longer.method()).isEqualTo(HttpMethod.OTHER);
+        assertThat(longer.methodName()).isEqualTo("GETS");
     }
 
     @Test

@@ -100,6 +100,8 @@ class RequestRejectionTest {
                 arguments("control byte in the target", 400, "GET /a\u0001b HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("non-ASCII byte in the target", 400, "GET /caf\u00e9 HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("fragment in the target", 400, "GET /a#b HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("DEL in a target's second word", 400, "GET /abcdefghij\u007fk HTTP/1.1\r\n" + HOST + "\r\n"),
+                arguments("space in a target's second word", 400, "GET /abcdefghij k HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("fragment after the query", 400, "GET /a?b#c HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("control byte in the query", 400, "GET /a?b\u0001c HTTP/1.1\r\n" + HOST + "\r\n"),
                 arguments("target in no form", 400, "GET a/b HTTP/1.1\r\n" + HOST + "\r\n"),

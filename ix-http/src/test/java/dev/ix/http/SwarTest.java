@@ -52,6 +52,19 @@ class SwarTest {
     }
 
     @Test
+    void indexOfNonPathCharFindsEveryByteAPathCannotHoldAndNothingElse() {
+        for (int v = 0; v < 256; v++) {
+            int value = v;
+            byte b = (byte) value;
+            boolean outside = !HttpChars.isPathChar(b);
+            forEachPlacement(b, (byte) '/', (bytes, from, to, at) ->
+                    assertThat(Swar.indexOfNonPathChar(bytes, from, to))
+                            .as("0x%02x at %d of [%d, %d)", value, at, from, to)
+                            .isEqualTo(outside && at < to ? at : to));
+        }
+    }
+
+    @Test
     void searchesAgreeWithTheirDefinitionsOnMixedEdgeBytes() {
         SplittableRandom random = new SplittableRandom(12);
         for (int round = 0; round < 20_000; round++) {
@@ -65,6 +78,7 @@ class SwarTest {
             String what = Arrays.toString(bytes) + " [" + from + ", " + to + ")";
             assertThat(Swar.indexOfLf(bytes, from, to)).as(what).isEqualTo(first(bytes, from, to, HttpChars.LF));
             assertThat(Swar.indexOfControl(bytes, from, to)).as(what).isEqualTo(firstControl(bytes, from, to));
+            assertThat(Swar.indexOfNonPathChar(bytes, from, to)).as(what).isEqualTo(firstNonPathChar(bytes, from, to));
         }
     }
 
@@ -127,6 +141,15 @@ class SwarTest {
         for (int i = from; i < to; i++) {
             int b = bytes[i] & 0xFF;
             if (b < 0x20 || b == 0x7F) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private static int firstNonPathChar(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!HttpChars.isPathChar(bytes[i])) {
                 return i;
             }
         }
