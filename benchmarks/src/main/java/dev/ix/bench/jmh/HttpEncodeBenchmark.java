@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled"})
 public class HttpEncodeBenchmark {
     private static final AsciiString SERVER = AsciiString.cached("ix");
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
