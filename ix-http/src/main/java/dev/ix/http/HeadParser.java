@@ -20,6 +20,8 @@ final class HeadParser {
     private static final Caseless CONTINUE = new Caseless("100-continue");
 
     private final HttpLimits limits;
+    /** {@link HttpLimits#maxHeaderCount()}, checked for every field line. */
+    private final int maxHeaderCount;
     private final RequestHead head = new RequestHead();
 
     private HttpVersion version;
@@ -35,6 +37,7 @@ final class HeadParser {
 
     HeadParser(HttpLimits limits) {
         this.limits = limits;
+        this.maxHeaderCount = limits.maxHeaderCount();
     }
 
     /** @return the head this parser fills; the same instance for every request */
@@ -170,7 +173,7 @@ final class HeadParser {
      * @param controlFree whether the line is known to hold no CTL or DEL, so its value needs no byte check
      */
     void fieldLine(byte[] bytes, int start, int end, boolean controlFree) {
-        if (head.headerCount() == limits.maxHeaderCount()) {
+        if (head.headerCount() == maxHeaderCount) {
             throw new HttpParseException(431, "more than " + limits.maxHeaderCount() + " header fields");
         }
         int colon = FieldLines.colon(bytes, start, end);
