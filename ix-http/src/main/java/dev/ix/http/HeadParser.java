@@ -176,12 +176,29 @@ final class HeadParser {
         if (head.headerCount() == maxHeaderCount) {
             throw new HttpParseException(431, "more than " + limits.maxHeaderCount() + " header fields");
         }
-        int colon = FieldLines.colon(bytes, start, end);
+        // A known name shorter than two words is found from the line's first words, and its match proves its bytes;
+        // any other name is checked byte by byte, which also names what is wrong with a bad line.
+        long first = Swar.word(bytes, start, end);
+        long second = 0;
+        int nameLength = Swar.indexOf(first, (byte) ':');
+        if (nameLength == Long.BYTES) {
+            second = start + Long.BYTES < end ? Swar.word(bytes, start + Long.BYTES, end) : 0;
+            nameLength += Swar.indexOf(second, (byte) ':');
+        }
+        int id = nameLength > 0 && nameLength < 2 * Long.BYTES
+                ? KnownHeaders.match(first, second, nameLength)
+                : KnownHeaders.UNKNOWN;
+        int colon = start + nameLength;
+        if (id == KnownHeaders.UNKNOWN) {
+            colon = FieldLines.colon(bytes, start, end);
+            if (nameLength >= 2 * Long.BYTES) {
+                id = KnownHeaders.match(bytes, start, colon);
+            }
+        }
         int valueStart = FieldLines.valueStart(bytes, colon + 1, end);
         int valueEnd = controlFree
                 ? FieldLines.trimEnd(bytes, valueStart, end)
                 : FieldLines.valueEnd(bytes, valueStart, end);
-        int id = KnownHeaders.match(bytes, start, colon);
         head.addField(id, start, colon, valueStart, valueEnd);
         switch (id) {
             case KnownHeaders.HOST -> {

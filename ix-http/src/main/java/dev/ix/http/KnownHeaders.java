@@ -97,4 +97,28 @@ final class KnownHeaders {
         }
         return id;
     }
+
+    /**
+     * Matches a name shorter than two words from the line's first two words, already read: no second read of its
+     * bytes, and no byte-by-byte check of them, as a match proves them.
+     *
+     * @param first  the field line's first eight bytes in {@link Swar#word} order
+     * @param second its next eight (zeros past the line), read only when {@code length} is 8 or more
+     * @param length the name's length, 1 to 15 (where the line's first colon is)
+     * @return the id of the name the line's first {@code length} bytes spell, {@link #UNKNOWN} when none
+     */
+    static int match(long first, long second, int length) {
+        int id = CANDIDATES[length << 5 | (int) first & 0x1F];
+        int at = id * MAX_WORDS;
+        if (length < Long.BYTES) {
+            return ((first | FOLDS[at]) & lowBytes(length)) == WORDS[at] ? id : UNKNOWN;
+        }
+        return (first | FOLDS[at]) == WORDS[at]
+                && ((second | FOLDS[at + 1]) & lowBytes(length - Long.BYTES)) == WORDS[at + 1] ? id : UNKNOWN;
+    }
+
+    /** @return a mask of the lowest {@code n} bytes, {@code n} from 0 to 7 */
+    private static long lowBytes(int n) {
+        return ~(-1L << (n << 3));
+    }
 }

@@ -9,16 +9,16 @@ import java.nio.ByteOrder;
  * finding line ends and checking field values, and the comparison of tokens with constants ({@link Caseless}),
  * read a {@code long} per step instead of a byte.
  *
- * <p>The LF search is the classic "has a zero byte" trick, {@code (x - 0x01..01) & ~x & 0x80..80}, on the word XORed
- * with LF. In little-endian order the lowest flagged byte is exact (a borrow only propagates upwards from a true
- * match), so the first match is found without a per-byte loop; with no match there is no borrow and no flag. The
- * control search flags each byte exactly: it adds to 7-bit bytes, which never carry into their neighbour.
+ * <p>The byte search ({@link #indexOf(long, byte)}: LF, colon) is the classic "has a zero byte" trick,
+ * {@code (x - 0x01..01) & ~x & 0x80..80}, on the word XORed with the byte sought. In little-endian order the lowest
+ * flagged byte is exact (a borrow only propagates upwards from a true match), so the first match is found without a
+ * per-byte loop; with no match there is no borrow and no flag. The control search flags each byte exactly: it adds
+ * to 7-bit bytes, which never carry into their neighbour.
  */
 final class Swar {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
-    private static final long LFS = ONES * HttpChars.LF;
     private static final long HASHES = ONES * '#';
     private static final long QUESTION_MARKS = ONES * '?';
     /** Subtracted from a byte, borrows exactly when the byte is SP or below. */
@@ -65,10 +65,9 @@ final class Swar {
     static int indexOfLf(byte[] bytes, int from, int to) {
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
-            long x = (long) LONGS.get(bytes, i) ^ LFS;
-            long found = (x - ONES) & ~x & HIGHS;
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            int at = indexOf((long) LONGS.get(bytes, i), HttpChars.LF);
+            if (at < Long.BYTES) {
+                return i + at;
             }
         }
         for (; i < to; i++) {
@@ -128,5 +127,14 @@ final class Swar {
             }
         }
         return to;
+    }
+
+    /**
+     * @return the index in {@code word} ({@link #word} order) of its first {@code b}, 0 to 7, or 8 when it holds
+     * none
+     */
+    static int indexOf(long word, byte b) {
+        long x = word ^ ONES * (b & 0xFF);
+        return Long.numberOfTrailingZeros((x - ONES) & ~x & HIGHS) >>> 3;
     }
 }

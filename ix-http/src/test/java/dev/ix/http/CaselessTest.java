@@ -91,6 +91,28 @@ class CaselessTest {
         }
     }
 
+    @Test
+    void knownHeadersMatchFromALinesFirstWordsAsFromItsBytes() {
+        String[] names = {
+            "host", "content-length", "connection", "expect", "content-type", "accept", "accept-encoding",
+            "user-agent", "cookie", "authorization", "upgrade", "te", "x-request-id", "a",
+        };
+        for (String name : names) {
+            for (int position = 0; position < name.length(); position++) {
+                for (int value = 0; value < 256; value++) {
+                    byte[] line = bytes(mixedCase(name) + ": v");
+                    line[position] = (byte) value;
+                    int length = name.length();
+                    long first = Swar.word(line, 0, line.length);
+                    long second = line.length > Long.BYTES ? Swar.word(line, Long.BYTES, line.length) : 0;
+                    assertThat(KnownHeaders.match(first, second, length))
+                            .as("%s with 0x%02x at %d", name, value, position)
+                            .isEqualTo(KnownHeaders.match(line, 0, length));
+                }
+            }
+        }
+    }
+
     /** @return {@code s} at {@code offset} of an array with {@code room} bytes after it */
     private static byte[] at(String s, int offset, int room) {
         byte[] bytes = new byte[offset + s.length() + room];

@@ -40,6 +40,20 @@ class SwarTest {
     }
 
     @Test
+    void indexOfInAWordFindsTheFirstOfTheByteAtEveryPositionAndNoOtherByte() {
+        for (int v = 0; v < 256; v++) {
+            for (int at = 0; at <= Long.BYTES; at++) {
+                byte[] bytes = new byte[Long.BYTES];
+                // Bytes one below and one above the one sought, where a borrow or a carry would fake a match.
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) (i < at ? v + 1 + (i & 1) * -2 : v);
+                }
+                assertThat(Swar.indexOf(Swar.word(bytes, 0), (byte) v)).as("0x%02x first at %d", v, at).isEqualTo(at);
+            }
+        }
+    }
+
+    @Test
     void indexOfControlFindsEveryCtlAndDelAndNothingElse() {
         for (int v = 0; v < 256; v++) {
             int value = v;
