@@ -12,16 +12,12 @@ package dev.ix.http;
  * <p>A record so that the compiler trusts its fields: matching a {@code static final} constant then reads its
  * length and word count as constants, which made {@code Connection: keep-alive} about 3 ns cheaper to recognise
  * than through a class's final fields, which it reloads on every call.
+ *
+ * @param length the constant's length in bytes
+ * @param words  the constant lower-cased, in {@link Swar#word} order, zeros past its end
+ * @param folds  bit 0x20 of each byte that is a letter
  */
 record Caseless(int length, long[] words, long[] folds) {
-    /**
-     * @param length the constant's length in bytes
-     * @param words  the constant lower-cased, in {@link Swar#word} order, zeros past its end
-     * @param folds  bit 0x20 of each byte that is a letter
-     */
-    Caseless {
-    }
-
     /** @param ascii the constant: printable ASCII, at least one character */
     Caseless(String ascii) {
         this(ascii.length(), encode(ascii, false), encode(ascii, true));
