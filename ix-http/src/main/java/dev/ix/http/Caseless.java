@@ -41,21 +41,6 @@ record Caseless(int length, long[] words, long[] folds) {
         return words;
     }
 
-    /** @return the constant's first byte, lower-cased */
-    byte first() {
-        return (byte) words[0];
-    }
-
-    /** @return word {@code w} of the constant lower-cased, in {@link Swar#word} order, zeros past its end */
-    long word(int w) {
-        return words[w];
-    }
-
-    /** @return bit 0x20 of each letter in word {@code w}: a received word folded with it must equal {@link #word} */
-    long fold(int w) {
-        return folds[w];
-    }
-
     /** @return whether {@code bytes[start, end)} is the constant, ASCII letters in either case */
     boolean matches(byte[] bytes, int start, int end) {
         if (end - start != length) {

@@ -59,15 +59,13 @@ final class KnownHeaders {
     static {
         for (int id = 1; id < NAMES.length; id++) {
             Caseless name = NAMES[id];
-            int slot = name.length() << 5 | name.first() & 0x1F;
+            int slot = slot(name.length(), name.words()[0]);
             if (CANDIDATES[slot] != UNKNOWN) {
                 throw new ExceptionInInitializerError("two known names of one length and first letter: " + id);
             }
             CANDIDATES[slot] = (byte) id;
-            for (int w = 0; w * Long.BYTES < name.length(); w++) {
-                WORDS[id * MAX_WORDS + w] = name.word(w);
-                FOLDS[id * MAX_WORDS + w] = name.fold(w);
-            }
+            System.arraycopy(name.words(), 0, WORDS, id * MAX_WORDS, name.words().length);
+            System.arraycopy(name.folds(), 0, FOLDS, id * MAX_WORDS, name.folds().length);
         }
     }
 
@@ -84,7 +82,7 @@ final class KnownHeaders {
             return UNKNOWN;
         }
         long first = Swar.word(bytes, start, end);
-        int id = CANDIDATES[length << 5 | (int) first & 0x1F];
+        int id = CANDIDATES[slot(length, first)];
         int at = id * MAX_WORDS;
         if (id == UNKNOWN || (first | FOLDS[at]) != WORDS[at]) {
             return UNKNOWN;
@@ -108,13 +106,18 @@ final class KnownHeaders {
      * @return the id of the name the line's first {@code length} bytes spell, {@link #UNKNOWN} when none
      */
     static int match(long first, long second, int length) {
-        int id = CANDIDATES[length << 5 | (int) first & 0x1F];
+        int id = CANDIDATES[slot(length, first)];
         int at = id * MAX_WORDS;
         if (length < Long.BYTES) {
             return ((first | FOLDS[at]) & lowBytes(length)) == WORDS[at] ? id : UNKNOWN;
         }
         return (first | FOLDS[at]) == WORDS[at]
                 && ((second | FOLDS[at + 1]) & lowBytes(length - Long.BYTES)) == WORDS[at + 1] ? id : UNKNOWN;
+    }
+
+    /** @return the {@link #CANDIDATES} index of a name of {@code length} bytes whose first word is {@code first} */
+    private static int slot(int length, long first) {
+        return length << 5 | (int) first & 0x1F;
     }
 
     /** @return a mask of the lowest {@code n} bytes, {@code n} from 0 to 7 */

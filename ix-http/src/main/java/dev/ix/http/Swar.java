@@ -111,12 +111,10 @@ final class Swar {
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
             long x = (long) LONGS.get(bytes, i);
-            long hash = x ^ HASHES;
-            long question = x ^ QUESTION_MARKS;
             // The three borrowing tests flag their lowest match exactly and nothing below it, the DEL-and-above test
             // flags every match exactly: so the lowest flag of the union is the first byte any of them matches.
-            long found = ((x - EXCLAMATION_MARKS) & ~x | (hash - ONES) & ~hash | (question - ONES) & ~question
-                    | x | (x & ~HIGHS) + ONES) & HIGHS;
+            long found = ((x - EXCLAMATION_MARKS) & ~x & HIGHS) | equalBytes(x, HASHES) | equalBytes(x, QUESTION_MARKS)
+                    | (x | (x & ~HIGHS) + ONES) & HIGHS;
             if (found != 0) {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
@@ -134,7 +132,16 @@ final class Swar {
      * none
      */
     static int indexOf(long word, byte b) {
-        long x = word ^ ONES * (b & 0xFF);
-        return Long.numberOfTrailingZeros((x - ONES) & ~x & HIGHS) >>> 3;
+        return Long.numberOfTrailingZeros(equalBytes(word, ONES * (b & 0xFF))) >>> 3;
+    }
+
+    /**
+     * @param pattern a byte repeated eight times
+     * @return the high bit of the lowest byte of {@code word} equal to the pattern's, exactly, and possibly of bytes
+     * above it (a borrow); 0 when no byte is
+     */
+    private static long equalBytes(long word, long pattern) {
+        long x = word ^ pattern;
+        return (x - ONES) & ~x & HIGHS;
     }
 }
